@@ -1,0 +1,168 @@
+//! Building the `reqwest::Client` every API module uses: credentials as sensitive default
+//! headers, timeouts, the `User-Agent`, and a redirect policy that never carries them to
+//! another host.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::fmt;
+use std::time::Duration;
+
+/// Transport settings shared by every API client. `HttpConfig::default()` is what the
+/// `with_*` constructors use: 10 s to connect, 30 s for a whole request.
+///
+/// ```
+/// use std::time::Duration;
+/// let config = crm_bindings::HttpConfig::default().timeout(Duration::from_secs(60));
+/// # let _ = config;
+/// ```
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Time allowed to open a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request, from connecting to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `reqwest::Client` for `base_url` with `headers` (credentials) sent on every
+    /// request. Returns the validated base URL without a trailing slash.
+    pub(crate) fn build(
+        &self,
+        base_url: &str,
+        headers: Vec<(HeaderName, HeaderValue)>,
+    ) -> Result<(String, reqwest::Client), ConfigError> {
+        let base_url = check_base_url(base_url)?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in headers {
+            default_headers.insert(name, value);
+        }
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("crm-bindings/", env!("CARGO_PKG_VERSION")))
+            .default_headers(default_headers)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .redirect(same_host_redirects())
+            .build()
+            .map_err(|e| ConfigError::Transport(e.to_string()))?;
+        Ok((base_url, client))
+    }
+}
+
+/// A header value that `Debug` and logs show as `Sensitive`.
+pub(crate) fn secret_header(
+    name: &'static str,
+    value: &str,
+) -> Result<(HeaderName, HeaderValue), ConfigError> {
+    // The value is deliberately left out of the error: it is a secret.
+    let mut value =
+        HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidCredential(name))?;
+    value.set_sensitive(true);
+    Ok((HeaderName::from_static(name), value))
+}
+
+/// `Authorization: Basic base64(user:password)`, marked sensitive.
+pub(crate) fn basic_auth(
+    user: &str,
+    password: &str,
+) -> Result<(HeaderName, HeaderValue), ConfigError> {
+    use base64::Engine as _;
+    if user.is_empty() || password.is_empty() || user.contains(':') {
+        return Err(ConfigError::InvalidCredential("authorization"));
+    }
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    secret_header("authorization", &format!("Basic {token}"))
+}
+
+fn check_base_url(base_url: &str) -> Result<String, ConfigError> {
+    let invalid = |why: &str| {
+        ConfigError::InvalidBaseUrl(format!("{why} (got `{}`)", redact_userinfo(base_url)))
+    };
+    let url = reqwest::Url::parse(base_url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "credentials do not belong in the URL; pass them to the constructor",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("the base URL takes no query or fragment"));
+    }
+    Ok(base_url.trim_end_matches('/').to_string())
+}
+
+/// `https://user:secret@host` -> `https://***@host`, for error messages.
+fn redact_userinfo(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Follows up to 10 redirects, but only within the same scheme, host and port: the
+/// credential headers are default headers and would otherwise travel to the new host.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.follow();
+        };
+        let same_origin = first.scheme() == attempt.url().scheme()
+            && first.host_str() == attempt.url().host_str()
+            && first.port_or_known_default() == attempt.url().port_or_known_default();
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+/// Why a client could not be built. Never contains a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL is not an absolute `http(s)` URL without credentials.
+    InvalidBaseUrl(String),
+    /// A credential is empty or cannot be sent in an HTTP header (names the header).
+    InvalidCredential(&'static str),
+    /// The HTTP client could not be set up (TLS backend, system configuration).
+    Transport(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::InvalidBaseUrl(why) => write!(f, "invalid base URL: {why}"),
+            ConfigError::InvalidCredential(header) => write!(
+                f,
+                "invalid credential for the `{header}` header: it must be non-empty visible ASCII (a Basic user may not contain `:`)"
+            ),
+            ConfigError::Transport(why) => write!(f, "could not build the HTTP client: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,52 @@
+//! CS-Cart REST API 2.0: call requests (`specs/cscart.yaml`).
+//!
+//! The store's "Call requests" add-on must be enabled. Authenticate with the
+//! administrator's e-mail and API key: [`Client::with_basic_auth`].
+
+use crate::generated::cscart::rules;
+pub use crate::generated::cscart::{Client, ClientInfo, Error, ResponseValue, builder, types};
+use progenitor_client::{ClientHooks, OperationInfo};
+
+impl Client {
+    /// A client for the store's API root (`{store_url}/api/2.0`), authenticating with
+    /// HTTP Basic: the administrator's `email` as user and the `api_key` as password.
+    /// The `Authorization` header is marked sensitive, so `Debug` never shows it.
+    ///
+    /// ```
+    /// let client = crm_bindings::cscart::Client::with_basic_auth(
+    ///     "https://shop.example.com/api/2.0",
+    ///     "admin@example.com",
+    ///     "api-key",
+    /// )?;
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
+    pub fn with_basic_auth(
+        base_url: &str,
+        email: &str,
+        api_key: &str,
+    ) -> Result<Self, crate::ConfigError> {
+        Self::with_basic_auth_and_config(base_url, email, api_key, &crate::HttpConfig::default())
+    }
+
+    /// [`Client::with_basic_auth`] with explicit timeouts.
+    pub fn with_basic_auth_and_config(
+        base_url: &str,
+        email: &str,
+        api_key: &str,
+        config: &crate::HttpConfig,
+    ) -> Result<Self, crate::ConfigError> {
+        let auth = crate::config::basic_auth(email, api_key)?;
+        let (base_url, http) = config.build(base_url, vec![auth])?;
+        Ok(Self::new_with_client(&base_url, http))
+    }
+}
+
+impl ClientHooks for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
+    }
+}

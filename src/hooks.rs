@@ -1,0 +1,35 @@
+//! What every generated client runs before a request leaves (`ClientHooks::pre`).
+
+use progenitor_client::{Error, OperationInfo};
+
+/// Removes the `api-version` header progenitor adds to every request (none of these APIs
+/// documents it) and enforces the spec's `x-crm-required-one-of` rules, so an invalid
+/// body is refused here and never sent.
+pub(crate) fn before_send<E>(
+    request: &mut reqwest::Request,
+    info: &OperationInfo,
+    required_one_of: &[(&str, &[&str])],
+) -> Result<(), Error<E>> {
+    request.headers_mut().remove("api-version");
+    for (operation, fields) in required_one_of {
+        if *operation != info.operation_id {
+            continue;
+        }
+        let body: Option<serde_json::Value> = request
+            .body()
+            .and_then(|body| body.as_bytes())
+            .and_then(|bytes| serde_json::from_slice(bytes).ok());
+        let given = |field: &&str| {
+            body.as_ref()
+                .and_then(|body| body.get(*field))
+                .is_some_and(|value| !value.is_null() && value.as_str() != Some(""))
+        };
+        if !fields.iter().any(given) {
+            return Err(Error::InvalidRequest(format!(
+                "{operation}: the body needs at least one of `{}`; nothing was sent",
+                fields.join("` or `")
+            )));
+        }
+    }
+    Ok(())
+}

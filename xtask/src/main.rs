@@ -1,0 +1,136 @@
+//! Maintainer tasks for crm-bindings (matklad's xtask convention): `cargo xtask <task>`.
+//! Nothing here reaches the users of the library.
+
+mod generate;
+mod spec_checks;
+#[path = "../../build_support/spec_hash.rs"]
+mod spec_hash;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  generate           regenerate src/generated/<api>.rs from specs/<api>.yaml
+  generate --check   fail with a diff when the committed code is not what the specs give
+  test               everything the test suite needs, then all tests (the README's test command)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = workspace_root();
+    let result = match args.as_slice() {
+        ["generate"] => generate(&root, false),
+        ["generate", "--check"] => generate(&root, true),
+        ["test", rest @ ..] => test(&root, rest),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn generate(root: &Path, check: bool) -> Result<(), String> {
+    let mut stale = Vec::new();
+    let mut failed = Vec::new();
+    println!(
+        "{:<10} {:>10} {:>6} {:>7}",
+        "api", "operations", "types", "lines"
+    );
+    for (api, spec_path) in generate::spec_files(root).map_err(|e| e.to_string())? {
+        let generated = match generate::generate_one(root, &api, &spec_path) {
+            Ok(g) => g,
+            Err(e) => {
+                failed.push(e.to_string());
+                continue;
+            }
+        };
+        let current = std::fs::read_to_string(&generated.out_path).unwrap_or_default();
+        println!(
+            "{:<10} {:>10} {:>6} {:>7}",
+            generated.api,
+            generated.operations,
+            generated.types,
+            generated.code.lines().count()
+        );
+        if current == generated.code {
+            continue;
+        }
+        let rel = format!("src/generated/{api}.rs");
+        if check {
+            let diff = similar::TextDiff::from_lines(&current, &generated.code);
+            eprintln!(
+                "{}",
+                diff.unified_diff().context_radius(2).header(
+                    &format!("{rel} (committed)"),
+                    &format!("{rel} (from {})", spec_rel(root, &generated.spec_path))
+                )
+            );
+            stale.push(rel);
+        } else {
+            std::fs::create_dir_all(generated.out_path.parent().unwrap())
+                .and_then(|()| std::fs::write(&generated.out_path, &generated.code))
+                .map_err(|e| format!("{rel}: {e}"))?;
+            println!("  wrote {rel}");
+        }
+    }
+    if !failed.is_empty() {
+        return Err(failed.join("\n"));
+    }
+    if !stale.is_empty() {
+        return Err(format!(
+            "out of date: {} (run `cargo xtask generate` and commit the result)",
+            stale.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+fn spec_rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The README's test command: installs what the tests need, then runs every test.
+fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
+    generate(root, true)?;
+    run(
+        root,
+        Command::new(cargo())
+            .args(["test", "--workspace", "--all-features", "--locked"])
+            .args(extra),
+    )
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn run(root: &Path, cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("failed: {shown} ({status})"))
+    }
+}

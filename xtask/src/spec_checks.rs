@@ -1,0 +1,242 @@
+//! Checks run on every spec before progenitor sees it. Each rule turns one of progenitor's
+//! panics or silent surprises into a one-line error naming the file, the operation and the rule.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One broken rule, printed as `file: operation: [rule] message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub file: String,
+    pub operation: String,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: [{}] {}",
+            self.file, self.operation, self.rule, self.message
+        )
+    }
+}
+
+/// Runs every rule on a parsed spec; an empty result means progenitor may run.
+pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut push = |operation: &str, rule: &'static str, message: String| {
+        out.push(Violation {
+            file: file.to_string(),
+            operation: operation.to_string(),
+            rule,
+            message,
+        })
+    };
+
+    match spec.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        Some(v) => push(
+            "(document)",
+            "openapi-3.0",
+            format!("`openapi: {v}` is not supported; progenitor reads OpenAPI 3.0.x only"),
+        ),
+        None => push(
+            "(document)",
+            "openapi-3.0",
+            "no `openapi: 3.0.x` field".into(),
+        ),
+    }
+
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let paths = spec.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let path_params = item.get("parameters");
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let where_ = format!("{} {path}", method.to_uppercase());
+            let name = match op.get("operationId").and_then(Value::as_str) {
+                Some(id) => {
+                    if let Some(first) = seen_ids.insert(id.to_string(), where_.clone()) {
+                        push(
+                            &where_,
+                            "unique-operation-id",
+                            format!("operationId `{id}` is already used by {first}"),
+                        );
+                    }
+                    format!("{id} ({where_})")
+                }
+                None => {
+                    push(
+                        &where_,
+                        "operation-id",
+                        "every operation needs an `operationId` (it names the client method)"
+                            .into(),
+                    );
+                    where_.clone()
+                }
+            };
+            check_operation(&name, op, path_params, &mut push);
+        }
+    }
+
+    walk_schemas(spec, "#", &mut |pointer, schema| {
+        let Some(obj) = schema.as_object() else {
+            return;
+        };
+        if obj.contains_key("$ref") && obj.len() > 1 {
+            let extra: Vec<&str> = obj
+                .keys()
+                .map(String::as_str)
+                .filter(|k| *k != "$ref")
+                .collect();
+            push(
+                pointer,
+                "ref-siblings",
+                format!(
+                    "`$ref` beside {extra:?} is ignored in OpenAPI 3.0; for a nullable reference write `type: object, nullable: true, allOf: [{{$ref: ...}}]`"
+                ),
+            );
+        }
+    });
+    out
+}
+
+fn check_operation(
+    name: &str,
+    op: &Value,
+    path_params: Option<&Value>,
+    push: &mut impl FnMut(&str, &'static str, String),
+) {
+    let params = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(path_params.and_then(Value::as_array).into_iter().flatten());
+    for param in params {
+        let pname = param.get("name").and_then(Value::as_str).unwrap_or("?");
+        if param.get("style").and_then(Value::as_str) == Some("deepObject") {
+            push(
+                name,
+                "no-deep-object",
+                format!(
+                    "parameter `{pname}` uses `style: deepObject`, which progenitor cannot send"
+                ),
+            );
+        }
+        let is_query = param.get("in").and_then(Value::as_str) == Some("query");
+        let schema_type = param.pointer("/schema/type").and_then(Value::as_str);
+        if is_query && schema_type == Some("object") {
+            push(
+                name,
+                "no-object-query",
+                format!(
+                    "query parameter `{pname}` is an object; progenitor's builder panics on those"
+                ),
+            );
+        }
+    }
+
+    if let Some(content) = op
+        .pointer("/requestBody/content")
+        .and_then(Value::as_object)
+    {
+        for media in content.keys() {
+            if media.starts_with("multipart/") {
+                push(
+                    name,
+                    "no-multipart",
+                    format!("request body `{media}` is not supported by progenitor"),
+                );
+            }
+        }
+    }
+
+    let mut success = BTreeSet::new();
+    let mut failure = BTreeSet::new();
+    for (status, response) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            continue;
+        };
+        for (media, body) in content {
+            let shape = match body.get("schema") {
+                Some(schema) => match schema.get("$ref").and_then(Value::as_str) {
+                    Some(r)
+                        if r.starts_with("#/components/schemas/")
+                            && schema.as_object().map(|o| o.len()) == Some(1) =>
+                    {
+                        r.to_string()
+                    }
+                    _ => {
+                        push(
+                            name,
+                            "response-ref",
+                            format!(
+                                "response {status} ({media}) has an inline schema; make it a `$ref` to `#/components/schemas/...` so it gets a stable name"
+                            ),
+                        );
+                        format!("inline {status}")
+                    }
+                },
+                None => format!("untyped {media}"),
+            };
+            if status.starts_with('2') {
+                success.insert(shape);
+            } else {
+                failure.insert(shape);
+            }
+        }
+    }
+    for (kind, shapes) in [("success", success), ("error", failure)] {
+        if shapes.len() > 1 {
+            push(
+                name,
+                "one-body-shape",
+                format!(
+                    "{kind} responses have {} different body shapes ({}); progenitor allows one per operation",
+                    shapes.len(),
+                    shapes.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// Calls `f` on every JSON object below `value` that sits where a schema may sit, with its
+/// JSON pointer. Walks everything: a schema-like object anywhere is worth checking.
+fn walk_schemas(value: &Value, pointer: &str, f: &mut impl FnMut(&str, &Value)) {
+    match value {
+        Value::Object(map) => {
+            f(pointer, value);
+            for (k, v) in map {
+                // `example`s are data, not schemas.
+                if k == "example" || k == "examples" {
+                    continue;
+                }
+                walk_schemas(
+                    v,
+                    &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    f,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk_schemas(v, &format!("{pointer}/{i}"), f);
+            }
+        }
+        _ => {}
+    }
+}
