@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -77,8 +77,8 @@ pub mod types {
         }
     }
     /**Body of create and update. Every field is optional here; create needs `email` or
-    `phone` (the client checks this before sending).
-    */
+`phone` (the client checks this before sending).
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CallRequestInput {
@@ -155,8 +155,8 @@ pub mod types {
         }
     }
     /**Sort key of the call request list: `id`, `date`, `status`, `name`, `phone`,
-    `user_id`, `user`, `order`, `order_status`.
-    */
+`user_id`, `user`, `order`, `order_status`.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -167,7 +167,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CallRequestSortBy {
@@ -207,7 +207,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CallRequestSortBy {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "id" => Ok(Self::Id),
                 "date" => Ok(Self::Date),
@@ -224,7 +226,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CallRequestSortBy {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -242,9 +246,9 @@ pub mod types {
         }
     }
     /**Status of a call request:
-    `new` (new), `in_progress` (in progress), `completed` (completed),
-    `no_answer` (no answer).
-    */
+`new` (new), `in_progress` (in progress), `completed` (completed),
+`no_answer` (no answer).
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -255,7 +259,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CallRequestStatus {
@@ -280,7 +284,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CallRequestStatus {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "new" => Ok(Self::New),
                 "in_progress" => Ok(Self::InProgress),
@@ -292,7 +298,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CallRequestStatus {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -315,7 +323,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OrderExists {
@@ -332,7 +340,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrderExists {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Y" => Ok(Self::Y),
                 "N" => Ok(Self::N),
@@ -342,7 +352,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrderExists {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -365,7 +377,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SortOrder {
@@ -384,7 +396,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for SortOrder {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "asc" => Ok(Self::Asc),
                 "desc" => Ok(Self::Desc),
@@ -394,7 +408,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for SortOrder {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -432,7 +448,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
         }
@@ -441,28 +459,33 @@ pub mod types {
             fn try_from(
                 value: ApiError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
+                Ok(Self { message: value.message? })
             }
         }
         impl ::std::convert::From<super::ApiError> for ApiError {
             fn from(value: super::ApiError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
+                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CallRequest {
-            cart_products: ::std::result::Result<::std::string::String, ::std::string::String>,
-            company_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            cart_products: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            company_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             notes: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            order_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            order_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             order_status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -472,18 +495,35 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            product_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            request_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            status: ::std::result::Result<super::CallRequestStatus, ::std::string::String>,
-            time_from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            product_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::CallRequestStatus,
+                ::std::string::String,
+            >,
+            time_from: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             time_to: ::std::result::Result<::std::string::String, ::std::string::String>,
-            timestamp: ::std::result::Result<::std::string::String, ::std::string::String>,
+            timestamp: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CallRequest {
             fn default() -> Self {
                 Self {
-                    cart_products: Err("no value supplied for cart_products".to_string()),
+                    cart_products: Err(
+                        "no value supplied for cart_products".to_string(),
+                    ),
                     company_id: Err("no value supplied for company_id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     notes: Err("no value supplied for notes".to_string()),
@@ -509,7 +549,9 @@ pub mod types {
             {
                 self.cart_products = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cart_products: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cart_products: {e}")
+                    });
                 self
             }
             pub fn company_id<T>(mut self, value: T) -> Self
@@ -519,7 +561,9 @@ pub mod types {
             {
                 self.company_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for company_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_id: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -529,7 +573,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn notes<T>(mut self, value: T) -> Self
@@ -539,7 +585,9 @@ pub mod types {
             {
                 self.notes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
                 self
             }
             pub fn order_id<T>(mut self, value: T) -> Self
@@ -549,7 +597,9 @@ pub mod types {
             {
                 self.order_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for order_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
                 self
             }
             pub fn order_status<T>(mut self, value: T) -> Self
@@ -559,7 +609,9 @@ pub mod types {
             {
                 self.order_status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for order_status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_status: {e}")
+                    });
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
@@ -569,7 +621,9 @@ pub mod types {
             {
                 self.phone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
                 self
             }
             pub fn product<T>(mut self, value: T) -> Self
@@ -579,7 +633,9 @@ pub mod types {
             {
                 self.product = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product: {e}")
+                    });
                 self
             }
             pub fn product_id<T>(mut self, value: T) -> Self
@@ -589,7 +645,9 @@ pub mod types {
             {
                 self.product_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
                 self
             }
             pub fn request_id<T>(mut self, value: T) -> Self
@@ -599,7 +657,9 @@ pub mod types {
             {
                 self.request_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -609,7 +669,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn time_from<T>(mut self, value: T) -> Self
@@ -619,7 +681,9 @@ pub mod types {
             {
                 self.time_from = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_from: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_from: {e}")
+                    });
                 self
             }
             pub fn time_to<T>(mut self, value: T) -> Self
@@ -629,7 +693,9 @@ pub mod types {
             {
                 self.time_to = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_to: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_to: {e}")
+                    });
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
@@ -639,7 +705,9 @@ pub mod types {
             {
                 self.timestamp = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -649,7 +717,9 @@ pub mod types {
             {
                 self.user_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
                 self
             }
         }
@@ -700,7 +770,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CallRequestId {
-            request_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            request_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CallRequestId {
             fn default() -> Self {
@@ -717,7 +790,9 @@ pub mod types {
             {
                 self.request_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
                 self
             }
         }
@@ -756,12 +831,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            order_id: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            order_id: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
             phone: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            product_id: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            product_id: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
                 ::std::option::Option<super::CallRequestStatus>,
                 ::std::string::String,
@@ -774,8 +855,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            timestamp: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
-            user_id: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            timestamp: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CallRequestInput {
             fn default() -> Self {
@@ -803,7 +890,9 @@ pub mod types {
             {
                 self.cart_products = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cart_products: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cart_products: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
@@ -813,7 +902,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -823,7 +914,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn notes<T>(mut self, value: T) -> Self
@@ -833,7 +926,9 @@ pub mod types {
             {
                 self.notes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
                 self
             }
             pub fn order_id<T>(mut self, value: T) -> Self
@@ -843,7 +938,9 @@ pub mod types {
             {
                 self.order_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for order_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
@@ -853,7 +950,9 @@ pub mod types {
             {
                 self.phone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
                 self
             }
             pub fn product_id<T>(mut self, value: T) -> Self
@@ -863,17 +962,23 @@ pub mod types {
             {
                 self.product_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallRequestStatus>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CallRequestStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn time_from<T>(mut self, value: T) -> Self
@@ -883,7 +988,9 @@ pub mod types {
             {
                 self.time_from = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_from: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_from: {e}")
+                    });
                 self
             }
             pub fn time_to<T>(mut self, value: T) -> Self
@@ -893,7 +1000,9 @@ pub mod types {
             {
                 self.time_to = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_to: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_to: {e}")
+                    });
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
@@ -903,7 +1012,9 @@ pub mod types {
             {
                 self.timestamp = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -913,7 +1024,9 @@ pub mod types {
             {
                 self.user_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
                 self
             }
         }
@@ -958,14 +1071,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CallRequestList {
-            call_requests:
-                ::std::result::Result<::std::vec::Vec<super::CallRequest>, ::std::string::String>,
-            params: ::std::result::Result<super::CallRequestListParams, ::std::string::String>,
+            call_requests: ::std::result::Result<
+                ::std::vec::Vec<super::CallRequest>,
+                ::std::string::String,
+            >,
+            params: ::std::result::Result<
+                super::CallRequestListParams,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CallRequestList {
             fn default() -> Self {
                 Self {
-                    call_requests: Err("no value supplied for call_requests".to_string()),
+                    call_requests: Err(
+                        "no value supplied for call_requests".to_string(),
+                    ),
                     params: Err("no value supplied for params".to_string()),
                 }
             }
@@ -978,7 +1098,9 @@ pub mod types {
             {
                 self.call_requests = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for call_requests: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for call_requests: {e}")
+                    });
                 self
             }
             pub fn params<T>(mut self, value: T) -> Self
@@ -988,7 +1110,9 @@ pub mod types {
             {
                 self.params = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for params: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for params: {e}")
+                    });
                 self
             }
         }
@@ -1013,21 +1137,37 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CallRequestListParams {
-            items_per_page: ::std::result::Result<::std::string::String, ::std::string::String>,
+            items_per_page: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             page: ::std::result::Result<i64, ::std::string::String>,
-            sort_by: ::std::result::Result<super::CallRequestSortBy, ::std::string::String>,
+            sort_by: ::std::result::Result<
+                super::CallRequestSortBy,
+                ::std::string::String,
+            >,
             sort_order: ::std::result::Result<super::SortOrder, ::std::string::String>,
-            sort_order_rev: ::std::result::Result<super::SortOrder, ::std::string::String>,
-            total_items: ::std::result::Result<::std::string::String, ::std::string::String>,
+            sort_order_rev: ::std::result::Result<
+                super::SortOrder,
+                ::std::string::String,
+            >,
+            total_items: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CallRequestListParams {
             fn default() -> Self {
                 Self {
-                    items_per_page: Err("no value supplied for items_per_page".to_string()),
+                    items_per_page: Err(
+                        "no value supplied for items_per_page".to_string(),
+                    ),
                     page: Err("no value supplied for page".to_string()),
                     sort_by: Err("no value supplied for sort_by".to_string()),
                     sort_order: Err("no value supplied for sort_order".to_string()),
-                    sort_order_rev: Err("no value supplied for sort_order_rev".to_string()),
+                    sort_order_rev: Err(
+                        "no value supplied for sort_order_rev".to_string(),
+                    ),
                     total_items: Err("no value supplied for total_items".to_string()),
                 }
             }
@@ -1038,9 +1178,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.items_per_page = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for items_per_page: {e}")
-                });
+                self.items_per_page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for items_per_page: {e}"
+                        )
+                    });
                 self
             }
             pub fn page<T>(mut self, value: T) -> Self
@@ -1050,7 +1194,9 @@ pub mod types {
             {
                 self.page = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for page: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
                 self
             }
             pub fn sort_by<T>(mut self, value: T) -> Self
@@ -1060,7 +1206,9 @@ pub mod types {
             {
                 self.sort_by = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for sort_by: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_by: {e}")
+                    });
                 self
             }
             pub fn sort_order<T>(mut self, value: T) -> Self
@@ -1070,7 +1218,9 @@ pub mod types {
             {
                 self.sort_order = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for sort_order: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_order: {e}")
+                    });
                 self
             }
             pub fn sort_order_rev<T>(mut self, value: T) -> Self
@@ -1078,9 +1228,13 @@ pub mod types {
                 T: ::std::convert::TryInto<super::SortOrder>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sort_order_rev = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for sort_order_rev: {e}")
-                });
+                self.sort_order_rev = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sort_order_rev: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_items<T>(mut self, value: T) -> Self
@@ -1090,11 +1244,14 @@ pub mod types {
             {
                 self.total_items = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total_items: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_items: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CallRequestListParams> for super::CallRequestListParams {
+        impl ::std::convert::TryFrom<CallRequestListParams>
+        for super::CallRequestListParams {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CallRequestListParams,
@@ -1109,7 +1266,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CallRequestListParams> for CallRequestListParams {
+        impl ::std::convert::From<super::CallRequestListParams>
+        for CallRequestListParams {
             fn from(value: super::CallRequestListParams) -> Self {
                 Self {
                     items_per_page: Ok(value.items_per_page),
@@ -1128,12 +1286,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -1182,9 +1346,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -1222,114 +1384,113 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<()>,
-    {
-    }
+    {}
 };
 impl Client {
     /**List call requests
 
-    Returns one page of call requests, filtered and sorted by the parameters.
+Returns one page of call requests, filtered and sorted by the parameters.
 
-    Sends a `GET` request to `/call_requests`
+Sends a `GET` request to `/call_requests`
 
-    Arguments:
-    - `company_id`: Only requests of this storefront (CS-Cart) or vendor (Multi-Vendor).
-    - `items_per_page`: Number of items on a page. Default is the store's global setting.
-    - `name`: Only requests with this customer name.
-    - `order_exists`: Only requests that have (`Y`) or have no (`N`) linked order.
-    - `order_status`: Only requests whose linked order has this order status code (the store's order statuses, e.g. `P`).
-    - `page`: The page to return. Default `1`.
-    - `phone`: Only requests with this phone number.
-    - `sort_by`: Field to sort by. Default `date`.
-    - `sort_order`: Sort direction. Default `desc`.
-    - `status`: Only requests with this status.
-    - `user_id`: Only requests assigned to this administrator (user id).
-    ```ignore
-    let response = client.list_call_requests()
-        .company_id(company_id)
-        .items_per_page(items_per_page)
-        .name(name)
-        .order_exists(order_exists)
-        .order_status(order_status)
-        .page(page)
-        .phone(phone)
-        .sort_by(sort_by)
-        .sort_order(sort_order)
-        .status(status)
-        .user_id(user_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `company_id`: Only requests of this storefront (CS-Cart) or vendor (Multi-Vendor).
+- `items_per_page`: Number of items on a page. Default is the store's global setting.
+- `name`: Only requests with this customer name.
+- `order_exists`: Only requests that have (`Y`) or have no (`N`) linked order.
+- `order_status`: Only requests whose linked order has this order status code (the store's order statuses, e.g. `P`).
+- `page`: The page to return. Default `1`.
+- `phone`: Only requests with this phone number.
+- `sort_by`: Field to sort by. Default `date`.
+- `sort_order`: Sort direction. Default `desc`.
+- `status`: Only requests with this status.
+- `user_id`: Only requests assigned to this administrator (user id).
+```ignore
+let response = client.list_call_requests()
+    .company_id(company_id)
+    .items_per_page(items_per_page)
+    .name(name)
+    .order_exists(order_exists)
+    .order_status(order_status)
+    .page(page)
+    .phone(phone)
+    .sort_by(sort_by)
+    .sort_order(sort_order)
+    .status(status)
+    .user_id(user_id)
+    .send()
+    .await;
+```*/
     pub fn list_call_requests(&self) -> builder::ListCallRequests<'_> {
         builder::ListCallRequests::new(self)
     }
     /**Create a call request
 
-    Creates a call request. Either `email` or `phone` is required: the client refuses,
-    before sending, a body that has neither.
+Creates a call request. Either `email` or `phone` is required: the client refuses,
+before sending, a body that has neither.
 
 
-    Sends a `POST` request to `/call_requests`
+Sends a `POST` request to `/call_requests`
 
-    ```ignore
-    let response = client.create_call_request()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_call_request()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_call_request(&self) -> builder::CreateCallRequest<'_> {
         builder::CreateCallRequest::new(self)
     }
     /**Get a call request
 
-    Returns one call request.
+Returns one call request.
 
-    Sends a `GET` request to `/call_requests/{id}`
+Sends a `GET` request to `/call_requests/{id}`
 
-    Arguments:
-    - `id`: The call request id (`request_id`).
-    ```ignore
-    let response = client.get_call_request()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `id`: The call request id (`request_id`).
+```ignore
+let response = client.get_call_request()
+    .id(id)
+    .send()
+    .await;
+```*/
     pub fn get_call_request(&self) -> builder::GetCallRequest<'_> {
         builder::GetCallRequest::new(self)
     }
     /**Update a call request
 
-    Changes the given fields of a call request; fields left out keep their value.
+Changes the given fields of a call request; fields left out keep their value.
 
-    Sends a `PUT` request to `/call_requests/{id}`
+Sends a `PUT` request to `/call_requests/{id}`
 
-    Arguments:
-    - `id`: The call request id (`request_id`).
-    - `body`
-    ```ignore
-    let response = client.update_call_request()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `id`: The call request id (`request_id`).
+- `body`
+```ignore
+let response = client.update_call_request()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_call_request(&self) -> builder::UpdateCallRequest<'_> {
         builder::UpdateCallRequest::new(self)
     }
     /**Delete a call request
 
-    Deletes a call request.
+Deletes a call request.
 
-    Sends a `DELETE` request to `/call_requests/{id}`
+Sends a `DELETE` request to `/call_requests/{id}`
 
-    Arguments:
-    - `id`: The call request id (`request_id`).
-    ```ignore
-    let response = client.delete_call_request()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `id`: The call request id (`request_id`).
+```ignore
+let response = client.delete_call_request()
+    .id(id)
+    .send()
+    .await;
+```*/
     pub fn delete_call_request(&self) -> builder::DeleteCallRequest<'_> {
         builder::DeleteCallRequest::new(self)
     }
@@ -1340,12 +1501,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::list_call_requests`]
 
-    [`Client::list_call_requests`]: super::Client::list_call_requests*/
+[`Client::list_call_requests`]: super::Client::list_call_requests*/
     #[derive(Debug, Clone)]
     pub struct ListCallRequests<'a> {
         client: &'a super::Client,
@@ -1392,18 +1553,26 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.items_per_page = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for items_per_page failed".to_string()
-            });
+            self.items_per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for items_per_page failed"
+                        .to_string()
+                });
             self
         }
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for name failed".to_string()
-            });
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
             self
         }
         pub fn order_exists<V>(mut self, value: V) -> Self
@@ -1413,34 +1582,48 @@ pub mod builder {
             self.order_exists = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `OrderExists` for order_exists failed".to_string());
+                .map_err(|_| {
+                    "conversion to `OrderExists` for order_exists failed".to_string()
+                });
             self
         }
         pub fn order_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_status = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for order_status failed".to_string()
-            });
+            self.order_status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for order_status failed"
+                        .to_string()
+                });
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.page = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
-            });
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
             self
         }
         pub fn phone<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.phone = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for phone failed".to_string()
-            });
+            self.phone = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone failed"
+                        .to_string()
+                });
             self
         }
         pub fn sort_by<V>(mut self, value: V) -> Self
@@ -1450,7 +1633,9 @@ pub mod builder {
             self.sort_by = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `CallRequestSortBy` for sort_by failed".to_string());
+                .map_err(|_| {
+                    "conversion to `CallRequestSortBy` for sort_by failed".to_string()
+                });
             self
         }
         pub fn sort_order<V>(mut self, value: V) -> Self
@@ -1460,7 +1645,9 @@ pub mod builder {
             self.sort_order = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `SortOrder` for sort_order failed".to_string());
+                .map_err(|_| {
+                    "conversion to `SortOrder` for sort_order failed".to_string()
+                });
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
@@ -1470,7 +1657,9 @@ pub mod builder {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `CallRequestStatus` for status failed".to_string());
+                .map_err(|_| {
+                    "conversion to `CallRequestStatus` for status failed".to_string()
+                });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -1484,7 +1673,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/call_requests`
-        pub async fn send(self) -> Result<ResponseValue<types::CallRequestList>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CallRequestList>, Error<()>> {
             let Self {
                 client,
                 company_id,
@@ -1512,10 +1703,13 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/call_requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1524,30 +1718,24 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "company_id",
-                    &company_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "items_per_page",
-                    &items_per_page,
-                ))
+                .query(&progenitor_client::QueryParam::new("company_id", &company_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "items_per_page",
+                        &items_per_page,
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new(
-                    "order_exists",
-                    &order_exists,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "order_status",
-                    &order_status,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new("order_exists", &order_exists),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("order_status", &order_status),
+                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("phone", &phone))
                 .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
-                .query(&progenitor_client::QueryParam::new(
-                    "sort_order",
-                    &sort_order,
-                ))
+                .query(&progenitor_client::QueryParam::new("sort_order", &sort_order))
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .query(&progenitor_client::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
@@ -1567,7 +1755,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_call_request`]
 
-    [`Client::create_call_request`]: super::Client::create_call_request*/
+[`Client::create_call_request`]: super::Client::create_call_request*/
     #[derive(Debug, Clone)]
     pub struct CreateCallRequest<'a> {
         client: &'a super::Client,
@@ -1583,19 +1771,23 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CallRequestInput>,
-            <V as std::convert::TryInto<types::CallRequestInput>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CallRequestInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CallRequestInput` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CallRequestInput` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CallRequestInput,
-                ) -> types::builder::CallRequestInput,
+                types::builder::CallRequestInput,
+            ) -> types::builder::CallRequestInput,
         {
             self.body = self.body.map(f);
             self
@@ -1606,14 +1798,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::CallRequestInput::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/call_requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1634,16 +1831,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_call_request`]
 
-    [`Client::get_call_request`]: super::Client::get_call_request*/
+[`Client::get_call_request`]: super::Client::get_call_request*/
     #[derive(Debug, Clone)]
     pub struct GetCallRequest<'a> {
         client: &'a super::Client,
@@ -1660,9 +1861,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/call_requests/{id}`
@@ -1670,15 +1874,16 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/call_requests/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1704,7 +1909,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_call_request`]
 
-    [`Client::update_call_request`]: super::Client::update_call_request*/
+[`Client::update_call_request`]: super::Client::update_call_request*/
     #[derive(Debug, Clone)]
     pub struct UpdateCallRequest<'a> {
         client: &'a super::Client,
@@ -1723,27 +1928,34 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CallRequestInput>,
-            <V as std::convert::TryInto<types::CallRequestInput>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CallRequestInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CallRequestInput` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CallRequestInput` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CallRequestInput,
-                ) -> types::builder::CallRequestInput,
+                types::builder::CallRequestInput,
+            ) -> types::builder::CallRequestInput,
         {
             self.body = self.body.map(f);
             self
@@ -1755,18 +1967,21 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CallRequestInput::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/call_requests/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1787,16 +2002,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::delete_call_request`]
 
-    [`Client::delete_call_request`]: super::Client::delete_call_request*/
+[`Client::delete_call_request`]: super::Client::delete_call_request*/
     #[derive(Debug, Clone)]
     pub struct DeleteCallRequest<'a> {
         client: &'a super::Client,
@@ -1813,9 +2032,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/call_requests/{id}`
@@ -1823,15 +2045,16 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/call_requests/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1851,9 +2074,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1868,5 +2095,7 @@ pub mod prelude {
 pub mod rules {
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
     /// with a non-null value (`x-crm-required-one-of`).
-    pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[("create_call_request", &["email", "phone"])];
+    pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[
+        ("create_call_request", &["email", "phone"]),
+    ];
 }

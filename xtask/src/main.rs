@@ -80,7 +80,15 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
                     &format!("{rel} (from {})", spec_rel(root, &generated.spec_path))
                 )
             );
-            stale.push(rel);
+            // Tell the reviewer which side moved: the spec, or the generator itself.
+            let recorded = spec_hash::recorded_hash(&current).unwrap_or("none");
+            let spec_text = std::fs::read_to_string(&generated.spec_path).unwrap_or_default();
+            let cause = if recorded == spec_hash::spec_hash(&spec_text) {
+                "the generator changed (xtask settings or progenitor version)"
+            } else {
+                "the spec changed since the code was generated"
+            };
+            stale.push(format!("{rel} ({cause})"));
         } else {
             std::fs::create_dir_all(generated.out_path.parent().unwrap())
                 .and_then(|()| std::fs::write(&generated.out_path, &generated.code))
