@@ -81,7 +81,11 @@ pub fn load_spec(rel: &str, path: &Path) -> Result<(String, Value), GenError> {
 
 /// Generates the code for one spec (nothing is written here).
 pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generated, GenError> {
-    let rel = format!("specs/{api}.yaml");
+    let rel = spec_path
+        .strip_prefix(root)
+        .unwrap_or(spec_path)
+        .display()
+        .to_string();
     let (text, value) = load_spec(&rel, spec_path)?;
     let violations = check_spec(&rel, &value);
     if !violations.is_empty() {

@@ -15,6 +15,7 @@ usage: cargo xtask <task>
 tasks:
   generate           regenerate src/generated/<api>.rs from specs/<api>.yaml
   generate --check   fail with a diff when the committed code is not what the specs give
+  check <spec.yaml>  run the spec checks and progenitor on one file; print a summary, write nothing
   test               everything the test suite needs, then all tests (the README's test command)
 ";
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate(&root, false),
         ["generate", "--check"] => generate(&root, true),
+        ["check", spec] => check(Path::new(spec)),
         ["test", rest @ ..] => test(&root, rest),
         _ => Err(USAGE.to_string()),
     };
@@ -105,6 +107,23 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
             stale.join(", ")
         ));
     }
+    Ok(())
+}
+
+fn check(spec: &Path) -> Result<(), String> {
+    let api = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .ok_or_else(|| format!("{}: not a spec file", spec.display()))?;
+    let generated =
+        generate::generate_one(&workspace_root(), api, spec).map_err(|e| e.to_string())?;
+    println!(
+        "{}: ok ({} operations, {} types, {} lines)",
+        spec.display(),
+        generated.operations,
+        generated.types,
+        generated.code.lines().count()
+    );
     Ok(())
 }
 

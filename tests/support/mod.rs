@@ -1,0 +1,18 @@
+//! Helpers shared by the test files (each test file uses a part of them).
+#![allow(dead_code)]
+
+pub mod surface;
+pub mod wire;
+
+/// A fixture file from `tests/fixtures/`: the source documents' own examples, verbatim.
+pub fn fixture(path: &str) -> String {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+/// A fixture parsed as JSON.
+pub fn json_fixture(path: &str) -> serde_json::Value {
+    serde_json::from_str(&fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub mod mocks;
