@@ -47,3 +47,8 @@ mod generated {
 
 #[cfg(feature = "cscart")]
 pub mod cscart;
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

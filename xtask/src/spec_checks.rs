@@ -65,7 +65,7 @@ pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
                 Some(id) => {
                     if let Some(first) = seen_ids.insert(id.to_string(), where_.clone()) {
                         push(
-                            &where_,
+                            &format!("{id} ({where_})"),
                             "unique-operation-id",
                             format!("operationId `{id}` is already used by {first}"),
                         );

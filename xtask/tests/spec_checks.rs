@@ -1,0 +1,138 @@
+//! Every broken spec in `tests/broken/` is refused with one line per problem naming the
+//! file, the operation and the rule (its first line says what to expect), never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str], root: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.args(args);
+    if let Some(root) = root {
+        cmd.env("XTASK_ROOT", root);
+    }
+    cmd.output().expect("xtask runs")
+}
+
+fn broken_specs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    specs.sort();
+    specs
+}
+
+#[test]
+fn every_broken_spec_gives_its_one_line_error() {
+    let specs = broken_specs();
+    assert!(specs.len() >= 10, "the broken-spec fixtures are there");
+    for spec in specs {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let expected = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{}: first line must be `# expect: ...`", spec.display()));
+        let out = xtask(&["check", spec.to_str().unwrap()], None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let name = spec.file_name().unwrap().to_string_lossy();
+        assert!(!out.status.success(), "{name} was accepted");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{name}: one line:\n{stderr}"
+        );
+        assert!(stderr.contains(&*name), "{name}: names the file: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{name}: expected `{expected}` in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_real_specs_pass_the_checks() {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    for entry in std::fs::read_dir(specs).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            let out = xtask(&["check", path.to_str().unwrap()], None);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// A scratch copy of the workspace parts `generate` reads and writes.
+fn scratch_workspace(name: &str) -> PathBuf {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for dir in ["specs", "src/generated"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        for entry in std::fs::read_dir(real.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, root.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    std::fs::copy(real.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    root
+}
+
+#[test]
+fn an_enum_edit_fails_check_with_a_small_diff_until_regenerated() {
+    let root = scratch_workspace("enum-edit");
+    let out = xtask(&["generate", "--check"], Some(&root));
+    assert!(
+        out.status.success(),
+        "committed code is current: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let spec = root.join("specs/cscart.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let edited = text.replace(
+        "enum: [new, in_progress, completed, no_answer]",
+        "enum: [new, in_progress, completed, no_answer, callback_later]",
+    );
+    assert_ne!(text, edited, "the enum line is in the spec");
+    std::fs::write(&spec, edited).unwrap();
+
+    let out = xtask(&["generate", "--check"], Some(&root));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("+        CallbackLater,"), "{stderr}");
+    assert!(
+        stderr.contains("the spec changed since the code was generated"),
+        "{stderr}"
+    );
+    let changed = stderr
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .count();
+    assert!(
+        changed < 40,
+        "a one-value edit is a small diff ({changed} lines):\n{stderr}"
+    );
+
+    let out = xtask(&["generate"], Some(&root));
+    assert!(out.status.success());
+    let out = xtask(&["generate", "--check"], Some(&root));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
