@@ -72,6 +72,9 @@ pub(crate) fn secret_header(
     value: &str,
 ) -> Result<(HeaderName, HeaderValue), ConfigError> {
     // The value is deliberately left out of the error: it is a secret.
+    if value.is_empty() {
+        return Err(ConfigError::InvalidCredential(name));
+    }
     let mut value =
         HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidCredential(name))?;
     value.set_sensitive(true);
@@ -89,6 +92,14 @@ pub(crate) fn basic_auth(
     }
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     secret_header("authorization", &format!("Basic {token}"))
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive.
+pub(crate) fn bearer(token: &str) -> Result<(HeaderName, HeaderValue), ConfigError> {
+    if token.trim().is_empty() {
+        return Err(ConfigError::InvalidCredential("authorization"));
+    }
+    secret_header("authorization", &format!("Bearer {token}"))
 }
 
 fn check_base_url(base_url: &str) -> Result<String, ConfigError> {

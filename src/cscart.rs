@@ -3,7 +3,7 @@
 //! The store's "Call requests" add-on must be enabled. Authenticate with the
 //! administrator's e-mail and API key: [`Client::with_basic_auth`].
 
-use crate::generated::cscart::rules;
+pub use crate::generated::cscart::rules;
 pub use crate::generated::cscart::{Client, ClientInfo, Error, ResponseValue, builder, types};
 use progenitor_client::{ClientHooks, OperationInfo};
 

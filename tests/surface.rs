@@ -5,11 +5,24 @@ mod support;
 
 use support::surface::summarize;
 
-#[cfg(feature = "cscart")]
-#[test]
-fn cscart_surface() {
-    insta::assert_snapshot!(
-        "cscart_surface",
-        summarize(include_str!("../src/generated/cscart.rs"))
-    );
+/// One snapshot per API, named `<api>_surface`.
+macro_rules! surface_tests {
+    ($($api:ident = $name:literal),*) => {$(
+        #[cfg(feature = $name)]
+        #[test]
+        fn $api() {
+            insta::assert_snapshot!(
+                concat!($name, "_surface"),
+                summarize(include_str!(concat!("../src/generated/", $name, ".rs")))
+            );
+        }
+    )*};
 }
+
+surface_tests!(
+    cscart = "cscart",
+    yume = "yume",
+    uapay = "uapay",
+    thulium = "thulium",
+    solos = "solos"
+);

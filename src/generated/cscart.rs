@@ -2090,12 +2090,15 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Request rules from the spec's `x-crm-*` extensions, checked by the facade's
-/// `ClientHooks::pre` before a request leaves the client.
+/// Request rules from the spec's `x-crm-*` extensions, checked by the facade
+/// before a request leaves the client.
 pub mod rules {
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
-    /// with a non-null value (`x-crm-required-one-of`).
+    /// with a non-empty value (`x-crm-required-one-of`).
     pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[
         ("create_call_request", &["email", "phone"]),
     ];
+    /// `(operationId, status, fields)`: the only body fields (dotted paths) that may
+    /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
+    pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }

@@ -135,8 +135,7 @@ fn responses(send: &syn::ImplItemFn) -> Vec<String> {
     let pieces: Vec<&str> = body.split("u16=>").collect();
     let mut out = Vec::new();
     for pair in pieces.windows(2) {
-        let digits = pair[0].len() - pair[0].trim_end_matches(|c: char| c.is_ascii_digit()).len();
-        let status = &pair[0][pair[0].len() - digits..];
+        let status = arm_status(pair[0]);
         let arm = pair[1].trim_start_matches('{');
         if arm.starts_with("Err(Error::ErrorResponse") {
             out.push(format!("{status} error {err}"));
@@ -160,19 +159,20 @@ fn types(file: &syn::File) -> Vec<String> {
         if let Item::Impl(imp) = item {
             let tokens = tidy(&imp.to_token_stream().to_string());
             let name = type_name(&imp.self_ty);
-            if let Some(pattern) = tokens.split("regress::Regex::new(").nth(1) {
-                let pattern = pattern.split(')').next().unwrap_or_default();
-                constraints
-                    .entry(name.clone())
-                    .or_default()
-                    .push(format!("pattern {pattern}"));
+            let entry = constraints.entry(name).or_default();
+            // From the raw tokens: `tidy` would drop the spaces inside the literal.
+            let raw = imp.to_token_stream().to_string();
+            if let Some(rest) = raw.split("Regex :: new (").nth(1) {
+                entry.push(format!("pattern {}", string_literal(rest.trim_start())));
             }
-            if let Some(rest) = tokens.split("value.chars().count()>").nth(1) {
-                let max: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                constraints
-                    .entry(name)
-                    .or_default()
-                    .push(format!("max {max} chars"));
+            for (marker, label) in [
+                ("value.chars().count()>", "max"),
+                ("value.chars().count()<", "min"),
+            ] {
+                if let Some(rest) = tokens.split(marker).nth(1) {
+                    let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    entry.push(format!("{label} {n} chars"));
+                }
             }
         }
     }
@@ -205,6 +205,7 @@ fn types(file: &syn::File) -> Vec<String> {
                 };
                 let extra = constraints
                     .get(&name)
+                    .filter(|c| !c.is_empty())
                     .map(|c| format!(" [{}]", c.join("; ")))
                     .unwrap_or_default();
                 out.push(line + &extra);
@@ -244,6 +245,26 @@ fn types(file: &syn::File) -> Vec<String> {
         }
     }
     out
+}
+
+/// The status an arm matches, from the text before its `=>`: `200`, or `400..=499` as `4XX`.
+fn arm_status(before: &str) -> String {
+    let trailing_number = |text: &str| {
+        let digits = text.len() - text.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        text[text.len() - digits..].to_string()
+    };
+    let last = trailing_number(before);
+    match before[..before.len() - last.len()].strip_suffix("u16..=") {
+        Some(range_start) => {
+            let first = trailing_number(range_start);
+            match (first.as_str(), last.as_str()) {
+                ("400", "499") => "4XX".into(),
+                ("500", "599") => "5XX".into(),
+                _ => format!("{first}..={last}"),
+            }
+        }
+        None => last,
+    }
 }
 
 fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a Vec<Item>> {
@@ -325,10 +346,33 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
+/// The string literal at the start of `text` (`"..."`, escapes kept), quotes included.
+fn string_literal(text: &str) -> String {
+    let mut out = String::new();
+    let mut escaped = false;
+    for (i, c) in text.chars().enumerate() {
+        out.push(c);
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if i > 0 && !escaped => break,
+            _ => escaped = false,
+        }
+    }
+    out
+}
+
 /// Token text without spaces or well-known path prefixes.
 fn tidy(tokens: &str) -> String {
-    let mut text = tokens.replace(' ', "");
+    let mut text = tokens.replace(' ', "").replace(",>", ">");
+    // Named enums are referenced by absolute path: `crate::generated::<api>::types::X`.
+    while let Some(start) = text.find("crate::generated::") {
+        let rest = &text[start + "crate::generated::".len()..];
+        let api_len = rest.find("::").map(|i| i + 2).unwrap_or(0);
+        text.replace_range(start..start + "crate::generated::".len() + api_len, "");
+    }
     for prefix in [
+        "naive::",
+        "offset::",
         "::std::option::",
         "::std::string::",
         "::std::vec::",

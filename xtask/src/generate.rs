@@ -1,10 +1,11 @@
 //! `cargo xtask generate [--check]`: specs/<api>.yaml -> checks -> progenitor -> src/generated/<api>.rs.
 //! The one place that holds the generation settings.
 
+use crate::extensions;
 use crate::spec_checks::{Violation, check_spec};
 use crate::spec_hash::{HASH_MARKER, spec_hash};
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -41,8 +42,8 @@ impl std::fmt::Display for GenError {
     }
 }
 
-/// progenitor's settings, shared by every API.
-fn settings() -> GenerationSettings {
+/// progenitor's settings, shared by every API; `x-enum-varnames` enums replace typify's own.
+fn settings(api: &str, enums: &[extensions::EnumSpec]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -53,6 +54,13 @@ fn settings() -> GenerationSettings {
         .with_derive("PartialEq")
         // Turned into `cfg_attr(feature = "schemars", ...)` by `gate_schemars` below.
         .with_derive("schemars::JsonSchema");
+    for e in enums {
+        settings.with_replacement(
+            &e.name,
+            extensions::enum_path(api, &e.name),
+            [TypeImpl::Display].into_iter(),
+        );
+    }
     settings
 }
 
@@ -94,12 +102,26 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
     let spec: openapiv3::OpenAPI = serde_json::from_value(value.clone())
         .map_err(|e| GenError::Parse(format!("{rel}: not an OpenAPI 3.0 document: {e}")))?;
 
-    let tokens = run_progenitor(&rel, &spec)?;
-    let extras = rules_module(&value);
-    let mut file: syn::File = syn::parse2(quote! { #tokens #extras }).map_err(|e| {
-        GenError::Progenitor(format!("{rel}: progenitor produced unparsable code: {e}"))
-    })?;
+    let enums = extensions::named_enums(&value);
+    let tokens = run_progenitor(&rel, &spec, &settings(api, &enums))?;
+    let rules = extensions::rules_module(&value);
+    let unparsable =
+        |e: syn::Error| GenError::Progenitor(format!("{rel}: unparsable generated code: {e}"));
+    let mut file: syn::File = syn::parse2(quote! { #tokens #rules }).map_err(unparsable)?;
     GateSchemars.visit_file_mut(&mut file);
+    // Our own additions to `types`: the named enums and the empty-string deserializer.
+    let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();
+    let empty_string_fields = extensions::empty_string_fields(&value);
+    if !empty_string_fields.is_empty() {
+        additions.push(extensions::empty_string_helper());
+    }
+    let additions: syn::File = syn::parse2(quote! { #(#additions)* }).map_err(unparsable)?;
+    let types = types_module(&mut file).ok_or_else(|| {
+        GenError::Progenitor(format!("{rel}: progenitor emitted no `types` module"))
+    })?;
+    types.extend(additions.items);
+    mark_empty_string_fields(types, &empty_string_fields)
+        .map_err(|e| GenError::Progenitor(format!("{rel}: x-crm-empty-string-is-null: {e}")))?;
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
 
@@ -122,10 +144,14 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
 }
 
 /// progenitor panics on some inputs the checks do not foresee: report those as one line too.
-fn run_progenitor(rel: &str, spec: &openapiv3::OpenAPI) -> Result<TokenStream, GenError> {
+fn run_progenitor(
+    rel: &str,
+    spec: &openapiv3::OpenAPI,
+    settings: &GenerationSettings,
+) -> Result<TokenStream, GenError> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| Generator::new(&settings()).generate_tokens(spec));
+    let result = std::panic::catch_unwind(|| Generator::new(settings).generate_tokens(spec));
     std::panic::set_hook(previous_hook);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),
@@ -139,39 +165,6 @@ fn run_progenitor(rel: &str, spec: &openapiv3::OpenAPI) -> Result<TokenStream, G
             Err(GenError::Progenitor(format!(
                 "{rel}: progenitor panicked ({msg}); add a rule for this to xtask/src/spec_checks.rs"
             )))
-        }
-    }
-}
-
-/// Request rules declared with the `x-crm-required-one-of` operation extension, emitted as
-/// data the facade checks before sending. Generated, so it cannot drift from the spec.
-fn rules_module(spec: &Value) -> TokenStream {
-    let mut entries = Vec::new();
-    for item in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(_, v)| v)
-    {
-        for op in item.as_object().into_iter().flatten().map(|(_, v)| v) {
-            let (Some(id), Some(fields)) = (
-                op.get("operationId").and_then(Value::as_str),
-                op.get("x-crm-required-one-of").and_then(Value::as_array),
-            ) else {
-                continue;
-            };
-            let fields: Vec<&str> = fields.iter().filter_map(Value::as_str).collect();
-            entries.push(quote! { (#id, &[#(#fields),*]) });
-        }
-    }
-    quote! {
-        /// Request rules from the spec's `x-crm-*` extensions, checked by the facade's
-        /// `ClientHooks::pre` before a request leaves the client.
-        pub mod rules {
-            /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
-            /// with a non-null value (`x-crm-required-one-of`).
-            pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[#(#entries),*];
         }
     }
 }
@@ -218,6 +211,44 @@ fn gate_schemars(attrs: &mut Vec<syn::Attribute>) {
             #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         ));
     }
+}
+
+fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// Adds `#[serde(deserialize_with = "empty_string_as_none")]` to each `(struct, field)`.
+fn mark_empty_string_fields(
+    types: &mut [syn::Item],
+    fields: &[(String, String)],
+) -> Result<(), String> {
+    for (struct_name, field_name) in fields {
+        let field = types
+            .iter_mut()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == struct_name => Some(s),
+                _ => None,
+            })
+            .flat_map(|s| s.fields.iter_mut())
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == field_name))
+            .ok_or_else(|| {
+                format!("no field `{struct_name}.{field_name}` in the generated types")
+            })?;
+        // A missing field must still decode as `None`: `deserialize_with` needs `default`.
+        let has_default = field
+            .attrs
+            .iter()
+            .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
+        field.attrs.push(if has_default {
+            syn::parse_quote!(#[serde(deserialize_with = "empty_string_as_none")])
+        } else {
+            syn::parse_quote!(#[serde(default, deserialize_with = "empty_string_as_none")])
+        });
+    }
+    Ok(())
 }
 
 /// Structs and enums in the generated `types` module.

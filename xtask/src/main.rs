@@ -1,6 +1,7 @@
 //! Maintainer tasks for crm-bindings (matklad's xtask convention): `cargo xtask <task>`.
 //! Nothing here reaches the users of the library.
 
+mod extensions;
 mod generate;
 mod spec_checks;
 #[path = "../../build_support/spec_hash.rs"]

@@ -86,6 +86,21 @@ pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
         }
     }
 
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(message) = enum_varnames_problem(schema) {
+            push(
+                &format!("#/components/schemas/{name}"),
+                "enum-varnames",
+                message,
+            );
+        }
+    }
+
     walk_schemas(spec, "#", &mut |pointer, schema| {
         let Some(obj) = schema.as_object() else {
             return;
@@ -106,6 +121,57 @@ pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
         }
     });
     out
+}
+
+/// `x-enum-varnames` must name every value once, with a Rust type name; descriptions, if
+/// given, one per value.
+fn enum_varnames_problem(schema: &Value) -> Option<String> {
+    let names = schema.get("x-enum-varnames")?;
+    let values = schema.get("enum").and_then(Value::as_array);
+    let Some(values) = values else {
+        return Some("`x-enum-varnames` without an `enum`".into());
+    };
+    let Some(names) = names.as_array() else {
+        return Some("`x-enum-varnames` must be a list".into());
+    };
+    if names.len() != values.len() {
+        return Some(format!(
+            "{} values but {} `x-enum-varnames`",
+            values.len(),
+            names.len()
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for name in names {
+        let ok = name.as_str().is_some_and(|n| {
+            n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && n.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if !ok {
+            return Some(format!(
+                "variant name {name} is not a PascalCase Rust identifier"
+            ));
+        }
+        if !seen.insert(name.as_str()) {
+            return Some(format!("variant name {name} is used twice"));
+        }
+    }
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    if values
+        .iter()
+        .any(|v| if integer { !v.is_i64() } else { !v.is_string() })
+    {
+        return Some("enum values must all be integers (type: integer) or all strings".into());
+    }
+    let descriptions = schema.get("x-enum-descriptions").and_then(Value::as_array);
+    if let Some(descriptions) = descriptions.filter(|d| d.len() != values.len()) {
+        return Some(format!(
+            "{} values but {} `x-enum-descriptions`",
+            values.len(),
+            descriptions.len()
+        ));
+    }
+    None
 }
 
 fn check_operation(

@@ -1,26 +1,10 @@
-//! A tour of crm-bindings: every operation of every API against an embedded mock server
-//! that answers with the source documents' own examples. No credentials, no network.
-//!
-//!     cargo run --example tour
+//! CS-Cart call requests: every operation against the seed-001 examples.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use crate::Result;
+use crate::support::mocks::cscart::{base_url, mount_examples};
+use crm_bindings::cscart::{Client, types};
 
-type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-#[tokio::main]
-async fn main() -> Result {
-    #[cfg(feature = "cscart")]
-    cscart().await?;
-    println!("\nTour finished: every operation answered.");
-    Ok(())
-}
-
-#[cfg(feature = "cscart")]
-async fn cscart() -> Result {
-    use crm_bindings::cscart::{Client, types};
-    use support::mocks::cscart::{base_url, mount_examples};
-
+pub async fn run() -> Result {
     let server = wiremock::MockServer::start().await;
     mount_examples(&server).await;
     println!(

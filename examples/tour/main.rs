@@ -1,0 +1,36 @@
+//! A tour of crm-bindings: every operation of every API against an embedded mock server
+//! that answers with the source documents' own examples. No credentials, no network.
+//!
+//!     cargo run --example tour
+
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
+#[cfg(feature = "cscart")]
+mod cscart;
+#[cfg(feature = "solos")]
+mod solos;
+#[cfg(feature = "thulium")]
+mod thulium;
+#[cfg(feature = "uapay")]
+mod uapay;
+#[cfg(feature = "yume")]
+mod yume;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() -> Result {
+    #[cfg(feature = "cscart")]
+    cscart::run().await?;
+    #[cfg(feature = "yume")]
+    yume::run().await?;
+    #[cfg(feature = "uapay")]
+    uapay::run().await?;
+    #[cfg(feature = "thulium")]
+    thulium::run().await?;
+    #[cfg(feature = "solos")]
+    solos::run().await?;
+    println!("\nTour finished: every operation answered.");
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! solOS CRM: projects (`specs/solos.yaml`).
+//!
+//! Base URL `https://{crm_url}/backend/public`; every request carries both `X-Crypto-Token`
+//! and `X-Crypto-Secret`: [`Client::with_keys`]. The documents show no response bodies, so
+//! responses are JSON objects (`serde_json::Map`) with no declared fields.
+
+pub use crate::generated::solos::rules;
+pub use crate::generated::solos::{Client, ClientInfo, Error, ResponseValue, builder, types};
+use progenitor_client::{ClientHooks, OperationInfo};
+
+impl Client {
+    /// A client for `base_url` (`https://{crm_url}/backend/public`) sending the CRM's
+    /// `X-Crypto-Token` and `X-Crypto-Secret` on every request, both marked sensitive.
+    ///
+    /// ```
+    /// let client = crm_bindings::solos::Client::with_keys(
+    ///     "https://crm.example.com/backend/public",
+    ///     "token",
+    ///     "secret",
+    /// )?;
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
+    pub fn with_keys(
+        base_url: &str,
+        token: &str,
+        secret: &str,
+    ) -> Result<Self, crate::ConfigError> {
+        Self::with_keys_and_config(base_url, token, secret, &crate::HttpConfig::default())
+    }
+
+    /// [`Client::with_keys`] with explicit timeouts.
+    pub fn with_keys_and_config(
+        base_url: &str,
+        token: &str,
+        secret: &str,
+        config: &crate::HttpConfig,
+    ) -> Result<Self, crate::ConfigError> {
+        let headers = vec![
+            crate::config::secret_header("x-crypto-token", token)?,
+            crate::config::secret_header("x-crypto-secret", secret)?,
+        ];
+        let (base_url, http) = config.build(base_url, headers)?;
+        Ok(Self::new_with_client(&base_url, http))
+    }
+}
+
+/// Why a typed helper could not build an encoded value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingError(String);
+
+impl std::fmt::Display for EncodingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EncodingError {}
+
+impl types::DateRange {
+    /// `from;to` (`YYYY-MM-DD;YYYY-MM-DD`), the encoding of the `created` filter.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use crm_bindings::solos::types::DateRange;
+    /// let range = DateRange::new(
+    ///     NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+    ///     NaiveDate::from_ymd_opt(2020, 12, 31).unwrap(),
+    /// )?;
+    /// assert_eq!(range.as_str(), "2020-01-01;2020-12-31");
+    /// # Ok::<(), crm_bindings::solos::EncodingError>(())
+    /// ```
+    pub fn new(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Self, EncodingError> {
+        if from > to {
+            return Err(EncodingError(format!("date range: {from} is after {to}")));
+        }
+        format!("{};{}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"))
+            .parse()
+            .map_err(|e| EncodingError(format!("date range: {e}")))
+    }
+
+    /// The encoded value, as sent.
+    pub fn as_str(&self) -> &str {
+        self
+    }
+
+    /// The two dates, `(from, to)`.
+    pub fn bounds(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), EncodingError> {
+        let parse = |s: &str| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|e| EncodingError(format!("date range `{}`: {e}", self.as_str())))
+        };
+        let (from, to) = self.split_once(';').unwrap_or_default();
+        Ok((parse(from)?, parse(to)?))
+    }
+}
+
+impl types::UnderscoreIdList {
+    /// Ids joined by `_` (`1_2_3`), the encoding of `filter_steps` and `filter_actions`.
+    ///
+    /// ```
+    /// use crm_bindings::solos::types::UnderscoreIdList;
+    /// assert_eq!(UnderscoreIdList::from_ids([1, 2, 3])?.as_str(), "1_2_3");
+    /// assert!(UnderscoreIdList::from_ids([]).is_err());
+    /// # Ok::<(), crm_bindings::solos::EncodingError>(())
+    /// ```
+    pub fn from_ids(ids: impl IntoIterator<Item = u64>) -> Result<Self, EncodingError> {
+        let joined: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+        if joined.is_empty() {
+            return Err(EncodingError("id list: at least one id is needed".into()));
+        }
+        joined
+            .join("_")
+            .parse()
+            .map_err(|e| EncodingError(format!("id list: {e}")))
+    }
+
+    /// The encoded value, as sent.
+    pub fn as_str(&self) -> &str {
+        self
+    }
+
+    /// The ids, in order.
+    pub fn ids(&self) -> Vec<u64> {
+        self.split('_').filter_map(|id| id.parse().ok()).collect()
+    }
+}
+
+impl ClientHooks for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
+    }
+}

@@ -1,0 +1,156 @@
+//! UAPAY "Безпечна угода" (safe deal): updating a deal (`specs/uapay.yaml`).
+//!
+//! The source documents neither the deals service's base URL nor its authentication, so
+//! this module declares none: build the client with [`Client::with_http_config`] (this
+//! crate's timeouts and `User-Agent`), or with `Client::new_with_client` and a
+//! `reqwest::Client` carrying whatever credentials UAPAY gave you.
+//!
+//! Names, phones, e-mails, weights and prices are validated types: an invalid value is
+//! refused before anything is sent. Which fields may change depends on the deal's status:
+//! check with [`types::DealUpdate::check_allowed`] before sending.
+
+pub use crate::generated::uapay::rules;
+pub use crate::generated::uapay::{Client, ClientInfo, Error, ResponseValue, builder, types};
+use progenitor_client::{ClientHooks, OperationInfo};
+
+impl Client {
+    /// A client for `base_url` with this crate's transport defaults ([`crate::HttpConfig`])
+    /// and no credentials: the source documents no authentication for this service.
+    pub fn with_http_config(
+        base_url: &str,
+        config: &crate::HttpConfig,
+    ) -> Result<Self, crate::ConfigError> {
+        let (base_url, http) = config.build(base_url, Vec::new())?;
+        Ok(Self::new_with_client(&base_url, http))
+    }
+}
+
+/// The statuses in which a deal may be updated (the spec's `x-crm-allowed-fields-by-status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DealStatus {
+    /// `NEW`: most fields may change.
+    New,
+    /// `PAID`: only the seller's contact data, the payout card and the handler's people and
+    /// offices may change.
+    Paid,
+}
+
+impl DealStatus {
+    /// Every status the spec lists.
+    pub const ALL: [Self; 2] = [Self::New, Self::Paid];
+
+    /// The status as the service writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "NEW",
+            Self::Paid => "PAID",
+        }
+    }
+
+    /// The body fields (dotted paths) that may be sent in this status, from the spec.
+    pub fn allowed_fields(self) -> &'static [&'static str] {
+        rules::ALLOWED_FIELDS_BY_STATUS
+            .iter()
+            .find(|(op, status, _)| *op == "update_deal" && *status == self.as_str())
+            .map(|(_, _, fields)| *fields)
+            .unwrap_or(&[])
+    }
+}
+
+/// A [`types::DealUpdate`] sets fields its deal's status does not allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldsNotAllowed {
+    /// The deal's status.
+    pub status: DealStatus,
+    /// The offending fields, as dotted paths (`payment.type`).
+    pub fields: Vec<String>,
+}
+
+impl std::fmt::Display for FieldsNotAllowed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "fields not allowed while the deal is {}: {}",
+            self.status.as_str(),
+            self.fields.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for FieldsNotAllowed {}
+
+impl types::DealUpdate {
+    /// The fields this update sets (dotted paths, as the spec lists them), in wire order.
+    pub fn set_fields(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        collect_paths(
+            &serde_json::to_value(self).unwrap_or_default(),
+            "",
+            &mut out,
+        );
+        out
+    }
+
+    /// The fields this update sets that a deal in `status` does not allow.
+    pub fn fields_not_allowed(&self, status: DealStatus) -> Vec<String> {
+        let allowed = status.allowed_fields();
+        self.set_fields()
+            .into_iter()
+            .filter(|path| {
+                !allowed
+                    .iter()
+                    .any(|a| path == a || path.starts_with(&format!("{a}.")))
+            })
+            .collect()
+    }
+
+    /// `Ok` when every field this update sets may change while the deal is `status`.
+    ///
+    /// ```
+    /// use crm_bindings::uapay::{DealStatus, types::DealUpdate};
+    /// let update = DealUpdate {
+    ///     product_price: Some(100_000.try_into().unwrap()),
+    ///     ..Default::default()
+    /// };
+    /// assert!(update.check_allowed(DealStatus::New).is_ok());
+    /// let err = update.check_allowed(DealStatus::Paid).unwrap_err();
+    /// assert_eq!(err.fields, ["productPrice"]);
+    /// ```
+    pub fn check_allowed(&self, status: DealStatus) -> Result<(), FieldsNotAllowed> {
+        let fields = self.fields_not_allowed(status);
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldsNotAllowed { status, fields })
+        }
+    }
+}
+
+/// Dotted paths of every non-null leaf of `value`.
+fn collect_paths(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                collect_paths(value, &path, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        _ if !prefix.is_empty() => out.push(prefix.to_string()),
+        _ => {}
+    }
+}
+
+impl ClientHooks for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
+    }
+}
