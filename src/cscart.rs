@@ -5,7 +5,6 @@
 
 pub use crate::generated::cscart::rules;
 pub use crate::generated::cscart::{Client, ClientInfo, Error, ResponseValue, builder, types};
-use progenitor_client::{ClientHooks, OperationInfo};
 
 impl Client {
     /// A client for the store's API root (`{store_url}/api/2.0`), authenticating with
@@ -41,12 +40,4 @@ impl Client {
     }
 }
 
-impl ClientHooks for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
-    }
-}
+crate::hooks::impl_client_hooks!();

@@ -34,3 +34,21 @@ pub(crate) fn before_send<E>(
     }
     Ok(())
 }
+
+/// `impl ClientHooks for Client` for a generated client, run before every request: what
+/// [`before_send`] does, with the API's generated `rules`. progenitor's
+/// `HooksMode::Expected` makes forgetting this a compile error.
+macro_rules! impl_client_hooks {
+    () => {
+        impl progenitor_client::ClientHooks for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> Result<(), Error<E>> {
+                crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
+            }
+        }
+    };
+}
+pub(crate) use impl_client_hooks;

@@ -6,7 +6,6 @@
 
 pub use crate::generated::solos::rules;
 pub use crate::generated::solos::{Client, ClientInfo, Error, ResponseValue, builder, types};
-use progenitor_client::{ClientHooks, OperationInfo};
 
 impl Client {
     /// A client for `base_url` (`https://{crm_url}/backend/public`) sending the CRM's
@@ -125,12 +124,4 @@ impl types::UnderscoreIdList {
     }
 }
 
-impl ClientHooks for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
-    }
-}
+crate::hooks::impl_client_hooks!();

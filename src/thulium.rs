@@ -6,7 +6,6 @@
 
 pub use crate::generated::thulium::rules;
 pub use crate::generated::thulium::{Client, ClientInfo, Error, ResponseValue, builder, types};
-use progenitor_client::{ClientHooks, OperationInfo};
 
 /// The wire format of [`types::NextCallDate`]: `YYYY-MM-DD hh:mm`.
 const NEXT_CALL_DATE_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -77,12 +76,4 @@ impl std::fmt::Display for types::ThuliumError {
 
 impl std::error::Error for types::ThuliumError {}
 
-impl ClientHooks for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
-    }
-}
+crate::hooks::impl_client_hooks!();

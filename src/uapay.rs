@@ -11,7 +11,6 @@
 
 pub use crate::generated::uapay::rules;
 pub use crate::generated::uapay::{Client, ClientInfo, Error, ResponseValue, builder, types};
-use progenitor_client::{ClientHooks, OperationInfo};
 
 impl Client {
     /// A client for `base_url` with this crate's transport defaults ([`crate::HttpConfig`])
@@ -145,12 +144,4 @@ fn collect_paths(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>)
     }
 }
 
-impl ClientHooks for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
-    }
-}
+crate::hooks::impl_client_hooks!();

@@ -6,7 +6,6 @@
 
 pub use crate::generated::yume::rules;
 pub use crate::generated::yume::{Client, ClientInfo, Error, ResponseValue, builder, types};
-use progenitor_client::{ClientHooks, OperationInfo};
 
 impl Client {
     /// A client for `base_url` (e.g. `https://api.yume.cloud`) sending
@@ -34,12 +33,4 @@ impl Client {
     }
 }
 
-impl ClientHooks for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
-    }
-}
+crate::hooks::impl_client_hooks!();
