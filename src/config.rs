@@ -72,7 +72,7 @@ pub(crate) fn secret_header(
     value: &str,
 ) -> Result<(HeaderName, HeaderValue), ConfigError> {
     // The value is deliberately left out of the error: it is a secret.
-    if value.is_empty() {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(ConfigError::InvalidCredential(name));
     }
     let mut value =
@@ -103,10 +103,10 @@ pub(crate) fn bearer(token: &str) -> Result<(HeaderName, HeaderValue), ConfigErr
 }
 
 fn check_base_url(base_url: &str) -> Result<String, ConfigError> {
-    let invalid = |why: &str| {
-        ConfigError::InvalidBaseUrl(format!("{why} (got `{}`)", redact_userinfo(base_url)))
-    };
-    let url = reqwest::Url::parse(base_url).map_err(|e| invalid(&e.to_string()))?;
+    let url = reqwest::Url::parse(base_url)
+        // The input is not echoed: a mistyped argument may be a secret.
+        .map_err(|e| ConfigError::InvalidBaseUrl(format!("not an absolute URL ({e})")))?;
+    let invalid = |why: &str| ConfigError::InvalidBaseUrl(format!("{why} (got `{}`)", shown(&url)));
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -121,13 +121,20 @@ fn check_base_url(base_url: &str) -> Result<String, ConfigError> {
     Ok(base_url.trim_end_matches('/').to_string())
 }
 
-/// `https://user:secret@host` -> `https://***@host`, for error messages.
-fn redact_userinfo(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            format!("{}***{}", &url[..scheme_end + 3], &url[at..])
-        }
-        _ => url.to_string(),
+/// A URL for an error message: scheme, host, port and path only, never user info, query or
+/// fragment, where credentials might hide.
+fn shown(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    let has_userinfo = !url.username().is_empty() || url.password().is_some();
+    let hidden = url.query().is_some() || url.fragment().is_some() || has_userinfo;
+    if hidden {
+        format!("{shown} with parts hidden")
+    } else {
+        shown.to_string()
     }
 }
 

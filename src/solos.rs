@@ -118,9 +118,15 @@ impl types::UnderscoreIdList {
         self
     }
 
-    /// The ids, in order.
-    pub fn ids(&self) -> Vec<u64> {
-        self.split('_').filter_map(|id| id.parse().ok()).collect()
+    /// The ids, in order; an error when one does not fit a `u64` (the pattern only checks
+    /// that they are digits).
+    pub fn ids(&self) -> Result<Vec<u64>, EncodingError> {
+        self.split('_')
+            .map(|id| {
+                id.parse()
+                    .map_err(|e| EncodingError(format!("id list: `{id}`: {e}")))
+            })
+            .collect()
     }
 }
 

@@ -54,10 +54,10 @@ impl From<chrono::NaiveDateTime> for types::NextCallDate {
 }
 
 impl types::NextCallDate {
-    /// The date and time as chrono's type.
-    pub fn to_naive(&self) -> chrono::NaiveDateTime {
-        chrono::NaiveDateTime::parse_from_str(self, NEXT_CALL_DATE_FORMAT)
-            .expect("a NextCallDate is validated by its pattern")
+    /// The date and time as chrono's type; `None` for a date the calendar does not have
+    /// (`2018-02-31 10:00`): the spec's pattern checks the shape, not the calendar.
+    pub fn to_naive(&self) -> Option<chrono::NaiveDateTime> {
+        chrono::NaiveDateTime::parse_from_str(self, NEXT_CALL_DATE_FORMAT).ok()
     }
 }
 

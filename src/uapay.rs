@@ -125,9 +125,13 @@ impl types::DealUpdate {
     }
 }
 
-/// Dotted paths of every non-null leaf of `value`.
+/// Dotted paths of every non-null leaf (or empty object) of `value`.
 fn collect_paths(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
     match value {
+        // An empty nested object (`"payment": {}`) is sent, so it counts as setting it.
+        serde_json::Value::Object(map) if map.is_empty() && !prefix.is_empty() => {
+            out.push(prefix.to_string())
+        }
         serde_json::Value::Object(map) => {
             for (key, value) in map {
                 let path = if prefix.is_empty() {

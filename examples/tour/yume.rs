@@ -1,7 +1,104 @@
-//! TODO(helper): the yume section of the tour.
+//! Yume Wazzup triggers: every operation against the seed-000 PUT example and, for the
+//! operations the seed does not describe, the examples of `specs/yume.yaml`.
 
 use crate::Result;
+use crate::support::mocks::yume::{base_url, mount_examples};
+use crm_bindings::yume::{Client, types};
+
+fn describe(trigger: &types::WazzupTrigger) -> String {
+    let show = |value: Option<String>| value.unwrap_or_else(|| "-".into());
+    format!(
+        "#{} tenant {}: type {}, order {}->{}, template {} {:?}, created {}",
+        trigger.id,
+        trigger.tenant,
+        show(trigger.type_.map(|t| format!("{t:?}"))),
+        show(trigger.order_status_from.map(|s| s.to_string())),
+        show(trigger.order_status_to.map(|s| s.to_string())),
+        show(trigger.template_id.as_ref().map(|id| id.to_string())),
+        trigger
+            .template_keys
+            .iter()
+            .flatten()
+            .map(|key| key.as_str())
+            .collect::<Vec<_>>(),
+        trigger.created_at.to_rfc3339(),
+    )
+}
 
 pub async fn run() -> Result {
+    let server = wiremock::MockServer::start().await;
+    mount_examples(&server).await;
+    println!(
+        "\n== Yume Wazzup triggers (mock API at {})",
+        base_url(&server)
+    );
+    let client = Client::with_bearer_token(&base_url(&server), "demo-jwt-access-token")?;
+
+    let triggers = client.list_wazzup_triggers().send().await?;
+    println!("list_wazzup_triggers -> {} trigger(s):", triggers.len());
+    for trigger in triggers.iter() {
+        println!("  {}", describe(trigger));
+    }
+
+    let body = types::WazzupTriggerRequest {
+        documents: vec![123],
+        type_: Some(types::TriggerType::Order),
+        order_status_from: Some(types::OrderStatus::Exceed),
+        order_status_to: Some(types::OrderStatus::Exceed),
+        order_payment_status_from: Some(types::OrderPaymentStatus::AwaitingPayment),
+        order_payment_status_to: Some(types::OrderPaymentStatus::AwaitingPayment),
+        sale_status_from: Some(types::SaleStatus::Draft),
+        sale_status_to: Some(types::SaleStatus::Draft),
+        delivery_type: Some(types::DeliveryType::Delivery),
+        delivery_status: Some(types::DeliveryStatus::Pending),
+        text: Some("<string>".into()),
+        order: Some(-1),
+        template_id: Some("<string>".parse()?),
+        template_keys: Some(vec!["<string>".parse()?]),
+        timeout: Some("<string>".into()),
+    };
+
+    let created = client
+        .create_wazzup_trigger()
+        .body(body.clone())
+        .send()
+        .await?;
+    println!(
+        "create_wazzup_trigger -> {} {}",
+        created.status(),
+        describe(&created)
+    );
+
+    let updated = client
+        .update_wazzup_trigger()
+        .id(123)
+        .body(body)
+        .send()
+        .await?;
+    println!("update_wazzup_trigger(123) -> {}", describe(&updated));
+
+    let patched = client
+        .partial_update_wazzup_trigger()
+        .id(123)
+        .body(types::PatchedWazzupTriggerRequest {
+            type_: Some(types::TriggerType::Delivery),
+            delivery_status: Some(types::DeliveryStatus::Cancel),
+            ..Default::default()
+        })
+        .send()
+        .await?;
+    println!(
+        "partial_update_wazzup_trigger(123, {{\"type\": {}, \"delivery_status\": {}}}) -> {}",
+        types::TriggerType::Delivery,
+        types::DeliveryStatus::Cancel,
+        describe(&patched)
+    );
+
+    if let Err(err) = "x".repeat(256).parse::<types::WazzupTemplateId>() {
+        println!("a 256-character template_id -> refused before sending: {err}");
+    }
+
+    let deleted = client.delete_wazzup_trigger().id(123).send().await?;
+    println!("delete_wazzup_trigger(123) -> {}", deleted.status());
     Ok(())
 }

@@ -148,8 +148,8 @@ fn responses(send: &syn::ImplItemFn) -> Vec<String> {
     out
 }
 
-/// One line per type of the `types` module: fields with their Rust types and wire names,
-/// enum variants with their wire values, newtypes with their validation.
+/// One line per type of the `types` module, sorted by name: fields with their Rust types
+/// and wire names, enum variants with their wire values, newtypes with their validation.
 fn types(file: &syn::File) -> Vec<String> {
     let Some(items) = module(&file.items, "types") else {
         return vec![];
@@ -244,6 +244,13 @@ fn types(file: &syn::File) -> Vec<String> {
             _ => {}
         }
     }
+    // typify sorts its types by name; the generator's own enums come last: merge them in.
+    out.sort_by_key(|line| {
+        line.split([' ', '(', '{'])
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    });
     out
 }
 

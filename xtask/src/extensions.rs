@@ -174,6 +174,18 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
                     }
                 }
             }
+            impl ::std::convert::TryFrom<&str> for #name {
+                type Error = self::error::ConversionError;
+                fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                    value.parse()
+                }
+            }
+            impl ::std::convert::TryFrom<::std::string::String> for #name {
+                type Error = self::error::ConversionError;
+                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+                    value.parse()
+                }
+            }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
