@@ -1,7 +1,14 @@
 //! Helpers shared by the test files (each test file uses a part of them).
 #![allow(dead_code)]
 
+// Test-only helpers; `examples/tour` shares this module for the mocks and fixtures.
+#[cfg(test)]
+pub mod prism;
+#[cfg(test)]
+pub mod spec;
+#[cfg(test)]
 pub mod surface;
+#[cfg(test)]
 pub mod wire;
 
 /// A fixture file from `tests/fixtures/`: the source documents' own examples, verbatim.

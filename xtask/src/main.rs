@@ -17,6 +17,7 @@ tasks:
   generate           regenerate src/generated/<api>.rs from specs/<api>.yaml
   generate --check   fail with a diff when the committed code is not what the specs give
   check <spec.yaml>  run the spec checks and progenitor on one file; print a summary, write nothing
+  lint [spec.yaml]   lint every spec (or one) with Redocly CLI and redocly.yaml (runs `npm ci` first)
   test               everything the test suite needs, then all tests (the README's test command)
 ";
 
@@ -28,6 +29,8 @@ fn main() -> ExitCode {
         ["generate"] => generate(&root, false),
         ["generate", "--check"] => generate(&root, true),
         ["check", spec] => check(Path::new(spec)),
+        ["lint"] => lint(&root, None),
+        ["lint", spec] => lint(&root, Some(spec)),
         ["test", rest @ ..] => test(&root, rest),
         _ => Err(USAGE.to_string()),
     };
@@ -139,10 +142,13 @@ fn spec_rel(root: &Path, path: &Path) -> String {
         .to_string()
 }
 
-/// The README's test command: checks the generated code is current, that every API feature
-/// builds on its own, then runs every test of the workspace (extra arguments go to `cargo test`).
+/// The README's test command: checks the generated code is current, lints the specs
+/// (installing the npm tools), checks that every API feature builds on its own, then runs
+/// every test of the workspace, the Prism contract tests included (extra arguments go to
+/// `cargo test`).
 fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
     generate(root, true)?;
+    lint(root, None)?;
     for (api, _) in generate::spec_files(root).map_err(|e| e.to_string())? {
         run(
             root,
@@ -157,11 +163,85 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
             ]),
         )?;
     }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let report = target.join("tmp/prism-contract-report.txt");
+    let _ = std::fs::remove_file(&report);
     run(
         root,
         Command::new(cargo())
             .args(["test", "--workspace", "--all-features", "--locked"])
             .args(extra),
+    )?;
+    if !extra.is_empty() {
+        return Ok(()); // a filtered run need not include the contract tests
+    }
+    // The Prism contract tests list what they checked; without them the run proves less.
+    let mut lines: Vec<String> = std::fs::read_to_string(&report)
+        .map_err(|_| {
+            format!(
+                "the Prism contract tests did not run (no {})",
+                report.display()
+            )
+        })?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    println!("\nPrism contract checks:");
+    for line in &lines {
+        println!("  {line}");
+    }
+    let specs = generate::spec_files(root).map_err(|e| e.to_string())?;
+    let missing: Vec<&str> = specs
+        .iter()
+        .map(|(api, _)| api.as_str())
+        .filter(|api| {
+            !lines
+                .iter()
+                .any(|l| l.starts_with(&format!("{api} (Dynamic)")))
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("no Prism contract run for: {}", missing.join(", ")))
+    }
+}
+
+/// Redocly CLI over every spec (`redocly.yaml` lists them) or one file.
+fn lint(root: &Path, spec: Option<&str>) -> Result<(), String> {
+    npm_ci(root)?;
+    let mut cmd = Command::new(root.join("node_modules/.bin/redocly"));
+    cmd.args(["lint", "--lint-config", "error", "--format", "stylish"])
+        .args(spec)
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
+    run(root, &mut cmd)
+}
+
+/// Installs the pinned npm tools (Redocly CLI, Prism) from `package-lock.json`, unless
+/// `node_modules` is already up to date with it.
+fn npm_ci(root: &Path) -> Result<(), String> {
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|out| out.status.success()) {
+        return Err(
+            "Node.js (20 or newer) and npm are needed for the spec lint and the Prism \
+            contract tests, and `node` was not found. Install them (https://nodejs.org/, or \
+            `apt-get install nodejs npm`), then run `cargo xtask test` again."
+                .into(),
+        );
+    }
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed = modified(root.join("node_modules/.package-lock.json"));
+    let wanted = modified(root.join("package-lock.json"));
+    if installed.is_some() && installed >= wanted {
+        return Ok(());
+    }
+    run(
+        root,
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund"]),
     )
 }
 

@@ -1,0 +1,128 @@
+//! Prism (`@stoplight/prism-cli`, pinned in package.json) as a mock server built from a spec,
+//! with request validation on: an independent check that what the typed client sends is
+//! what the spec says, and that the client decodes what the spec allows.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Static answers come from the spec's examples; dynamic ones are generated from its schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Static,
+    Dynamic,
+}
+
+/// A running Prism; stopped (killed and reaped) when dropped, also when a test panics.
+pub struct Prism {
+    child: Child,
+    pub base_url: String,
+    pub log: PathBuf,
+}
+
+impl Prism {
+    pub fn start(api: &str, mode: Mode) -> Prism {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bin = root.join("node_modules/.bin/prism");
+        assert!(
+            bin.exists(),
+            "Prism is not installed ({}). Run `cargo xtask test` (it runs `npm ci`; needs \
+             Node.js 20+ and npm: https://nodejs.org/ or `apt-get install nodejs npm`), or \
+             `npm ci` in the repository root.",
+            bin.display()
+        );
+        let port = free_port();
+        let log =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{api}-{mode:?}-{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("Prism log file");
+        let mut cmd = Command::new(&bin);
+        cmd.args(["mock", &format!("specs/{api}.yaml"), "-h", "127.0.0.1"])
+            .args(["-p", &port.to_string(), "--errors"])
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().unwrap())
+            .stderr(log_file);
+        if mode == Mode::Dynamic {
+            cmd.args(["--dynamic", "--seed", "42"]);
+        }
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+        let mut prism = Prism {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        prism.wait_until_listening(port);
+        prism
+    }
+
+    fn wait_until_listening(&mut self, port: u16) {
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "Prism exited ({status}) before listening:\n{}",
+                    self.log_text()
+                );
+            }
+            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "Prism did not listen on {port} within 60 s:\n{}",
+            self.log_text()
+        );
+    }
+
+    /// What Prism logged (requests, violations), for failure messages.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Keep the log only when a test failed: it is named in the failure message.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.log);
+        }
+    }
+}
+
+/// Where the contract tests list what they checked; `cargo xtask test` prints it.
+pub const REPORT: &str = "prism-contract-report.txt";
+
+/// Prints `line` and appends it to the report.
+pub fn report(line: &str) {
+    use std::io::Write as _;
+    println!("{line}");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(REPORT);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    writeln!(file, "{line}").unwrap();
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Prism's report of a request that breaks the spec: a `sl-violations` header, or a
+/// 422 problem+json with a `validation` list.
+pub fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("sl-violations")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}

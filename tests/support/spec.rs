@@ -1,0 +1,92 @@
+//! Inputs built from a spec's own examples: the contract tests send what the spec shows.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub struct SpecExamples {
+    api: String,
+    spec: Value,
+}
+
+impl SpecExamples {
+    pub fn load(api: &str) -> SpecExamples {
+        let path = format!("{}/specs/{api}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        SpecExamples {
+            api: api.to_string(),
+            spec: serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}")),
+        }
+    }
+
+    /// Every operationId of the spec.
+    pub fn operation_ids(&self) -> Vec<String> {
+        self.operations()
+            .map(|(_, op)| op["operationId"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The example of parameter `name` of `operation`, as `T`.
+    pub fn param<T: DeserializeOwned>(&self, operation: &str, name: &str) -> T {
+        let (path_item, op) = self.operation(operation);
+        let param = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(path_item["parameters"].as_array().into_iter().flatten())
+            .map(|p| self.resolve(p))
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{}: {operation} has no parameter {name}", self.api));
+        self.typed(&param["example"], &format!("{operation}.{name}"))
+    }
+
+    /// The example of `operation`'s JSON request body, as `T`.
+    pub fn body<T: DeserializeOwned>(&self, operation: &str) -> T {
+        let (_, op) = self.operation(operation);
+        let media = &op["requestBody"]["content"]["application/json"];
+        let example = match &media["example"] {
+            Value::Null => &self.resolve(&media["schema"])["example"],
+            example => example,
+        };
+        self.typed(example, &format!("{operation} body"))
+    }
+
+    fn typed<T: DeserializeOwned>(&self, example: &Value, what: &str) -> T {
+        assert!(!example.is_null(), "{}: no example for {what}", self.api);
+        serde_json::from_value(example.clone()).unwrap_or_else(|e| {
+            panic!(
+                "{}: the example for {what} does not fit its type: {e}",
+                self.api
+            )
+        })
+    }
+
+    fn operations(&self) -> impl Iterator<Item = (&Value, &Value)> {
+        self.spec["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, item)| {
+                ["get", "put", "post", "delete", "patch"]
+                    .into_iter()
+                    .filter_map(move |m| item.get(m).map(|op| (item, op)))
+            })
+    }
+
+    fn operation(&self, id: &str) -> (&Value, &Value) {
+        self.operations()
+            .find(|(_, op)| op["operationId"] == id)
+            .unwrap_or_else(|| panic!("{}: no operation {id}", self.api))
+    }
+
+    /// Follows a local `$ref` (`#/components/...`).
+    fn resolve(&self, value: &Value) -> Value {
+        match value["$ref"].as_str() {
+            Some(pointer) => self.resolve(
+                self.spec
+                    .pointer(pointer.trim_start_matches('#'))
+                    .unwrap_or_else(|| panic!("{}: dangling {pointer}", self.api)),
+            ),
+            None => value.clone(),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `cargo xtask lint` is a real check: a spec with a deliberately broken example fails it.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn a_broken_example_fails_the_lint() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/cscart.yaml");
+    let text = std::fs::read_to_string(real).unwrap();
+    // The `status` filter's example: a value outside its enum.
+    let broken = text.replacen("      example: new\n", "      example: maybe_later\n", 1);
+    assert_ne!(text, broken, "the example is in the spec");
+    let dir = std::env::temp_dir().join(format!("xtask-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("broken-cscart.yaml");
+    std::fs::write(&spec, broken).unwrap();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["lint", spec.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the broken example passed:\n{text}");
+    assert!(text.contains("no-invalid-parameter-examples"), "{text}");
+    assert!(
+        text.contains("must be equal to one of the allowed values"),
+        "{text}"
+    );
+
+    // And the same file unbroken passes: the failure is the example's.
+    std::fs::write(
+        &spec,
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/cscart.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["lint", spec.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
