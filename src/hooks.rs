@@ -45,7 +45,7 @@ macro_rules! impl_client_hooks {
                 &self,
                 request: &mut reqwest::Request,
                 info: &progenitor_client::OperationInfo,
-            ) -> Result<(), Error<E>> {
+            ) -> Result<(), progenitor_client::Error<E>> {
                 crate::hooks::before_send(request, info, rules::REQUIRED_ONE_OF)
             }
         }

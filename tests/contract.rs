@@ -9,7 +9,8 @@
 
 mod support;
 
-use progenitor_client::{Error, ResponseValue};
+use crm_bindings::Error;
+use progenitor_client::ResponseValue;
 use std::fmt::Debug;
 use support::prism::{Mode, Prism, report, violations};
 use support::spec::SpecExamples;

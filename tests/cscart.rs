@@ -224,7 +224,10 @@ async fn create_without_email_or_phone_is_refused_before_sending() {
             .send()
             .await
             .unwrap_err();
-        let Error::InvalidRequest(message) = &err else {
+        let Error::InvalidRequest {
+            message: message, ..
+        } = &err
+        else {
             panic!("expected InvalidRequest, got {err:?}");
         };
         assert!(message.contains("create_call_request"), "{message}");
@@ -322,7 +325,10 @@ async fn bad_request_becomes_a_typed_error_carrying_the_body() {
     ];
     for err in errors {
         assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
-        let Error::ErrorResponse(response) = err else {
+        let Error::ErrorResponse {
+            response: response, ..
+        } = err
+        else {
             panic!("expected ErrorResponse, got {err:?}");
         };
         assert_eq!(response.message, "Call request could not be saved");
@@ -342,17 +348,17 @@ async fn out_of_range_values_are_refused_before_sending() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("page")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("page")),
         "{err:?}"
     );
     let err = client.get_call_request().id(0u64).send().await.unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("id")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("id")),
         "{err:?}"
     );
     let err = client.get_call_request().send().await.unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("id was not initialized")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("id was not initialized")),
         "{err:?}"
     );
 
@@ -377,10 +383,10 @@ async fn an_html_answer_is_an_error_not_a_panic() {
         .send()
         .await
         .unwrap_err();
-    let Error::InvalidResponsePayload(body, _) = &err else {
-        panic!("expected InvalidResponsePayload, got {err:?}");
+    let Error::InvalidResponse(failure) = &err else {
+        panic!("expected InvalidResponse, got {err:?}");
     };
-    assert!(String::from_utf8_lossy(body).contains("Fatal error"));
+    assert!(String::from_utf8_lossy(&failure.body).contains("Fatal error"));
 }
 
 #[tokio::test]

@@ -396,7 +396,7 @@ async fn underscore_id_lists_encode_ids_and_refuse_bad_lists_before_sending() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest(m) if m.contains("filter_steps")),
+            matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("filter_steps")),
             "{err:?}"
         );
         let err = client
@@ -407,7 +407,7 @@ async fn underscore_id_lists_encode_ids_and_refuse_bad_lists_before_sending() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest(m) if m.contains("filter_actions")),
+            matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("filter_actions")),
             "{err:?}"
         );
     }
@@ -484,7 +484,7 @@ async fn a_zero_or_missing_id_is_refused_before_sending() {
     for (operation, err) in zero {
         let err = err.unwrap_or_else(|| panic!("{operation}: id 0 was accepted"));
         assert!(
-            matches!(&err, Error::InvalidRequest(m) if m.contains("for id failed")),
+            matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("for id failed")),
             "{operation}: {err:?}"
         );
     }
@@ -523,7 +523,7 @@ async fn a_zero_or_missing_id_is_refused_before_sending() {
     for (operation, err) in missing {
         let err = err.unwrap_or_else(|| panic!("{operation}: a missing id was accepted"));
         assert!(
-            matches!(&err, Error::InvalidRequest(m) if m.contains("id was not initialized")),
+            matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("id was not initialized")),
             "{operation}: {err:?}"
         );
     }
@@ -571,7 +571,7 @@ async fn negative_counts_offsets_and_filter_ids_are_refused_before_sending() {
     for err in errors {
         let err = err.expect("a negative value was accepted");
         assert!(
-            matches!(&err, Error::InvalidRequest(m) if m.contains("to `u64`")),
+            matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("to `u64`")),
             "{err:?}"
         );
     }
@@ -672,7 +672,7 @@ async fn a_json_array_or_scalar_answer_is_an_error_not_a_panic() {
         for (operation, result) in every_documented_example(&client(&server)).await {
             let err = result.expect_err(operation);
             assert!(
-                matches!(err, Error::InvalidResponsePayload(..)),
+                matches!(err, Error::InvalidResponse(_)),
                 "{operation} with {body}: {err:?}"
             );
         }
@@ -693,10 +693,10 @@ async fn an_html_answer_is_an_error_not_a_panic() {
 
     for (operation, result) in every_documented_example(&client(&server)).await {
         let err = result.expect_err(operation);
-        let Error::InvalidResponsePayload(body, _) = &err else {
-            panic!("{operation}: expected InvalidResponsePayload, got {err:?}");
+        let Error::InvalidResponse(failure) = &err else {
+            panic!("{operation}: expected InvalidResponse, got {err:?}");
         };
-        assert!(String::from_utf8_lossy(body).contains("Fatal error"));
+        assert!(String::from_utf8_lossy(&failure.body).contains("Fatal error"));
     }
 }
 

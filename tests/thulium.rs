@@ -443,7 +443,7 @@ async fn campaign_id_must_be_exactly_five_characters() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest(m) if m.contains("CampaignId") && m.contains("id")),
+            matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("CampaignId") && m.contains("id")),
             "{bad:?}: {err:?}"
         );
     }
@@ -476,7 +476,7 @@ async fn customer_id_zero_and_missing_path_parameters_are_refused_before_sending
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("customer_id")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("customer_id")),
         "{err:?}"
     );
     let err = client
@@ -487,7 +487,7 @@ async fn customer_id_zero_and_missing_path_parameters_are_refused_before_sending
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("id was not initialized")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("id was not initialized")),
         "{err:?}"
     );
     let err = client
@@ -498,7 +498,7 @@ async fn customer_id_zero_and_missing_path_parameters_are_refused_before_sending
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("customer_id was not initialized")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("customer_id was not initialized")),
         "{err:?}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -584,7 +584,10 @@ async fn thulium_errors_decode_on_every_4xx_with_every_entry() {
             .unwrap_err();
 
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-        let Error::ErrorResponse(response) = err else {
+        let Error::ErrorResponse {
+            response: response, ..
+        } = err
+        else {
             panic!("{status}: expected ErrorResponse, got {err:?}");
         };
         assert_eq!(response.status().as_u16(), status);
@@ -678,10 +681,10 @@ async fn an_html_answer_is_an_error_not_a_panic() {
         .send()
         .await
         .unwrap_err();
-    let Error::InvalidResponsePayload(body, _) = &err else {
-        panic!("expected InvalidResponsePayload, got {err:?}");
+    let Error::InvalidResponse(failure) = &err else {
+        panic!("expected InvalidResponse, got {err:?}");
     };
-    assert!(String::from_utf8_lossy(body).contains("Fatal error"));
+    assert!(String::from_utf8_lossy(&failure.body).contains("Fatal error"));
 
     let server = MockServer::start().await;
     Mock::given(any())

@@ -266,7 +266,7 @@ async fn an_empty_or_dot_segment_deal_id_is_refused_before_sending() {
             .body(paid_update())
             .send()
             .await;
-        if !matches!(result, Err(Error::InvalidRequest(_))) {
+        if !matches!(result, Err(Error::InvalidRequest { message: _, .. })) {
             not_refused.push(deal_id);
         }
     }
@@ -294,7 +294,7 @@ async fn a_missing_deal_id_is_refused_before_sending() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("deal_id was not initialized")),
+        matches!(&err, Error::InvalidRequest { message: m, .. } if m.contains("deal_id was not initialized")),
         "{err:?}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -752,7 +752,10 @@ async fn a_400_decodes_into_the_typed_api_error() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
-    let Error::ErrorResponse(response) = err else {
+    let Error::ErrorResponse {
+        response: response, ..
+    } = err
+    else {
         panic!("expected ErrorResponse, got {err:?}");
     };
     assert_eq!(response.error.code, "NOT_ALLOWED");
@@ -769,7 +772,10 @@ async fn a_400_decodes_into_the_typed_api_error() {
         .send()
         .await
         .unwrap_err();
-    let Error::ErrorResponse(response) = err else {
+    let Error::ErrorResponse {
+        response: response, ..
+    } = err
+    else {
         panic!("expected ErrorResponse, got {err:?}");
     };
     assert_eq!(response.error.code, "VALIDATION_ERROR");
@@ -802,10 +808,10 @@ async fn an_html_answer_is_an_error_not_a_panic() {
             .send()
             .await
             .unwrap_err();
-        let Error::InvalidResponsePayload(body, _) = &err else {
-            panic!("{status}: expected InvalidResponsePayload, got {err:?}");
+        let Error::InvalidResponse(failure) = &err else {
+            panic!("{status}: expected InvalidResponse, got {err:?}");
         };
-        assert!(String::from_utf8_lossy(body).contains("Bad Gateway"));
+        assert!(String::from_utf8_lossy(&failure.body).contains("Bad Gateway"));
     }
 }
 
@@ -868,7 +874,7 @@ async fn a_response_without_external_id_decodes_and_one_without_id_does_not() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidResponsePayload(..)), "{err:?}");
+    assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
 }
 
 // ---------------------------------------------------------------------------------------

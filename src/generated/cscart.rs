@@ -3,8 +3,10 @@
 // generator: progenitor 0.15.1, typify 0.8.0
 // spec-hash: fnv1a64:bfc92fe676dc5685
 
+/// The error of every operation: names the operation, keeps status and body.
+pub use crate::Error;
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -1690,17 +1692,61 @@ pub mod builder {
                 status,
                 user_id,
             } = self;
-            let company_id = company_id.map_err(Error::InvalidRequest)?;
-            let items_per_page = items_per_page.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let order_exists = order_exists.map_err(Error::InvalidRequest)?;
-            let order_status = order_status.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let phone = phone.map_err(Error::InvalidRequest)?;
-            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
-            let sort_order = sort_order.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let company_id = company_id
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let items_per_page = items_per_page
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let name = name
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let order_exists = order_exists
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let order_status = order_status
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let page = page
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let phone = phone
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let sort_by = sort_by
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let sort_order = sort_order
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let status = status
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
+            let user_id = user_id
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    message,
+                ))?;
             let url = format!("{}/call_requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -1739,17 +1785,25 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .query(&progenitor_client::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("list_call_requests", source))?;
             let info = OperationInfo {
                 operation_id: "list_call_requests",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_call_requests", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_call_requests", e))?;
+            let response = result
+                .map_err(|source| Error::communication("list_call_requests", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_call_requests").await,
+                _ => Err(crate::error::unexpected(response, "list_call_requests").await),
             }
         }
     }
@@ -1801,7 +1855,10 @@ pub mod builder {
                 .and_then(|v| {
                     types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request(
+                    "create_call_request",
+                    message,
+                ))?;
             let url = format!("{}/call_requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -1821,24 +1878,33 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("create_call_request", source))?;
             let info = OperationInfo {
                 operation_id: "create_call_request",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("create_call_request", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("create_call_request", e))?;
+            let response = result
+                .map_err(|source| Error::communication("create_call_request", source))?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::error::decode(response, "create_call_request").await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                        Error::error_response(
+                            "create_call_request",
+                            crate::error::decode(response, "create_call_request").await?,
                         ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(crate::error::unexpected(response, "create_call_request").await),
             }
         }
     }
@@ -1872,7 +1938,8 @@ pub mod builder {
         ///Sends a `GET` request to `/call_requests/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::CallRequest>, Error<()>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request("get_call_request", message))?;
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
@@ -1893,17 +1960,25 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("get_call_request", source))?;
             let info = OperationInfo {
                 operation_id: "get_call_request",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("get_call_request", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("get_call_request", e))?;
+            let response = result
+                .map_err(|source| Error::communication("get_call_request", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "get_call_request").await,
+                _ => Err(crate::error::unexpected(response, "get_call_request").await),
             }
         }
     }
@@ -1965,12 +2040,19 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "update_call_request",
+                    message,
+                ))?;
             let body = body
                 .and_then(|v| {
                     types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request(
+                    "update_call_request",
+                    message,
+                ))?;
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
@@ -1992,24 +2074,33 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("update_call_request", source))?;
             let info = OperationInfo {
                 operation_id: "update_call_request",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_call_request", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_call_request", e))?;
+            let response = result
+                .map_err(|source| Error::communication("update_call_request", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::error::decode(response, "update_call_request").await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                        Error::error_response(
+                            "update_call_request",
+                            crate::error::decode(response, "update_call_request").await?,
                         ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(crate::error::unexpected(response, "update_call_request").await),
             }
         }
     }
@@ -2043,7 +2134,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/call_requests/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "delete_call_request",
+                    message,
+                ))?;
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
@@ -2064,24 +2159,33 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("delete_call_request", source))?;
             let info = OperationInfo {
                 operation_id: "delete_call_request",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("delete_call_request", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("delete_call_request", e))?;
+            let response = result
+                .map_err(|source| Error::communication("delete_call_request", source))?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                        Error::error_response(
+                            "delete_call_request",
+                            crate::error::decode(response, "delete_call_request").await?,
                         ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(crate::error::unexpected(response, "delete_call_request").await),
             }
         }
     }

@@ -3,8 +3,10 @@
 // generator: progenitor 0.15.1, typify 0.8.0
 // spec-hash: fnv1a64:cae1cff9b18ac9b8
 
+/// The error of every operation: names the operation, keeps status and body.
+pub use crate::Error;
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -1726,11 +1728,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
             let Self { client, count, deleted, offset, order_by, reverse } = self;
-            let count = count.map_err(Error::InvalidRequest)?;
-            let deleted = deleted.map_err(Error::InvalidRequest)?;
-            let offset = offset.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let reverse = reverse.map_err(Error::InvalidRequest)?;
+            let count = count
+                .map_err(|message| Error::invalid_request("list_projects", message))?;
+            let deleted = deleted
+                .map_err(|message| Error::invalid_request("list_projects", message))?;
+            let offset = offset
+                .map_err(|message| Error::invalid_request("list_projects", message))?;
+            let order_by = order_by
+                .map_err(|message| Error::invalid_request("list_projects", message))?;
+            let reverse = reverse
+                .map_err(|message| Error::invalid_request("list_projects", message))?;
             let url = format!("{}/projects", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -1754,17 +1761,25 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("order_by", &order_by))
                 .query(&progenitor_client::QueryParam::new("reverse", &reverse))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("list_projects", source))?;
             let info = OperationInfo {
                 operation_id: "list_projects",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_projects", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_projects", e))?;
+            let response = result
+                .map_err(|source| Error::communication("list_projects", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_projects").await,
+                _ => Err(crate::error::unexpected(response, "list_projects").await),
             }
         }
     }
@@ -1874,12 +1889,36 @@ pub mod builder {
                 id,
                 offset,
             } = self;
-            let count = count.map_err(Error::InvalidRequest)?;
-            let filter_actions = filter_actions.map_err(Error::InvalidRequest)?;
-            let filter_date = filter_date.map_err(Error::InvalidRequest)?;
-            let filter_id = filter_id.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let offset = offset.map_err(Error::InvalidRequest)?;
+            let count = count
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    message,
+                ))?;
+            let filter_actions = filter_actions
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    message,
+                ))?;
+            let filter_date = filter_date
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    message,
+                ))?;
+            let filter_id = filter_id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    message,
+                ))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    message,
+                ))?;
+            let offset = offset
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    message,
+                ))?;
             let url = format!("{}/projects/actions", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -1909,17 +1948,27 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("list_project_actions", source))?;
             let info = OperationInfo {
                 operation_id: "list_project_actions",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_actions", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_actions", e))?;
+            let response = result
+                .map_err(|source| Error::communication("list_project_actions", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_project_actions").await,
+                _ => {
+                    Err(crate::error::unexpected(response, "list_project_actions").await)
+                }
             }
         }
     }
@@ -1955,7 +2004,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectActionResponse>, Error<()>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "get_project_action",
+                    message,
+                ))?;
             let url = format!("{}/projects/actions/info", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -1975,17 +2028,25 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("get_project_action", source))?;
             let info = OperationInfo {
                 operation_id: "get_project_action",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("get_project_action", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("get_project_action", e))?;
+            let response = result
+                .map_err(|source| Error::communication("get_project_action", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "get_project_action").await,
+                _ => Err(crate::error::unexpected(response, "get_project_action").await),
             }
         }
     }
@@ -2021,7 +2082,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectChecklistsResponse>, Error<()>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_checklists",
+                    message,
+                ))?;
             let url = format!("{}/projects/checklists", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2041,17 +2106,36 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication(
+                    "list_project_checklists",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "list_project_checklists",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_checklists", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_checklists", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "list_project_checklists",
+                    source,
+                ))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_project_checklists").await,
+                _ => {
+                    Err(
+                        crate::error::unexpected(response, "list_project_checklists")
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2101,7 +2185,7 @@ pub mod builder {
                 .and_then(|v| {
                     types::ProjectFilter::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request("filter_projects", message))?;
             let url = format!("{}/projects/filter", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2121,17 +2205,25 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("filter_projects", source))?;
             let info = OperationInfo {
                 operation_id: "filter_projects",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("filter_projects", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("filter_projects", e))?;
+            let response = result
+                .map_err(|source| Error::communication("filter_projects", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "filter_projects").await,
+                _ => Err(crate::error::unexpected(response, "filter_projects").await),
             }
         }
     }
@@ -2167,7 +2259,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectGoodsResponse>, Error<()>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_goods",
+                    message,
+                ))?;
             let url = format!("{}/projects/goods", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2187,17 +2283,25 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("list_project_goods", source))?;
             let info = OperationInfo {
                 operation_id: "list_project_goods",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_goods", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_goods", e))?;
+            let response = result
+                .map_err(|source| Error::communication("list_project_goods", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_project_goods").await,
+                _ => Err(crate::error::unexpected(response, "list_project_goods").await),
             }
         }
     }
@@ -2233,7 +2337,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectResponse>, Error<()>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request("get_project", message))?;
             let url = format!("{}/projects/info", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2253,17 +2358,25 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("get_project", source))?;
             let info = OperationInfo {
                 operation_id: "get_project",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("get_project", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("get_project", e))?;
+            let response = result
+                .map_err(|source| Error::communication("get_project", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "get_project").await,
+                _ => Err(crate::error::unexpected(response, "get_project").await),
             }
         }
     }
@@ -2373,12 +2486,36 @@ pub mod builder {
                 id,
                 offset,
             } = self;
-            let count = count.map_err(Error::InvalidRequest)?;
-            let filter_date = filter_date.map_err(Error::InvalidRequest)?;
-            let filter_id = filter_id.map_err(Error::InvalidRequest)?;
-            let filter_type = filter_type.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let offset = offset.map_err(Error::InvalidRequest)?;
+            let count = count
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    message,
+                ))?;
+            let filter_date = filter_date
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    message,
+                ))?;
+            let filter_id = filter_id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    message,
+                ))?;
+            let filter_type = filter_type
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    message,
+                ))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    message,
+                ))?;
+            let offset = offset
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    message,
+                ))?;
             let url = format!("{}/projects/payments", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2403,17 +2540,35 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication(
+                    "list_project_payments",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "list_project_payments",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_payments", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_payments", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "list_project_payments",
+                    source,
+                ))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_project_payments").await,
+                _ => {
+                    Err(
+                        crate::error::unexpected(response, "list_project_payments").await,
+                    )
+                }
             }
         }
     }
@@ -2479,9 +2634,21 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectStepsResponse>, Error<()>> {
             let Self { client, filter_date, filter_steps, id } = self;
-            let filter_date = filter_date.map_err(Error::InvalidRequest)?;
-            let filter_steps = filter_steps.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let filter_date = filter_date
+                .map_err(|message| Error::invalid_request(
+                    "list_project_steps",
+                    message,
+                ))?;
+            let filter_steps = filter_steps
+                .map_err(|message| Error::invalid_request(
+                    "list_project_steps",
+                    message,
+                ))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_steps",
+                    message,
+                ))?;
             let url = format!("{}/projects/steps", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2505,17 +2672,25 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("list_project_steps", source))?;
             let info = OperationInfo {
                 operation_id: "list_project_steps",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_steps", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_project_steps", e))?;
+            let response = result
+                .map_err(|source| Error::communication("list_project_steps", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_project_steps").await,
+                _ => Err(crate::error::unexpected(response, "list_project_steps").await),
             }
         }
     }

@@ -3,8 +3,10 @@
 // generator: progenitor 0.15.1, typify 0.8.0
 // spec-hash: fnv1a64:a20b017c8c72efb1
 
+/// The error of every operation: names the operation, keeps status and body.
+pub use crate::Error;
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -698,13 +700,24 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<()>, Error<types::ThuliumError>> {
             let Self { client, id, customer_id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let customer_id = customer_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "update_outbound_record",
+                    message,
+                ))?;
+            let customer_id = customer_id
+                .map_err(|message| Error::invalid_request(
+                    "update_outbound_record",
+                    message,
+                ))?;
             let body = body
                 .and_then(|v| {
                     types::OutboundRecordUpdate::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request(
+                    "update_outbound_record",
+                    message,
+                ))?;
             let url = format!(
                 "{}/crm_outbounds/{}/records/{}", client.baseurl, encode_path(& id
                 .to_string()), encode_path(& customer_id.to_string()),
@@ -727,24 +740,45 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication(
+                    "update_outbound_record",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "update_outbound_record",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_outbound_record", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_outbound_record", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "update_outbound_record",
+                    source,
+                ))?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                        Error::error_response(
+                            "update_outbound_record",
+                            crate::error::decode(response, "update_outbound_record")
+                                .await?,
                         ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => {
+                    Err(
+                        crate::error::unexpected(response, "update_outbound_record")
+                            .await,
+                    )
+                }
             }
         }
     }

@@ -3,8 +3,10 @@
 // generator: progenitor 0.15.1, typify 0.8.0
 // spec-hash: fnv1a64:f2552382384ad475
 
+/// The error of every operation: names the operation, keeps status and body.
+pub use crate::Error;
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -1838,11 +1840,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DealUpdateResponse>, Error<types::ApiError>> {
             let Self { client, deal_id, by_external_id, body } = self;
-            let deal_id = deal_id.map_err(Error::InvalidRequest)?;
-            let by_external_id = by_external_id.map_err(Error::InvalidRequest)?;
+            let deal_id = deal_id
+                .map_err(|message| Error::invalid_request("update_deal", message))?;
+            let by_external_id = by_external_id
+                .map_err(|message| Error::invalid_request("update_deal", message))?;
             let body = body
                 .and_then(|v| types::DealUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request("update_deal", message))?;
             let url = format!(
                 "{}/deals/{}", client.baseurl, encode_path(& deal_id.to_string()),
             );
@@ -1867,24 +1871,33 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("byExternalId", &by_external_id),
                 )
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("update_deal", source))?;
             let info = OperationInfo {
                 operation_id: "update_deal",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_deal", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_deal", e))?;
+            let response = result
+                .map_err(|source| Error::communication("update_deal", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::error::decode(response, "update_deal").await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                        Error::error_response(
+                            "update_deal",
+                            crate::error::decode(response, "update_deal").await?,
                         ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(crate::error::unexpected(response, "update_deal").await),
             }
         }
     }

@@ -3,8 +3,10 @@
 // generator: progenitor 0.15.1, typify 0.8.0
 // spec-hash: fnv1a64:f5dfa4a72cfddb2b
 
+/// The error of every operation: names the operation, keeps status and body.
+pub use crate::Error;
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -2217,17 +2219,27 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
             let info = OperationInfo {
                 operation_id: "list_wazzup_triggers",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
+            let response = result
+                .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "list_wazzup_triggers").await,
+                _ => {
+                    Err(crate::error::unexpected(response, "list_wazzup_triggers").await)
+                }
             }
         }
     }
@@ -2281,7 +2293,10 @@ pub mod builder {
                 .and_then(|v| {
                     types::WazzupTriggerRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request(
+                    "create_wazzup_trigger",
+                    message,
+                ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
             );
@@ -2303,17 +2318,35 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication(
+                    "create_wazzup_trigger",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "create_wazzup_trigger",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "create_wazzup_trigger",
+                    source,
+                ))?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                201u16 => crate::error::decode(response, "create_wazzup_trigger").await,
+                _ => {
+                    Err(
+                        crate::error::unexpected(response, "create_wazzup_trigger").await,
+                    )
+                }
             }
         }
     }
@@ -2374,12 +2407,19 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "update_wazzup_trigger",
+                    message,
+                ))?;
             let body = body
                 .and_then(|v| {
                     types::WazzupTriggerRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request(
+                    "update_wazzup_trigger",
+                    message,
+                ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
                 encode_path(& id.to_string()),
@@ -2402,17 +2442,35 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication(
+                    "update_wazzup_trigger",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "update_wazzup_trigger",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "update_wazzup_trigger",
+                    source,
+                ))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::error::decode(response, "update_wazzup_trigger").await,
+                _ => {
+                    Err(
+                        crate::error::unexpected(response, "update_wazzup_trigger").await,
+                    )
+                }
             }
         }
     }
@@ -2443,7 +2501,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/crm/integrations/wazzup/triggers/{id}/`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "delete_wazzup_trigger",
+                    message,
+                ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
                 encode_path(& id.to_string()),
@@ -2457,17 +2519,39 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .delete(url)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "delete_wazzup_trigger",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "delete_wazzup_trigger",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "delete_wazzup_trigger",
+                    source,
+                ))?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => {
+                    Err(
+                        crate::error::unexpected(response, "delete_wazzup_trigger").await,
+                    )
+                }
             }
         }
     }
@@ -2529,13 +2613,20 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "partial_update_wazzup_trigger",
+                    message,
+                ))?;
             let body = body
                 .and_then(|v| {
                     types::PatchedWazzupTriggerRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| Error::invalid_request(
+                    "partial_update_wazzup_trigger",
+                    message,
+                ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
                 encode_path(& id.to_string()),
@@ -2558,17 +2649,41 @@ pub mod builder {
                 )
                 .json(&body)
                 .headers(header_map)
-                .build()?;
+                .build()
+                .map_err(|source| Error::communication(
+                    "partial_update_wazzup_trigger",
+                    source,
+                ))?;
             let info = OperationInfo {
                 operation_id: "partial_update_wazzup_trigger",
             };
-            client.pre(&mut request, &info).await?;
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("partial_update_wazzup_trigger", e))?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            client
+                .post(&result, &info)
+                .await
+                .map_err(|e| Error::from_hook("partial_update_wazzup_trigger", e))?;
+            let response = result
+                .map_err(|source| Error::communication(
+                    "partial_update_wazzup_trigger",
+                    source,
+                ))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => {
+                    crate::error::decode(response, "partial_update_wazzup_trigger").await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                response,
+                                "partial_update_wazzup_trigger",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }

@@ -137,7 +137,9 @@ fn responses(send: &syn::ImplItemFn) -> Vec<String> {
     for pair in pieces.windows(2) {
         let status = arm_status(pair[0]);
         let arm = pair[1].trim_start_matches('{');
-        if arm.starts_with("Err(Error::ErrorResponse") {
+        if arm.starts_with("Err(Error::ErrorResponse")
+            || arm.starts_with("Err(Error::error_response")
+        {
             out.push(format!("{status} error {err}"));
         } else if arm.starts_with("Ok(ResponseValue::empty") {
             out.push(format!("{status} (no body)"));

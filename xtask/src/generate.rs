@@ -109,6 +109,8 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
         |e: syn::Error| GenError::Progenitor(format!("{rel}: unparsable generated code: {e}"));
     let mut file: syn::File = syn::parse2(quote! { #tokens #rules }).map_err(unparsable)?;
     GateSchemars.visit_file_mut(&mut file);
+    crate::send_errors::rewrite(&mut file)
+        .map_err(|e| GenError::Progenitor(format!("{rel}: rewriting send() errors: {e}")))?;
     // Our own additions to `types`: the named enums and the empty-string deserializer.
     let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();
     let empty_string_fields = extensions::empty_string_fields(&value);

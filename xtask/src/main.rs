@@ -3,6 +3,7 @@
 
 mod extensions;
 mod generate;
+mod send_errors;
 mod spec_checks;
 #[path = "../../build_support/spec_hash.rs"]
 mod spec_hash;

@@ -1,0 +1,303 @@
+//! The error every operation of every API returns. Each variant names the operation; when
+//! the server answered, it keeps the status and the body, and `Display` shows an excerpt.
+//!
+//! progenitor's own error drops the status of a body that does not decode and names no
+//! operation, so `cargo xtask generate` rewrites each generated `send()` to build this one.
+
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use std::fmt;
+
+/// How many characters of a body an error message shows.
+const EXCERPT_CHARS: usize = 200;
+
+/// What went wrong with one call. `E` is the operation's documented error body
+/// (`()` when the spec documents none).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E = ()> {
+    /// A value was refused before anything was sent (out of range, not matching its pattern,
+    /// missing, or breaking a rule of the spec): nothing left the client.
+    InvalidRequest {
+        /// The operationId.
+        operation: &'static str,
+        /// Which value and why.
+        message: String,
+    },
+    /// No complete answer: the connection was refused or broke, the request timed out, or a
+    /// redirect was refused. See [`Error::is_timeout`].
+    Communication {
+        /// The operationId.
+        operation: &'static str,
+        /// reqwest's error (its URL never carries credentials).
+        source: reqwest::Error,
+    },
+    /// A documented error status, with its typed body.
+    ErrorResponse {
+        /// The operationId.
+        operation: &'static str,
+        /// Status, headers and the typed error body.
+        response: ResponseValue<E>,
+    },
+    /// A documented status whose body is not the documented JSON: HTML, empty, truncated,
+    /// or of another shape.
+    InvalidResponse(Box<ResponseFailure>),
+    /// A status the spec does not document (a 5xx, a proxy's page, ...).
+    UnexpectedResponse(Box<ResponseFailure>),
+}
+
+/// An answer the client could not use, kept whole for inspection.
+pub struct ResponseFailure {
+    /// The operationId.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: bytes::Bytes,
+    /// Why the body did not decode (for [`Error::InvalidResponse`]).
+    pub decode_error: Option<serde_json::Error>,
+}
+
+impl ResponseFailure {
+    /// The first characters of the body, on one line (`(empty body)` when there is none).
+    pub fn body_excerpt(&self) -> String {
+        excerpt(&self.body)
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("no content type")
+    }
+}
+
+impl fmt::Debug for ResponseFailure {
+    // The body is shown as an excerpt: a server's page can be megabytes long.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFailure")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("content_type", &self.content_type())
+            .field("body_len", &self.body.len())
+            .field("body_excerpt", &self.body_excerpt())
+            .field("decode_error", &self.decode_error)
+            .finish()
+    }
+}
+
+impl<E> Error<E> {
+    /// The operationId of the call that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::InvalidRequest { operation, .. }
+            | Error::Communication { operation, .. }
+            | Error::ErrorResponse { operation, .. } => operation,
+            Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
+                failure.operation
+            }
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::InvalidRequest { .. } => None,
+            Error::Communication { source, .. } => source.status(),
+            Error::ErrorResponse { response, .. } => Some(response.status()),
+            Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
+                Some(failure.status)
+            }
+        }
+    }
+
+    /// An excerpt of the body the client could not use, when there is one.
+    pub fn body_excerpt(&self) -> Option<String> {
+        match self {
+            Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
+                Some(failure.body_excerpt())
+            }
+            _ => None,
+        }
+    }
+
+    /// The request timed out (connecting, or waiting for the whole answer).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Communication { source, .. } if source.is_timeout())
+    }
+
+    /// The documented error body, for [`Error::ErrorResponse`].
+    pub fn error_body(&self) -> Option<&E> {
+        match self {
+            Error::ErrorResponse { response, .. } => Some(response),
+            _ => None,
+        }
+    }
+
+    // Constructors the generated `send()` calls (see xtask/src/generate.rs).
+
+    #[doc(hidden)]
+    pub fn invalid_request(operation: &'static str, message: String) -> Self {
+        Error::InvalidRequest { operation, message }
+    }
+
+    #[doc(hidden)]
+    pub fn communication(operation: &'static str, source: reqwest::Error) -> Self {
+        Error::Communication { operation, source }
+    }
+
+    #[doc(hidden)]
+    pub fn error_response(operation: &'static str, response: ResponseValue<E>) -> Self {
+        Error::ErrorResponse {
+            operation,
+            response,
+        }
+    }
+
+    /// An error from a `ClientHooks` hook (ours only refuse requests).
+    #[doc(hidden)]
+    pub fn from_hook(operation: &'static str, error: progenitor_client::Error<E>) -> Self {
+        match error {
+            progenitor_client::Error::InvalidRequest(message)
+            | progenitor_client::Error::Custom(message) => {
+                Error::InvalidRequest { operation, message }
+            }
+            progenitor_client::Error::CommunicationError(source)
+            | progenitor_client::Error::ResponseBodyError(source)
+            | progenitor_client::Error::InvalidUpgrade(source) => {
+                Error::Communication { operation, source }
+            }
+            // Our hooks never answer for the server; keep the shape if one ever does.
+            other => Error::InvalidRequest {
+                operation,
+                message: format!("refused by a hook: {:?}", other.status()),
+            },
+        }
+    }
+}
+
+/// Decodes a documented status's JSON body; anything else is [`Error::InvalidResponse`].
+#[doc(hidden)]
+pub async fn decode<T: serde::de::DeserializeOwned, E>(
+    response: reqwest::Response,
+    operation: &'static str,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| Error::Communication { operation, source })?;
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(decode_error) => Err(Error::InvalidResponse(Box::new(ResponseFailure {
+            operation,
+            status,
+            headers,
+            body,
+            decode_error: Some(decode_error),
+        }))),
+    }
+}
+
+/// An undocumented status, with its body read for the error.
+#[doc(hidden)]
+pub async fn unexpected<E>(response: reqwest::Response, operation: &'static str) -> Error<E> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    match response.bytes().await {
+        Ok(body) => Error::UnexpectedResponse(Box::new(ResponseFailure {
+            operation,
+            status,
+            headers,
+            body,
+            decode_error: None,
+        })),
+        Err(source) => Error::Communication { operation, source },
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        return "(empty body)".into();
+    }
+    if let Some((cut, _)) = words.char_indices().nth(EXCERPT_CHARS) {
+        words.truncate(cut);
+        words.push('…');
+    }
+    words
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: refused before sending: {message}")
+            }
+            Error::Communication { operation, source } => {
+                let what = if source.is_timeout() {
+                    "timed out"
+                } else if source.is_connect() {
+                    "could not connect"
+                } else if source.is_redirect() {
+                    "redirect refused"
+                } else {
+                    "no complete answer"
+                };
+                write!(f, "{operation}: {what}: {source}")
+            }
+            Error::ErrorResponse {
+                operation,
+                response,
+            } => {
+                write!(
+                    f,
+                    "{operation}: HTTP {}: {:?}",
+                    response.status(),
+                    **response
+                )
+            }
+            Error::InvalidResponse(failure) => write!(
+                f,
+                "{}: HTTP {}: the body is not the documented JSON ({}); {} bytes of {}: `{}`",
+                failure.operation,
+                failure.status,
+                failure
+                    .decode_error
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                failure.body.len(),
+                failure.content_type(),
+                failure.body_excerpt()
+            ),
+            Error::UnexpectedResponse(failure) => write!(
+                f,
+                "{}: HTTP {} is not a documented answer; {} bytes of {}: `{}`",
+                failure.operation,
+                failure.status,
+                failure.body.len(),
+                failure.content_type(),
+                failure.body_excerpt()
+            ),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Communication { source, .. } => Some(source),
+            Error::InvalidResponse(failure) => failure
+                .decode_error
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
+            _ => None,
+        }
+    }
+}
