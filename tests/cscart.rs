@@ -224,10 +224,7 @@ async fn create_without_email_or_phone_is_refused_before_sending() {
             .send()
             .await
             .unwrap_err();
-        let Error::InvalidRequest {
-            message: message, ..
-        } = &err
-        else {
+        let Error::InvalidRequest { message, .. } = &err else {
             panic!("expected InvalidRequest, got {err:?}");
         };
         assert!(message.contains("create_call_request"), "{message}");
@@ -325,10 +322,7 @@ async fn bad_request_becomes_a_typed_error_carrying_the_body() {
     ];
     for err in errors {
         assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
-        let Error::ErrorResponse {
-            response: response, ..
-        } = err
-        else {
+        let Error::ErrorResponse { response, .. } = err else {
             panic!("expected ErrorResponse, got {err:?}");
         };
         assert_eq!(response.message, "Call request could not be saved");

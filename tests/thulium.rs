@@ -584,10 +584,7 @@ async fn thulium_errors_decode_on_every_4xx_with_every_entry() {
             .unwrap_err();
 
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-        let Error::ErrorResponse {
-            response: response, ..
-        } = err
-        else {
+        let Error::ErrorResponse { response, .. } = err else {
             panic!("{status}: expected ErrorResponse, got {err:?}");
         };
         assert_eq!(response.status().as_u16(), status);

@@ -752,10 +752,7 @@ async fn a_400_decodes_into_the_typed_api_error() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
-    let Error::ErrorResponse {
-        response: response, ..
-    } = err
-    else {
+    let Error::ErrorResponse { response, .. } = err else {
         panic!("expected ErrorResponse, got {err:?}");
     };
     assert_eq!(response.error.code, "NOT_ALLOWED");
@@ -772,10 +769,7 @@ async fn a_400_decodes_into_the_typed_api_error() {
         .send()
         .await
         .unwrap_err();
-    let Error::ErrorResponse {
-        response: response, ..
-    } = err
-    else {
+    let Error::ErrorResponse { response, .. } = err else {
         panic!("expected ErrorResponse, got {err:?}");
     };
     assert_eq!(response.error.code, "VALIDATION_ERROR");
