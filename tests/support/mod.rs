@@ -3,6 +3,8 @@
 
 // Test-only helpers; `examples/tour` shares this module for the mocks and fixtures.
 #[cfg(test)]
+pub mod operations;
+#[cfg(test)]
 pub mod prism;
 #[cfg(test)]
 pub mod spec;
