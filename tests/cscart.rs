@@ -544,3 +544,51 @@ async fn wire() {
         .collect();
     insta::assert_snapshot!("wire", text.join("\n"));
 }
+
+#[test]
+fn ids_and_counters_decode_from_numbers_or_strings_into_one_type() {
+    // The documented form: ids as strings, `page` as a number.
+    let documented: types::CallRequestList =
+        serde_json::from_value(json_fixture("cscart/list_call_requests.response.json")).unwrap();
+    // The other form some stores send: ids as numbers, `page` as a string.
+    let mut other = json_fixture("cscart/list_call_requests.response.json");
+    for request in other["call_requests"].as_array_mut().unwrap() {
+        for field in [
+            "request_id",
+            "company_id",
+            "order_id",
+            "user_id",
+            "product_id",
+            "timestamp",
+        ] {
+            let text = request[field].as_str().unwrap().to_string();
+            request[field] = serde_json::json!(text.parse::<u64>().unwrap());
+        }
+    }
+    other["params"]["page"] = serde_json::json!("1");
+    other["params"]["items_per_page"] = serde_json::json!(10);
+    other["params"]["total_items"] = serde_json::json!(2);
+    let decoded: types::CallRequestList = serde_json::from_value(other).unwrap();
+    assert_eq!(decoded, documented);
+    assert_eq!(decoded.call_requests[0].request_id, "2");
+
+    let id: types::CallRequestId =
+        serde_json::from_value(serde_json::json!({"request_id": 7})).unwrap();
+    assert_eq!(id.request_id, "7");
+    // Anything else is still refused.
+    for bad in [
+        serde_json::json!({"request_id": true}),
+        serde_json::json!({"request_id": null}),
+        serde_json::json!({}),
+    ] {
+        assert!(
+            serde_json::from_value::<types::CallRequestId>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
+    let page: Result<types::CallRequestListParams, _> = serde_json::from_value(serde_json::json!({
+        "items_per_page": "10", "page": "one", "sort_order": "desc", "sort_by": "date",
+        "sort_order_rev": "asc", "total_items": "2"
+    }));
+    assert!(page.is_err(), "a non-numeric page is refused");
+}

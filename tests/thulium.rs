@@ -855,3 +855,18 @@ async fn wire() {
         .collect();
     insta::assert_snapshot!("wire", text.join("\n"));
 }
+
+#[test]
+fn error_ids_and_codes_decode_from_numbers_or_strings() {
+    let other: types::ThuliumError = serde_json::from_value(serde_json::json!({
+        "request_id": 53678450401u64,
+        "errors": [{"message": "Wrong format of phone number.", "code": "111111"}]
+    }))
+    .unwrap();
+    assert_eq!(other.request_id, "53678450401");
+    assert_eq!(other.errors[0].code, 111111);
+    let bad = serde_json::from_value::<types::ThuliumErrorItem>(
+        serde_json::json!({"message": "x", "code": "abc"}),
+    );
+    assert!(bad.is_err());
+}

@@ -193,7 +193,12 @@ fn types(file: &syn::File) -> Vec<String> {
                                 let wire = serde_rename(&f.attrs)
                                     .map(|r| format!(" as \"{r}\""))
                                     .unwrap_or_default();
-                                format!("{ident}{wire}: {}", type_string(&f.ty))
+                                let lenient = match serde_deserializer(&f.attrs).as_deref() {
+                                    Some("number_or_string") => " (number or string)",
+                                    Some("empty_string_as_none") => " (\"\" is None)",
+                                    _ => "",
+                                };
+                                format!("{ident}{wire}: {}{lenient}", type_string(&f.ty))
                             })
                             .collect();
                         format!("struct {name} {{ {} }}", fields.join(", "))
@@ -311,6 +316,19 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
             let rest = text.split("rename = \"").nth(1)?;
             Some(rest.split('"').next()?.to_string())
         })
+}
+
+/// `#[serde(deserialize_with = "f")]` on a field: our lenient decoders.
+fn serde_deserializer(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|a| {
+            let text = a.to_token_stream().to_string();
+            let rest = text.split("deserialize_with = \"").nth(1)?;
+            Some(rest.split('"').next()?.to_string())
+        })
+        .filter(|f| !f.contains("::"))
 }
 
 /// ` (untagged)` and similar container-level serde settings that change the wire form.

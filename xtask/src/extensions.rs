@@ -5,6 +5,7 @@
 //!   variants (serialised as the spec's integers or strings), handed to progenitor as the
 //!   replacement for that schema. typify alone makes integer enums validated newtypes.
 //! - `x-crm-empty-string-is-null: true` on a property: `""` decodes as `None`.
+//! - `x-crm-number-or-string: true` on a property: `7` and `"7"` both decode into its type.
 //! - `x-crm-required-one-of` / `x-crm-allowed-fields-by-status` on an operation: data in a
 //!   `rules` module that the facade checks before sending.
 
@@ -195,8 +196,16 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
     }
 }
 
-/// `(struct, field)` for every property marked `x-crm-empty-string-is-null: true`.
-pub fn empty_string_fields(spec: &Value) -> Vec<(String, String)> {
+/// Property extensions that give a field a lenient deserializer:
+/// `(extension, deserializer function placed in types)`.
+pub const FIELD_DESERIALIZERS: [(&str, &str); 2] = [
+    ("x-crm-empty-string-is-null", "empty_string_as_none"),
+    ("x-crm-number-or-string", "number_or_string"),
+];
+
+/// `(struct, field, deserializer)` for every property marked with one of
+/// [`FIELD_DESERIALIZERS`]' extensions.
+pub fn field_deserializers(spec: &Value) -> Vec<(String, String, &'static str)> {
     let mut out = Vec::new();
     for (name, schema) in components(spec) {
         for (prop, prop_schema) in schema
@@ -205,16 +214,59 @@ pub fn empty_string_fields(spec: &Value) -> Vec<(String, String)> {
             .into_iter()
             .flatten()
         {
-            if prop_schema.get("x-crm-empty-string-is-null") == Some(&Value::Bool(true)) {
-                out.push((name.clone(), snake_case(prop)));
+            for (extension, function) in FIELD_DESERIALIZERS {
+                if prop_schema.get(extension) == Some(&Value::Bool(true)) {
+                    out.push((name.clone(), snake_case(prop), function));
+                }
             }
         }
     }
     out
 }
 
-/// The deserializer `x-crm-empty-string-is-null` fields use, placed in `types`.
-pub fn empty_string_helper() -> TokenStream {
+/// The deserializer functions the marked fields use, placed in `types` (only those used).
+pub fn deserializer_functions(used: &[&str]) -> TokenStream {
+    let mut out = TokenStream::new();
+    if used.contains(&"empty_string_as_none") {
+        out.extend(empty_string_helper());
+    }
+    if used.contains(&"number_or_string") {
+        out.extend(quote! {
+            /// Decodes a value sent as a number or as a string (`7` or `"7"`) into the
+            /// field's one type (`x-crm-number-or-string` in the spec).
+            fn number_or_string<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::serde::de::DeserializeOwned,
+            {
+                use ::serde::Deserialize as _;
+                use ::serde_json::Value;
+                let value = Value::deserialize(deserializer)?;
+                let first = match ::serde_json::from_value(value.clone()) {
+                    Ok(decoded) => return Ok(decoded),
+                    Err(error) => error,
+                };
+                let other = match &value {
+                    Value::Number(n) => Some(Value::String(n.to_string())),
+                    Value::String(s) => s
+                        .trim()
+                        .parse::<::serde_json::Number>()
+                        .ok()
+                        .map(Value::Number),
+                    _ => None,
+                };
+                match other {
+                    Some(other) => ::serde_json::from_value(other).map_err(::serde::de::Error::custom),
+                    None => Err(::serde::de::Error::custom(first)),
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The deserializer `x-crm-empty-string-is-null` fields use.
+fn empty_string_helper() -> TokenStream {
     quote! {
         /// Decodes `""` and `null` as `None` (`x-crm-empty-string-is-null` in the spec).
         fn empty_string_as_none<'de, D, T>(deserializer: D) -> ::std::result::Result<Option<T>, D::Error>

@@ -113,17 +113,16 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
         .map_err(|e| GenError::Progenitor(format!("{rel}: rewriting send() errors: {e}")))?;
     // Our own additions to `types`: the named enums and the empty-string deserializer.
     let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();
-    let empty_string_fields = extensions::empty_string_fields(&value);
-    if !empty_string_fields.is_empty() {
-        additions.push(extensions::empty_string_helper());
-    }
+    let lenient_fields = extensions::field_deserializers(&value);
+    let used: Vec<&str> = lenient_fields.iter().map(|(_, _, f)| *f).collect();
+    additions.push(extensions::deserializer_functions(&used));
     let additions: syn::File = syn::parse2(quote! { #(#additions)* }).map_err(unparsable)?;
     let types = types_module(&mut file).ok_or_else(|| {
         GenError::Progenitor(format!("{rel}: progenitor emitted no `types` module"))
     })?;
     types.extend(additions.items);
-    mark_empty_string_fields(types, &empty_string_fields)
-        .map_err(|e| GenError::Progenitor(format!("{rel}: x-crm-empty-string-is-null: {e}")))?;
+    mark_lenient_fields(types, &lenient_fields)
+        .map_err(|e| GenError::Progenitor(format!("{rel}: field extension: {e}")))?;
     let types = count_types(&file);
     let body = prettyplease::unparse(&file);
 
@@ -222,12 +221,12 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
     })
 }
 
-/// Adds `#[serde(deserialize_with = "empty_string_as_none")]` to each `(struct, field)`.
-fn mark_empty_string_fields(
+/// Adds `#[serde(deserialize_with = "<function>")]` to each `(struct, field, function)`.
+fn mark_lenient_fields(
     types: &mut [syn::Item],
-    fields: &[(String, String)],
+    fields: &[(String, String, &str)],
 ) -> Result<(), String> {
-    for (struct_name, field_name) in fields {
+    for (struct_name, field_name, function) in fields {
         let field = types
             .iter_mut()
             .filter_map(|item| match item {
@@ -239,15 +238,27 @@ fn mark_empty_string_fields(
             .ok_or_else(|| {
                 format!("no field `{struct_name}.{field_name}` in the generated types")
             })?;
-        // A missing field must still decode as `None`: `deserialize_with` needs `default`.
-        let has_default = field
+        let serde_attrs: Vec<String> = field
             .attrs
             .iter()
-            .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
-        field.attrs.push(if has_default {
-            syn::parse_quote!(#[serde(deserialize_with = "empty_string_as_none")])
+            .filter(|a| a.path().is_ident("serde"))
+            .map(|a| quote!(#a).to_string())
+            .collect();
+        if serde_attrs.iter().any(|a| a.contains("deserialize_with")) {
+            return Err(format!(
+                "`{struct_name}.{field_name}` already has a deserializer (required and nullable?)"
+            ));
+        }
+        // A missing optional field must still decode as `None`: `deserialize_with` needs
+        // `default` then; a required field stays required.
+        let optional = quote!(#field)
+            .to_string()
+            .contains(":: std :: option :: Option <");
+        let has_default = serde_attrs.iter().any(|a| a.contains("default"));
+        field.attrs.push(if optional && !has_default {
+            syn::parse_quote!(#[serde(default, deserialize_with = #function)])
         } else {
-            syn::parse_quote!(#[serde(default, deserialize_with = "empty_string_as_none")])
+            syn::parse_quote!(#[serde(deserialize_with = #function)])
         });
     }
     Ok(())
