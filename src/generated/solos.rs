@@ -47,7 +47,7 @@ the calendar and that `from` is not after `to`.
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]);\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$\""
+                    "DateRange: doesn't match pattern \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]);\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$\""
                         .into(),
                 );
             }
@@ -468,7 +468,9 @@ body, so no fields are declared.
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^\\d+(_\\d+)*$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\d+(_\\d+)*$\"".into());
+                return Err(
+                    "UnderscoreIdList: doesn't match pattern \"^\\d+(_\\d+)*$\"".into(),
+                );
             }
             Ok(Self(value.to_string()))
         }

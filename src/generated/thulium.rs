@@ -37,10 +37,10 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 5usize {
-                return Err("longer than 5 characters".into());
+                return Err("CampaignId: longer than 5 characters".into());
             }
             if value.chars().count() < 5usize {
-                return Err("shorter than 5 characters".into());
+                return Err("CampaignId: shorter than 5 characters".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -107,7 +107,7 @@ system statuses `MY_RECORD` and `CALL_NO_SOONER_THAN`. In Rust, build it from a
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]) ([01]\\d|2[0-3]):[0-5]\\d$\""
+                    "NextCallDate: doesn't match pattern \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]) ([01]\\d|2[0-3]):[0-5]\\d$\""
                         .into(),
                 );
             }

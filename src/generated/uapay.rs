@@ -67,12 +67,12 @@ refuses only what would change the request path: an empty id, `.` and `..`.
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
+                return Err("DealId: shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^(?!\\.\\.?$)").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^(?!\\.\\.?$)\"".into());
+                return Err("DealId: doesn't match pattern \"^(?!\\.\\.?$)\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -422,7 +422,8 @@ is credited after a successful operation (Токен платіжної карт
             { ::regress::Regex::new("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$\"".into(),
+                    "Email: doesn't match pattern \"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$\""
+                        .into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -494,7 +495,7 @@ only says "apostrophe".
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^(?!.*(.)\\1\\1)[\\u0410-\\u044F\\u0401\\u0451\\u0404\\u0454\\u0406\\u0456\\u0407\\u0457\\u0490\\u0491\\u0027\\u2019\\u02BC]+$\""
+                    "PersonName: doesn't match pattern \"^(?!.*(.)\\1\\1)[\\u0410-\\u044F\\u0401\\u0451\\u0404\\u0454\\u0406\\u0456\\u0407\\u0457\\u0490\\u0491\\u0027\\u2019\\u02BC]+$\""
                         .into(),
                 );
             }
@@ -553,7 +554,7 @@ only says "apostrophe".
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^380\\d{9}$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^380\\d{9}$\"".into());
+                return Err("PhoneNumber: doesn't match pattern \"^380\\d{9}$\"".into());
             }
             Ok(Self(value.to_string()))
         }

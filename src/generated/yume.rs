@@ -178,7 +178,7 @@ its example is a placeholder, so no pattern is enforced.
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
+                return Err("WazzupTemplateId: longer than 255 characters".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -233,7 +233,7 @@ its example is a placeholder, so no pattern is enforced.
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
+                return Err("WazzupTemplateKey: longer than 255 characters".into());
             }
             Ok(Self(value.to_string()))
         }

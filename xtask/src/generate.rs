@@ -121,6 +121,7 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
         GenError::Progenitor(format!("{rel}: progenitor emitted no `types` module"))
     })?;
     types.extend(additions.items);
+    name_validation_errors(types);
     mark_lenient_fields(types, &lenient_fields)
         .map_err(|e| GenError::Progenitor(format!("{rel}: field extension: {e}")))?;
     let types = count_types(&file);
@@ -219,6 +220,37 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     })
+}
+
+/// typify's validated newtypes refuse a value with "doesn't match pattern ..." or "longer
+/// than N characters"; prefix the type's name so the message says what was refused.
+fn name_validation_errors(types: &mut [syn::Item]) {
+    struct Prefix(String);
+    impl VisitMut for Prefix {
+        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+            let text = lit.value();
+            let refusals = ["doesn't match pattern", "longer than", "shorter than"];
+            if refusals.iter().any(|r| text.starts_with(r)) {
+                *lit = syn::LitStr::new(&format!("{}: {text}", self.0), lit.span());
+            }
+        }
+    }
+    for item in types {
+        let syn::Item::Impl(imp) = item else { continue };
+        let is_from_str = imp
+            .trait_
+            .as_ref()
+            .is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "FromStr"));
+        if let (true, syn::Type::Path(ty)) = (is_from_str, &*imp.self_ty) {
+            let name = ty
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            Prefix(name).visit_item_impl_mut(imp);
+        }
+    }
 }
 
 /// Adds `#[serde(deserialize_with = "<function>")]` to each `(struct, field, function)`.
