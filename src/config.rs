@@ -87,7 +87,9 @@ pub(crate) fn basic_auth(
     password: &str,
 ) -> Result<(HeaderName, HeaderValue), ConfigError> {
     use base64::Engine as _;
-    if user.is_empty() || password.is_empty() || user.contains(':') {
+    // Checked before encoding: base64 would hide a stray newline read from a file.
+    let visible = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if !visible(user) || !visible(password) || user.contains(':') {
         return Err(ConfigError::InvalidCredential("authorization"));
     }
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
