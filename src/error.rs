@@ -220,17 +220,33 @@ pub async fn unexpected<E>(response: reqwest::Response, operation: &'static str)
     }
 }
 
+/// The first [`EXCERPT_CHARS`] characters of `body` with runs of white space folded; stops
+/// reading there, so a megabyte page costs no more than a short one.
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if words.is_empty() {
-        return "(empty body)".into();
+    let window = &body[..body.len().min(EXCERPT_CHARS * 8)];
+    let text = String::from_utf8_lossy(window);
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count == EXCERPT_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
     }
-    if let Some((cut, _)) = words.char_indices().nth(EXCERPT_CHARS) {
-        words.truncate(cut);
-        words.push('…');
+    match (out.is_empty(), window.len() < body.len()) {
+        (true, false) => "(empty body)".into(),
+        (true, true) => "(white space…)".into(),
+        (false, true) => out + "…",
+        (false, false) => out,
     }
-    words
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
