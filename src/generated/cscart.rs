@@ -1339,7 +1339,9 @@ pub mod types {
             Err(error) => error,
         };
         let other = match &value {
-            Value::Number(n) => Some(Value::String(n.to_string())),
+            Value::Number(n) if n.is_u64() || n.is_i64() => {
+                Some(Value::String(n.to_string()))
+            }
             Value::String(s) => {
                 s.trim().parse::<::serde_json::Number>().ok().map(Value::Number)
             }

@@ -58,6 +58,35 @@ pub struct Failure {
 
 type Call = fn(String, HttpConfig) -> Pin<Box<dyn Future<Output = Outcome> + Send>>;
 
+/// Clients and parsed specs are reused across calls with the same base URL and settings:
+/// building a client (its TLS roots) costs far more than a call to a local mock.
+fn reused<C: Clone + Send + Sync + 'static>(key: String, build: impl FnOnce() -> C) -> C {
+    use std::any::Any;
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static CACHE: LazyLock<Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>> =
+        LazyLock::new(Default::default);
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
+        return found.clone();
+    }
+    let built = build();
+    cache.insert(key, Box::new(built.clone()));
+    built
+}
+
+fn examples(api: &'static str) -> std::sync::Arc<SpecExamples> {
+    reused(format!("spec {api}"), || {
+        std::sync::Arc::new(SpecExamples::load(api))
+    })
+}
+
+fn client_key(api: &str, base: &str, config: &HttpConfig) -> String {
+    format!("client {api} {base} {config:?}")
+}
+
 /// One operation: its API, its operationId and how to call it against a base URL.
 pub struct Operation {
     pub api: &'static str,
@@ -117,7 +146,7 @@ macro_rules! operation {
             id: $id,
             call: |$base: String, $config: HttpConfig| {
                 Box::pin(async move {
-                    let $ex = SpecExamples::load($api);
+                    let $ex = examples($api);
                     outcome($id, $call)
                 })
             },
@@ -150,7 +179,9 @@ pub fn of(api: &str) -> Vec<Operation> {
 fn cscart() -> Vec<Operation> {
     use crm_bindings::cscart::{Client, types};
     fn client(base: &str, config: &HttpConfig) -> Client {
-        Client::with_basic_auth_and_config(base, CSCART_EMAIL, CSCART_API_KEY, config).unwrap()
+        reused(client_key("cscart", base, config), || {
+            Client::with_basic_auth_and_config(base, CSCART_EMAIL, CSCART_API_KEY, config).unwrap()
+        })
     }
     vec![
         operation!("cscart", "list_call_requests", |base, config, ex| {
@@ -208,7 +239,9 @@ fn cscart() -> Vec<Operation> {
 fn yume() -> Vec<Operation> {
     use crm_bindings::yume::{Client, types};
     fn client(base: &str, config: &HttpConfig) -> Client {
-        Client::with_bearer_token_and_config(base, YUME_TOKEN, config).unwrap()
+        reused(client_key("yume", base, config), || {
+            Client::with_bearer_token_and_config(base, YUME_TOKEN, config).unwrap()
+        })
     }
     vec![
         operation!("yume", "list_wazzup_triggers", |base, config, _ex| {
@@ -258,14 +291,15 @@ fn uapay() -> Vec<Operation> {
     use crm_bindings::uapay::{Client, types};
     vec![operation!("uapay", "update_deal", |base, config, ex| {
         let op = "update_deal";
-        Client::with_http_config(&base, &config)
-            .unwrap()
-            .update_deal()
-            .deal_id(ex.param::<types::DealId>(op, "dealId"))
-            .by_external_id(ex.param::<bool>(op, "byExternalId"))
-            .body(ex.body::<types::DealUpdate>(op))
-            .send()
-            .await
+        reused(client_key("uapay", &base, &config), || {
+            Client::with_http_config(&base, &config).unwrap()
+        })
+        .update_deal()
+        .deal_id(ex.param::<types::DealId>(op, "dealId"))
+        .by_external_id(ex.param::<bool>(op, "byExternalId"))
+        .body(ex.body::<types::DealUpdate>(op))
+        .send()
+        .await
     })]
 }
 
@@ -293,7 +327,9 @@ fn thulium() -> Vec<Operation> {
 fn solos() -> Vec<Operation> {
     use crm_bindings::solos::{Client, types};
     fn client(base: &str, config: &HttpConfig) -> Client {
-        Client::with_keys_and_config(base, SOLOS_TOKEN, SOLOS_SECRET, config).unwrap()
+        reused(client_key("solos", base, config), || {
+            Client::with_keys_and_config(base, SOLOS_TOKEN, SOLOS_SECRET, config).unwrap()
+        })
     }
     vec![
         operation!("solos", "list_projects", |base, config, ex| {

@@ -246,8 +246,9 @@ pub fn deserializer_functions(used: &[&str]) -> TokenStream {
                     Ok(decoded) => return Ok(decoded),
                     Err(error) => error,
                 };
+                // Only exact integers change form: a float's text (`1.8e19`) is another id.
                 let other = match &value {
-                    Value::Number(n) => Some(Value::String(n.to_string())),
+                    Value::Number(n) if n.is_u64() || n.is_i64() => Some(Value::String(n.to_string())),
                     Value::String(s) => s
                         .trim()
                         .parse::<::serde_json::Number>()
