@@ -406,3 +406,25 @@ async fn no_operation_sends_an_api_version_header() {
         requests.len()
     );
 }
+
+/// A trailing slash on the base URL changes nothing: every operation of every API sends the
+/// same path with and without it.
+#[tokio::test]
+async fn a_trailing_slash_on_the_base_url_is_harmless() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(599))
+        .mount(&server)
+        .await;
+    for op in operations::all() {
+        op.run(&server.uri(), HttpConfig::default()).await;
+        op.run(&format!("{}/", server.uri()), HttpConfig::default())
+            .await;
+    }
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2 * operations::all().len());
+    for pair in received.chunks(2) {
+        assert_eq!(pair[0].url.path(), pair[1].url.path());
+        assert!(!pair[1].url.path().contains("//"), "{}", pair[1].url);
+    }
+}

@@ -783,33 +783,6 @@ async fn a_400_decodes_into_the_typed_api_error() {
 }
 
 #[tokio::test]
-async fn an_html_answer_is_an_error_not_a_panic() {
-    for status in [200, 400] {
-        let server = MockServer::start().await;
-        Mock::given(method("PATCH"))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .insert_header("content-type", "text/html")
-                    .set_body_string("<html><body>502 Bad Gateway</body></html>"),
-            )
-            .mount(&server)
-            .await;
-
-        let err = client(&server)
-            .update_deal()
-            .deal_id("L8M95ER")
-            .body(paid_update())
-            .send()
-            .await
-            .unwrap_err();
-        let Error::InvalidResponse(failure) = &err else {
-            panic!("{status}: expected InvalidResponse, got {err:?}");
-        };
-        assert!(String::from_utf8_lossy(&failure.body).contains("Bad Gateway"));
-    }
-}
-
-#[tokio::test]
 async fn an_undocumented_status_is_an_unexpected_response() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
@@ -989,38 +962,6 @@ fn bad_base_urls_are_a_config_error() {
         );
         assert!(!shown.contains("uapay-secret-77"), "{shown}");
     }
-}
-
-#[test]
-fn a_secret_in_the_base_urls_query_stays_out_of_the_error() {
-    let err = Client::with_http_config(
-        "https://deals.example.com/?token=uapay-secret-77",
-        &crm_bindings::HttpConfig::default(),
-    )
-    .unwrap_err();
-    assert!(matches!(err, crm_bindings::ConfigError::InvalidBaseUrl(_)));
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("uapay-secret-77"), "{shown}");
-}
-
-#[tokio::test]
-async fn a_trailing_slash_on_the_base_url_is_harmless() {
-    let server = MockServer::start().await;
-    mount_examples(&server).await;
-    let client = Client::with_http_config(
-        &format!("{}/", base_url(&server)),
-        &crm_bindings::HttpConfig::default(),
-    )
-    .unwrap();
-    client
-        .update_deal()
-        .deal_id("L8M95ER")
-        .body(paid_update())
-        .send()
-        .await
-        .unwrap();
-    let sent = &server.received_requests().await.unwrap()[0];
-    assert_eq!(sent.url.path(), "/deals/L8M95ER");
 }
 
 #[test]

@@ -962,44 +962,6 @@ async fn undocumented_error_statuses_are_unexpected_responses_with_the_body() {
 }
 
 #[tokio::test]
-async fn an_html_answer_is_an_error_not_a_panic() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "text/html")
-                .set_body_string("<html><body>502 Bad Gateway</body></html>"),
-        )
-        .mount(&server)
-        .await;
-    let client = client(&server);
-
-    let errors = [
-        client.list_wazzup_triggers().send().await.unwrap_err(),
-        client
-            .update_wazzup_trigger()
-            .id(123)
-            .body(seed_request())
-            .send()
-            .await
-            .unwrap_err(),
-        client
-            .partial_update_wazzup_trigger()
-            .id(123)
-            .body(spec_patch())
-            .send()
-            .await
-            .unwrap_err(),
-    ];
-    for err in errors {
-        let Error::InvalidResponse(failure) = &err else {
-            panic!("expected InvalidResponse, got {err:?}");
-        };
-        assert!(String::from_utf8_lossy(&failure.body).contains("Bad Gateway"));
-    }
-}
-
-#[tokio::test]
 #[ignore = "known limitation (README): typify skips an empty `documents` and `None` for nullable fields, so a PATCH cannot send `[]` or `null` to clear them"]
 async fn a_patch_can_unlink_every_document() {
     let server = MockServer::start().await;
@@ -1019,53 +981,6 @@ async fn a_patch_can_unlink_every_document() {
     assert_eq!(sent, json!({ "documents": [] }));
 }
 
-#[tokio::test]
-async fn the_token_never_shows_in_debug_output() {
-    let server = MockServer::start().await;
-    let client = client(&server);
-    let debug = format!("{client:?}");
-    assert!(!debug.contains(TOKEN), "{debug}");
-    assert!(!debug.contains("yume-test-signature"), "{debug}");
-    assert!(
-        debug.contains("Sensitive"),
-        "the header is marked sensitive: {debug}"
-    );
-}
-
-#[test]
-fn bad_configuration_is_a_clear_error_without_the_secret() {
-    use crm_bindings::ConfigError;
-    let base = "https://api.yume.cloud";
-    let credential_cases = ["", "   ", "\t", "eyJ.e30\n.sig", "eyJ.e30\r\n.sig"];
-    for token in credential_cases {
-        let err = Client::with_bearer_token(base, token).unwrap_err();
-        assert_eq!(err, ConfigError::InvalidCredential("authorization"));
-        let shown = format!("{err} {err:?}");
-        assert!(!shown.contains("eyJ"), "{shown}");
-    }
-    let url_cases = [
-        "api.yume.cloud",
-        "ftp://api.yume.cloud",
-        "https://user:eyJhbGciOiJIUzI1NiJ9@api.yume.cloud",
-        "https://api.yume.cloud/#top",
-        "",
-    ];
-    for url in url_cases {
-        let err = Client::with_bearer_token(url, TOKEN).unwrap_err();
-        let shown = format!("{err} {err:?}");
-        assert!(
-            matches!(err, ConfigError::InvalidBaseUrl(_)),
-            "{url}: {err:?}"
-        );
-        assert!(!shown.contains(TOKEN), "{shown}");
-        assert!(!shown.contains("eyJhbGciOiJIUzI1NiJ9"), "{shown}");
-    }
-    // The documented hosts are accepted.
-    for url in ["https://api.yume.cloud", "https://api.stage.yume.cloud/"] {
-        Client::with_bearer_token(url, TOKEN).unwrap();
-    }
-}
-
 #[test]
 fn a_non_ascii_token_is_refused() {
     let err = Client::with_bearer_token("https://api.yume.cloud", "токен-eyJ.e30.sig").unwrap_err();
@@ -1073,54 +988,6 @@ fn a_non_ascii_token_is_refused() {
         err,
         crm_bindings::ConfigError::InvalidCredential("authorization")
     );
-}
-
-#[test]
-fn a_token_in_the_base_url_query_is_not_echoed() {
-    let err = Client::with_bearer_token(
-        &format!("https://api.yume.cloud/?access_token={TOKEN}"),
-        TOKEN,
-    )
-    .unwrap_err();
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains(TOKEN), "{shown}");
-}
-
-#[tokio::test]
-async fn a_trailing_slash_on_the_base_url_is_harmless() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(TRIGGERS))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json_fixture("yume/list_wazzup_triggers.response.json")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = Client::with_bearer_token(&format!("{}/", base_url(&server)), TOKEN).unwrap();
-    client.list_wazzup_triggers().send().await.unwrap();
-}
-
-#[tokio::test]
-async fn credentials_never_follow_a_redirect_to_another_host() {
-    let yume = MockServer::start().await;
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", format!("{}/steal", elsewhere.uri()).as_str()),
-        )
-        .mount(&yume)
-        .await;
-
-    let err = client(&yume)
-        .list_wazzup_triggers()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(reqwest::StatusCode::FOUND));
-    assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
 
 #[test]
