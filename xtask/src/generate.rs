@@ -111,7 +111,7 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
     GateSchemars.visit_file_mut(&mut file);
     crate::send_errors::rewrite(&mut file)
         .map_err(|e| GenError::Progenitor(format!("{rel}: rewriting send() errors: {e}")))?;
-    // Our own additions to `types`: the named enums and the empty-string deserializer.
+    // Our own additions to `types`: the named enums and the lenient field decoders.
     let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();
     let lenient_fields = extensions::field_deserializers(&value);
     let used: Vec<&str> = lenient_fields.iter().map(|(_, _, f)| *f).collect();
