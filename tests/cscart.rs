@@ -20,9 +20,7 @@ fn client(server: &MockServer) -> Client {
 
 /// `Authorization: Basic base64("admin@example.com:cscart-test-key-9f3b")`.
 fn expected_authorization() -> String {
-    use base64::Engine as _;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("{EMAIL}:{API_KEY}"));
-    format!("Basic {token}")
+    format!("Basic {}", support::operations::basic_token(EMAIL, API_KEY))
 }
 
 /// Only the headers the API documents plus standard ones: no progenitor `api-version`.

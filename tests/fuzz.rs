@@ -509,9 +509,7 @@ struct Words {
 }
 
 fn spec(api: &str) -> Value {
-    let path = format!("{}/specs/{api}.yaml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::spec::SpecExamples::cached(api).value().clone()
 }
 
 fn words(api: &str, spec: &Value) -> Words {
@@ -589,15 +587,8 @@ fn words(api: &str, spec: &Value) -> Words {
 }
 
 /// Each operation's documented success and error statuses, by operationId.
-fn documented_statuses(spec: &Value, id: &str) -> (Vec<u16>, Vec<u16>) {
-    let operation = spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(|item| item.as_object())
-        .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == id)
-        .unwrap_or_else(|| panic!("no operation {id} in the spec"));
+fn documented_statuses(api: &str, id: &str) -> (Vec<u16>, Vec<u16>) {
+    let operation = support::spec::SpecExamples::cached(api).operation_by_id(id);
     let (mut success, mut error) = (Vec::new(), Vec::new());
     for code in operation["responses"]
         .as_object()
@@ -683,7 +674,7 @@ impl Target {
         assert!(!operations.is_empty(), "{api}: no operations");
         let statuses = operations
             .iter()
-            .map(|op| documented_statuses(&spec, op.id))
+            .map(|op| documented_statuses(api, op.id))
             .collect();
         let served = Arc::new(Mutex::new(Served {
             status: 200,

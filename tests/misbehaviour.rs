@@ -25,10 +25,10 @@ mod support;
 
 use crm_bindings::HttpConfig;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 use support::operations::{self, Operation, Outcome};
+use support::spec::SpecExamples;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -61,7 +61,8 @@ fn all_operations() -> &'static [Operation] {
             .map(|op| op.id)
             .collect();
         listed.sort_unstable();
-        let mut documented: Vec<String> = spec_operations(api)
+        let mut documented: Vec<String> = spec(api)
+            .operations_with_paths()
             .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_string())
             .collect();
         documented.sort();
@@ -81,50 +82,14 @@ fn all_operations() -> &'static [Operation] {
     ops
 }
 
-/// The five specs, parsed once.
-fn spec(api: &str) -> &'static Value {
-    static SPECS: OnceLock<BTreeMap<&'static str, Value>> = OnceLock::new();
-    let specs = SPECS.get_or_init(|| {
-        ["cscart", "yume", "uapay", "thulium", "solos"]
-            .into_iter()
-            .map(|api| {
-                let path = format!("{}/specs/{api}.yaml", env!("CARGO_MANIFEST_DIR"));
-                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-                let value =
-                    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-                (api, value)
-            })
-            .collect()
-    });
-    &specs[api]
-}
-
-/// `(method, path, operation)` for every operation of `api`'s spec.
-fn spec_operations(
-    api: &str,
-) -> impl Iterator<Item = (&'static str, &'static str, &'static Value)> {
-    spec(api)["paths"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            ["get", "put", "post", "delete", "patch"]
-                .into_iter()
-                .filter_map(move |m| item.get(m).map(|op| (m, path.as_str(), op)))
-        })
+/// The spec of `api`, parsed once (`tests/support/spec.rs`).
+fn spec(api: &str) -> &'static SpecExamples {
+    SpecExamples::cached(api)
 }
 
 /// Follows local `$ref`s (`#/components/...`).
 fn resolve(api: &str, value: &'static Value) -> &'static Value {
-    match value["$ref"].as_str() {
-        Some(pointer) => resolve(
-            api,
-            spec(api)
-                .pointer(pointer.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("{api}: dangling {pointer}")),
-        ),
-        None => value,
-    }
+    spec(api).resolve_ref(value)
 }
 
 /// What the spec says about one operation's answers.
@@ -142,7 +107,8 @@ struct Documented {
 }
 
 fn documented(op: &Operation) -> Documented {
-    let (verb, path, operation) = spec_operations(op.api)
+    let (verb, path, operation) = spec(op.api)
+        .operations_with_paths()
         .find(|(_, _, o)| o["operationId"] == op.id)
         .unwrap_or_else(|| panic!("{}: no operation {} in the spec", op.api, op.id));
     let mut regex = String::from("^");
@@ -912,7 +878,7 @@ mod number_or_string {
     }
 
     fn schema_example(api: &str, schema: &str) -> Value {
-        spec(api)["components"]["schemas"][schema]["example"].clone()
+        spec(api).value()["components"]["schemas"][schema]["example"].clone()
     }
 
     #[cfg(feature = "cscart")]

@@ -37,23 +37,12 @@ fn all_secrets() -> Vec<String> {
     secrets
 }
 
-/// Each API's credential headers and their exact values on the wire.
+/// Each API's credential headers and their exact values on the wire; for UAPAY, the
+/// header of the caller's own client (`new_with_client`).
 fn credential_headers(api: &str) -> Vec<(&'static str, String)> {
-    use base64::Engine as _;
-    let basic = |user: &str, password: &str| {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        format!("Basic {token}")
-    };
     match api {
-        "cscart" => vec![("authorization", basic(CSCART_EMAIL, CSCART_API_KEY))],
-        "yume" => vec![("authorization", format!("Bearer {YUME_TOKEN}"))],
-        "thulium" => vec![("authorization", basic(THULIUM_USER, THULIUM_PASSWORD))],
-        "solos" => vec![
-            ("x-crypto-token", SOLOS_TOKEN.to_string()),
-            ("x-crypto-secret", SOLOS_SECRET.to_string()),
-        ],
         "uapay" => vec![("authorization", format!("Bearer {UAPAY_TOKEN}"))],
-        other => panic!("unknown API {other}"),
+        api => operations::credential_headers(api),
     }
 }
 

@@ -19,27 +19,6 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 const APIS: [&str; 5] = ["cscart", "yume", "uapay", "thulium", "solos"];
 const USER_AGENT: &str = concat!("crm-bindings/", env!("CARGO_PKG_VERSION"));
 
-/// Each API's credential headers and their exact values (UAPAY's own constructor sends
-/// none: the source documents no authentication).
-fn credential_headers(api: &str) -> Vec<(&'static str, String)> {
-    use base64::Engine as _;
-    let basic = |user: &str, password: &str| {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        format!("Basic {token}")
-    };
-    match api {
-        "cscart" => vec![("authorization", basic(CSCART_EMAIL, CSCART_API_KEY))],
-        "yume" => vec![("authorization", format!("Bearer {YUME_TOKEN}"))],
-        "thulium" => vec![("authorization", basic(THULIUM_USER, THULIUM_PASSWORD))],
-        "solos" => vec![
-            ("x-crypto-token", SOLOS_TOKEN.to_string()),
-            ("x-crypto-secret", SOLOS_SECRET.to_string()),
-        ],
-        "uapay" => vec![],
-        other => panic!("unknown API {other}"),
-    }
-}
-
 fn ok_json() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(serde_json::json!({}))
 }
@@ -334,7 +313,7 @@ async fn redirects_on_the_same_host_are_followed_with_the_credentials() {
                 "{what}"
             );
             assert_eq!(moved.url.query(), first.url.query(), "{what}");
-            for (name, value) in credential_headers(op.api) {
+            for (name, value) in operations::credential_headers(op.api) {
                 let arrived = moved.headers.get(name).map(|v| v.as_bytes());
                 assert_eq!(
                     arrived,

@@ -19,6 +19,13 @@ pub fn fixture(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
+/// A JSON answer whose body is a fixture file: `json_response(200, "cscart/x.json")`.
+pub fn json_response(status: u16, path: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status)
+        .insert_header("content-type", "application/json")
+        .set_body_string(fixture(path))
+}
+
 /// A fixture parsed as JSON.
 pub fn json_fixture(path: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -16,21 +16,40 @@ pub const THULIUM_USER: &str = "api_user";
 pub const THULIUM_PASSWORD: &str = "thulium-PASS-c0ffee77";
 pub const SOLOS_TOKEN: &str = "solos-TOKEN-5d2e8a13";
 pub const SOLOS_SECRET: &str = "solos-SECRET-a9b7f402";
+/// `base64(user:password)`, the token of an `Authorization: Basic` header.
+pub fn basic_token(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+}
+
 /// Every secret above, and the encoded forms that go on the wire.
 pub fn secrets() -> Vec<String> {
-    use base64::Engine as _;
-    let basic = |user: &str, password: &str| {
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
-    };
     vec![
         CSCART_API_KEY.into(),
         YUME_TOKEN.into(),
         THULIUM_PASSWORD.into(),
         SOLOS_TOKEN.into(),
         SOLOS_SECRET.into(),
-        basic(CSCART_EMAIL, CSCART_API_KEY),
-        basic(THULIUM_USER, THULIUM_PASSWORD),
+        basic_token(CSCART_EMAIL, CSCART_API_KEY),
+        basic_token(THULIUM_USER, THULIUM_PASSWORD),
     ]
+}
+
+/// The credential headers each API's constructor sends with the test credentials, with
+/// their exact values (UAPAY's constructor sends none: the source documents no auth).
+pub fn credential_headers(api: &str) -> Vec<(&'static str, String)> {
+    let basic = |user: &str, password: &str| format!("Basic {}", basic_token(user, password));
+    match api {
+        "cscart" => vec![("authorization", basic(CSCART_EMAIL, CSCART_API_KEY))],
+        "yume" => vec![("authorization", format!("Bearer {YUME_TOKEN}"))],
+        "thulium" => vec![("authorization", basic(THULIUM_USER, THULIUM_PASSWORD))],
+        "solos" => vec![
+            ("x-crypto-token", SOLOS_TOKEN.to_string()),
+            ("x-crypto-secret", SOLOS_SECRET.to_string()),
+        ],
+        "uapay" => vec![],
+        other => panic!("unknown API {other}"),
+    }
 }
 
 /// What a call gave, reduced to what every API shares.

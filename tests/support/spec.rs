@@ -1,4 +1,5 @@
-//! Inputs built from a spec's own examples: the contract tests send what the spec shows.
+//! The specs as the tests read them: inputs built from a spec's own examples (the contract,
+//! misbehaviour and fuzz suites send what the spec shows), its operations and statuses.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -16,6 +17,55 @@ impl SpecExamples {
             api: api.to_string(),
             spec: serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}")),
         }
+    }
+
+    /// The spec of `api`, parsed once per test binary.
+    pub fn cached(api: &str) -> &'static SpecExamples {
+        use std::collections::HashMap;
+        use std::sync::{LazyLock, Mutex};
+        static SPECS: LazyLock<Mutex<HashMap<String, &'static SpecExamples>>> =
+            LazyLock::new(Default::default);
+        let mut specs = SPECS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        specs
+            .entry(api.to_string())
+            .or_insert_with(|| Box::leak(Box::new(SpecExamples::load(api))))
+    }
+
+    /// The whole spec, as JSON.
+    pub fn value(&self) -> &Value {
+        &self.spec
+    }
+
+    /// `(method, path, operation)` for every operation, in spec order.
+    pub fn operations_with_paths(&self) -> impl Iterator<Item = (&'static str, &str, &Value)> {
+        self.spec["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                ["get", "put", "post", "delete", "patch"]
+                    .into_iter()
+                    .filter_map(move |m| item.get(m).map(|op| (m, path.as_str(), op)))
+            })
+    }
+
+    /// Follows a local `$ref` (`#/components/...`), borrowing from the spec.
+    pub fn resolve_ref<'a>(&'a self, value: &'a Value) -> &'a Value {
+        match value["$ref"].as_str() {
+            Some(pointer) => self.resolve_ref(
+                self.spec
+                    .pointer(pointer.trim_start_matches('#'))
+                    .unwrap_or_else(|| panic!("{}: dangling {pointer}", self.api)),
+            ),
+            None => value,
+        }
+    }
+
+    /// The operation `id` (its object in the spec).
+    pub fn operation_by_id(&self, id: &str) -> &Value {
+        self.operation(id).1
     }
 
     /// Every operationId of the spec.
@@ -61,15 +111,8 @@ impl SpecExamples {
     }
 
     fn operations(&self) -> impl Iterator<Item = (&Value, &Value)> {
-        self.spec["paths"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .flat_map(|(_, item)| {
-                ["get", "put", "post", "delete", "patch"]
-                    .into_iter()
-                    .filter_map(move |m| item.get(m).map(|op| (item, op)))
-            })
+        self.operations_with_paths()
+            .map(|(_, path, op)| (&self.spec["paths"][path], op))
     }
 
     fn operation(&self, id: &str) -> (&Value, &Value) {
@@ -78,15 +121,8 @@ impl SpecExamples {
             .unwrap_or_else(|| panic!("{}: no operation {id}", self.api))
     }
 
-    /// Follows a local `$ref` (`#/components/...`).
+    /// Follows a local `$ref` (`#/components/...`), as an owned value.
     fn resolve(&self, value: &Value) -> Value {
-        match value["$ref"].as_str() {
-            Some(pointer) => self.resolve(
-                self.spec
-                    .pointer(pointer.trim_start_matches('#'))
-                    .unwrap_or_else(|| panic!("{}: dangling {pointer}", self.api)),
-            ),
-            None => value.clone(),
-        }
+        self.resolve_ref(value).clone()
     }
 }

@@ -1,6 +1,6 @@
 //! CS-Cart call requests: every example of seed 001, served under `/api/2.0`.
 
-use crate::support::fixture;
+use crate::support::json_response;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -11,11 +11,7 @@ pub fn base_url(server: &MockServer) -> String {
 
 /// Answers every documented request with the documented response.
 pub async fn mount_examples(server: &MockServer) {
-    let json = |status: u16, file: &str| {
-        ResponseTemplate::new(status)
-            .insert_header("content-type", "application/json")
-            .set_body_string(fixture(&format!("cscart/{file}")))
-    };
+    let json = |status: u16, file: &str| json_response(status, &format!("cscart/{file}"));
     let routes = [
         (
             "GET",

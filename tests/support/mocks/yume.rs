@@ -2,7 +2,7 @@
 //! not describe (list, create, partial update, delete), the examples of `specs/yume.yaml`.
 //! Served at the server's root (paths start with `/v1/`), trigger id 123.
 
-use crate::support::fixture;
+use crate::support::json_response;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -13,11 +13,7 @@ pub fn base_url(server: &MockServer) -> String {
 
 /// Answers every documented request with the documented response.
 pub async fn mount_examples(server: &MockServer) {
-    let json = |status: u16, file: &str| {
-        ResponseTemplate::new(status)
-            .insert_header("content-type", "application/json")
-            .set_body_string(fixture(&format!("yume/{file}")))
-    };
+    let json = |status: u16, file: &str| json_response(status, &format!("yume/{file}"));
     let triggers = "/v1/crm/integrations/wazzup/triggers/";
     let trigger = "/v1/crm/integrations/wazzup/triggers/123/";
     let routes = [
