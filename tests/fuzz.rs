@@ -1033,6 +1033,10 @@ async fn fuzz(api: &'static str) {
 async fn regressions(api: &'static str) {
     let target = Target::start(api).await;
     let replayed = target.replay_corpus().await;
+    assert!(
+        replayed > 0,
+        "{api}: no regression inputs in tests/fuzz-regressions/{api}/"
+    );
     println!(
         "fuzz {api}: {replayed} regression inputs replayed, 0 crashes (outcomes {:?})",
         target.outcomes.lock().unwrap()
