@@ -22,7 +22,8 @@ pub enum Error<E = ()> {
     InvalidRequest {
         /// The operationId.
         operation: &'static str,
-        /// Which value and why.
+        /// Which value, which rule, and what was given (`id must be at least 1 (got 0)`);
+        /// the operation is not repeated here.
         message: String,
     },
     /// No complete answer: the connection was refused or broke, the request timed out, or a
@@ -253,7 +254,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest { operation, message } => {
-                write!(f, "{operation}: refused before sending: {message}")
+                write!(f, "{operation}: {message}; nothing was sent")
             }
             Error::Communication { operation, source } => {
                 let what = if source.is_timeout() {

@@ -27,8 +27,12 @@ pub(crate) fn before_send<E>(
         };
         if !fields.iter().any(given) {
             return Err(Error::InvalidRequest(format!(
-                "{operation}: the body needs at least one of `{}`; nothing was sent",
-                fields.join("` or `")
+                "the body needs {} (got none of them)",
+                fields
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             )));
         }
     }

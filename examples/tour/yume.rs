@@ -3,6 +3,7 @@
 
 use crate::Result;
 use crate::support::mocks::yume::{base_url, mount_examples};
+use crm_bindings::Nullable;
 use crm_bindings::yume::{Client, types};
 
 fn describe(trigger: &types::WazzupTrigger) -> String {
@@ -12,8 +13,8 @@ fn describe(trigger: &types::WazzupTrigger) -> String {
         trigger.id,
         trigger.tenant,
         show(trigger.type_.map(|t| format!("{t:?}"))),
-        show(trigger.order_status_from.map(|s| s.to_string())),
-        show(trigger.order_status_to.map(|s| s.to_string())),
+        show(trigger.order_status_from.as_ref().map(|s| s.to_string())),
+        show(trigger.order_status_to.as_ref().map(|s| s.to_string())),
         show(trigger.template_id.as_ref().map(|id| id.to_string())),
         trigger
             .template_keys
@@ -41,20 +42,20 @@ pub async fn run() -> Result {
     }
 
     let body = types::WazzupTriggerRequest {
-        documents: vec![123],
+        documents: Some(vec![123]),
         type_: Some(types::TriggerType::Order),
-        order_status_from: Some(types::OrderStatus::Exceed),
-        order_status_to: Some(types::OrderStatus::Exceed),
-        order_payment_status_from: Some(types::OrderPaymentStatus::AwaitingPayment),
-        order_payment_status_to: Some(types::OrderPaymentStatus::AwaitingPayment),
-        sale_status_from: Some(types::SaleStatus::Draft),
-        sale_status_to: Some(types::SaleStatus::Draft),
-        delivery_type: Some(types::DeliveryType::Delivery),
-        delivery_status: Some(types::DeliveryStatus::Pending),
-        text: Some("<string>".into()),
+        order_status_from: Nullable::Value(types::OrderStatus::Exceed),
+        order_status_to: Nullable::Value(types::OrderStatus::Exceed),
+        order_payment_status_from: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
+        order_payment_status_to: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
+        sale_status_from: Nullable::Value(types::SaleStatus::Draft),
+        sale_status_to: Nullable::Value(types::SaleStatus::Draft),
+        delivery_type: Nullable::Value(types::DeliveryType::Delivery),
+        delivery_status: Nullable::Value(types::DeliveryStatus::Pending),
+        text: Nullable::Value("<string>".into()),
         order: Some(-1),
-        template_id: Some("<string>".parse()?),
-        template_keys: Some(vec!["<string>".parse()?]),
+        template_id: Nullable::Value("<string>".parse()?),
+        template_keys: Nullable::Value(vec!["<string>".parse()?]),
         timeout: Some("<string>".into()),
     };
 
@@ -82,7 +83,7 @@ pub async fn run() -> Result {
         .id(123)
         .body(types::PatchedWazzupTriggerRequest {
             type_: Some(types::TriggerType::Delivery),
-            delivery_status: Some(types::DeliveryStatus::Cancel),
+            delivery_status: Nullable::Value(types::DeliveryStatus::Cancel),
             ..Default::default()
         })
         .send()

@@ -47,7 +47,11 @@ the calendar and that `from` is not after `to`.
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "DateRange: doesn't match pattern \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]);\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$\""
+                    crate::validate::mismatch(
+                            "DateRange",
+                            "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]);\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$",
+                            value,
+                        )
                         .into(),
                 );
             }
@@ -216,25 +220,37 @@ and example values. Id lists select projects matching any of the given ids.
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ProjectFilterBuiltinData {
         ///Event type ids (типы событий) of the project's events.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub actions_type_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub actions_type_id: ::std::option::Option<::std::vec::Vec<u64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created: ::std::option::Option<DateRange>,
         ///Currency ids (валюты).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub currency_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency_id: ::std::option::Option<::std::vec::Vec<u64>>,
         ///Ids of goods (товары) attached to the project.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub good_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub good_id: ::std::option::Option<::std::vec::Vec<u64>>,
         ///Ids of the user groups (группы).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub group_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub group_id: ::std::option::Option<::std::vec::Vec<u64>>,
         ///Ids of user groups taking part in the project (участники — группы).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub participants_group_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub participants_group_id: ::std::option::Option<::std::vec::Vec<u64>>,
         ///Ids of users taking part in the project (участники — пользователи).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub participants_user_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub participants_user_id: ::std::option::Option<::std::vec::Vec<u64>>,
         /**Project price (цена). The documents give no type, only the example `100`, a whole
 number, which is what this spec declares; they do not say whether it is an exact
 value or a bound.
@@ -242,14 +258,20 @@ value or a bound.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub price: ::std::option::Option<i64>,
         ///Sales funnel ids (воронки продаж).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sales_funnel_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub sales_funnel_id: ::std::option::Option<::std::vec::Vec<u64>>,
         ///Project step (stage) ids (этапы).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub step_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub step_id: ::std::option::Option<::std::vec::Vec<u64>>,
         ///Ids of the responsible users (пользователи).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub user_id: ::std::vec::Vec<u64>,
+        ///
+        ///Left out when `None`; `Some(vec![])` sends `[]`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::vec::Vec<u64>>,
     }
     impl ProjectFilterBuiltinData {
         pub fn builder() -> builder::ProjectFilterBuiltinData {
@@ -469,7 +491,12 @@ body, so no fields are declared.
             { ::regress::Regex::new("^\\d+(_\\d+)*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "UnderscoreIdList: doesn't match pattern \"^\\d+(_\\d+)*$\"".into(),
+                    crate::validate::mismatch(
+                            "UnderscoreIdList",
+                            "^\\d+(_\\d+)*$",
+                            value,
+                        )
+                        .into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -719,7 +746,7 @@ body, so no fields are declared.
         #[derive(Clone, Debug)]
         pub struct ProjectFilterBuiltinData {
             actions_type_id: ::std::result::Result<
-                ::std::vec::Vec<u64>,
+                ::std::option::Option<::std::vec::Vec<u64>>,
                 ::std::string::String,
             >,
             created: ::std::result::Result<
@@ -727,17 +754,23 @@ body, so no fields are declared.
                 ::std::string::String,
             >,
             currency_id: ::std::result::Result<
-                ::std::vec::Vec<u64>,
+                ::std::option::Option<::std::vec::Vec<u64>>,
                 ::std::string::String,
             >,
-            good_id: ::std::result::Result<::std::vec::Vec<u64>, ::std::string::String>,
-            group_id: ::std::result::Result<::std::vec::Vec<u64>, ::std::string::String>,
+            good_id: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<u64>>,
+                ::std::string::String,
+            >,
+            group_id: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<u64>>,
+                ::std::string::String,
+            >,
             participants_group_id: ::std::result::Result<
-                ::std::vec::Vec<u64>,
+                ::std::option::Option<::std::vec::Vec<u64>>,
                 ::std::string::String,
             >,
             participants_user_id: ::std::result::Result<
-                ::std::vec::Vec<u64>,
+                ::std::option::Option<::std::vec::Vec<u64>>,
                 ::std::string::String,
             >,
             price: ::std::result::Result<
@@ -745,11 +778,17 @@ body, so no fields are declared.
                 ::std::string::String,
             >,
             sales_funnel_id: ::std::result::Result<
-                ::std::vec::Vec<u64>,
+                ::std::option::Option<::std::vec::Vec<u64>>,
                 ::std::string::String,
             >,
-            step_id: ::std::result::Result<::std::vec::Vec<u64>, ::std::string::String>,
-            user_id: ::std::result::Result<::std::vec::Vec<u64>, ::std::string::String>,
+            step_id: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<u64>>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<u64>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ProjectFilterBuiltinData {
             fn default() -> Self {
@@ -771,7 +810,7 @@ body, so no fields are declared.
         impl ProjectFilterBuiltinData {
             pub fn actions_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.actions_type_id = value
@@ -797,7 +836,7 @@ body, so no fields are declared.
             }
             pub fn currency_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_id = value
@@ -809,7 +848,7 @@ body, so no fields are declared.
             }
             pub fn good_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.good_id = value
@@ -821,7 +860,7 @@ body, so no fields are declared.
             }
             pub fn group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.group_id = value
@@ -833,7 +872,7 @@ body, so no fields are declared.
             }
             pub fn participants_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.participants_group_id = value
@@ -847,7 +886,7 @@ body, so no fields are declared.
             }
             pub fn participants_user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.participants_user_id = value
@@ -873,7 +912,7 @@ body, so no fields are declared.
             }
             pub fn sales_funnel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sales_funnel_id = value
@@ -887,7 +926,7 @@ body, so no fields are declared.
             }
             pub fn step_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.step_id = value
@@ -899,7 +938,7 @@ body, so no fields are declared.
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<u64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -983,46 +1022,54 @@ body, so no fields are declared.
         }
     }
     /**Which objects to return, a string flag:
-`"0"` — active objects (активные объекты), `"1"` — deleted objects (удаленные объекты).*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+`"0"` — active objects (активные объекты), `"1"` — deleted objects (удаленные объекты).
+
+An undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values).*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DeletedFlag {
-        ///Active objects (активные объекты)
-        #[serde(rename = "0")]
+        ///`0`: Active objects (активные объекты)
         Active,
-        ///Deleted objects (удаленные объекты)
-        #[serde(rename = "1")]
+        ///`1`: Deleted objects (удаленные объекты)
         Deleted,
+        ///A value the spec does not list, as the server sent it. Do not match on a particular one: when the spec lists it, it becomes a named variant.
+        Unknown(crate::UnknownValue<::std::string::String>),
     }
     impl DeletedFlag {
-        /// Every value, in the spec's order.
+        /// Every documented value, in the spec's order.
         pub const ALL: [Self; 2usize] = [Self::Active, Self::Deleted];
+        /// The documented values on the wire, in the spec's order.
+        const VALUES: &'static [&'static str] = &["0", "1"];
         /// The string sent on the wire.
-        pub fn as_str(self) -> &'static str {
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Active => "0",
                 Self::Deleted => "1",
+                Self::Unknown(raw) => raw.as_str(),
             }
+        }
+        /// A value the spec does not list (see [`Self::Unknown`]).
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::str::FromStr for DeletedFlag {
         type Err = self::error::ConversionError;
+        /// Only documented values: users cannot make up an undocumented one.
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             match value {
                 "0" => Ok(Self::Active),
                 "1" => Ok(Self::Deleted),
-                _ => Err(format!("`{value}` is not a valid {}", "DeletedFlag").into()),
+                _ => {
+                    Err(
+                        crate::unknown::not_listed(
+                                "DeletedFlag",
+                                Self::VALUES,
+                                &format!("{value:?}"),
+                            )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -1045,49 +1092,101 @@ body, so no fields are declared.
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for DeletedFlag {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeletedFlag {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            Ok(
+                match crate::unknown::decode_str(
+                    deserializer,
+                    "DeletedFlag",
+                    Self::VALUES,
+                )? {
+                    Ok(0usize) => Self::Active,
+                    Ok(1usize) => Self::Deleted,
+                    Ok(_) => unreachable!("decode_str returns an index of VALUES"),
+                    Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                },
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for DeletedFlag {
+        fn schema_name() -> ::std::string::String {
+            "DeletedFlag".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            let mut schema = ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                enum_values: Some(vec!["0".into(), "1".into()]),
+                ..Default::default()
+            };
+            schema.metadata().description = Some(
+                "Which objects to return, a string flag:\n`\"0\"` — active objects (активные объекты), `\"1\"` — deleted objects (удаленные объекты).\n\nAn undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values)."
+                    .to_string(),
+            );
+            schema.into()
+        }
+    }
     /**How the filter's conditions combine ("условие выборки"):
 `and` — all conditions must hold (выполнение всех условий),
-`or` — one of the conditions must hold (выполнение одного из условий).*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+`or` — one of the conditions must hold (выполнение одного из условий).
+
+An undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values).*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum FilterCondition {
-        ///All conditions must hold (выполнение всех условий)
-        #[serde(rename = "and")]
+        ///`and`: All conditions must hold (выполнение всех условий)
         And,
-        ///One of the conditions must hold (выполнение одного из условий)
-        #[serde(rename = "or")]
+        ///`or`: One of the conditions must hold (выполнение одного из условий)
         Or,
+        ///A value the spec does not list, as the server sent it. Do not match on a particular one: when the spec lists it, it becomes a named variant.
+        Unknown(crate::UnknownValue<::std::string::String>),
     }
     impl FilterCondition {
-        /// Every value, in the spec's order.
+        /// Every documented value, in the spec's order.
         pub const ALL: [Self; 2usize] = [Self::And, Self::Or];
+        /// The documented values on the wire, in the spec's order.
+        const VALUES: &'static [&'static str] = &["and", "or"];
         /// The string sent on the wire.
-        pub fn as_str(self) -> &'static str {
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::And => "and",
                 Self::Or => "or",
+                Self::Unknown(raw) => raw.as_str(),
             }
+        }
+        /// A value the spec does not list (see [`Self::Unknown`]).
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::str::FromStr for FilterCondition {
         type Err = self::error::ConversionError;
+        /// Only documented values: users cannot make up an undocumented one.
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             match value {
                 "and" => Ok(Self::And),
                 "or" => Ok(Self::Or),
                 _ => {
-                    Err(format!("`{value}` is not a valid {}", "FilterCondition").into())
+                    Err(
+                        crate::unknown::not_listed(
+                                "FilterCondition",
+                                Self::VALUES,
+                                &format!("{value:?}"),
+                            )
+                            .into(),
+                    )
                 }
             }
         }
@@ -1111,47 +1210,101 @@ body, so no fields are declared.
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for FilterCondition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FilterCondition {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            Ok(
+                match crate::unknown::decode_str(
+                    deserializer,
+                    "FilterCondition",
+                    Self::VALUES,
+                )? {
+                    Ok(0usize) => Self::And,
+                    Ok(1usize) => Self::Or,
+                    Ok(_) => unreachable!("decode_str returns an index of VALUES"),
+                    Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                },
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for FilterCondition {
+        fn schema_name() -> ::std::string::String {
+            "FilterCondition".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            let mut schema = ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                enum_values: Some(vec!["and".into(), "or".into()]),
+                ..Default::default()
+            };
+            schema.metadata().description = Some(
+                "How the filter's conditions combine (\"условие выборки\"):\n`and` — all conditions must hold (выполнение всех условий),\n`or` — one of the conditions must hold (выполнение одного из условий).\n\nAn undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values)."
+                    .to_string(),
+            );
+            schema.into()
+        }
+    }
     /**Payment type ("тип платежа"), a string flag:
-`"0"` — write-off (списание), `"1"` — receipt (поступление).*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+`"0"` — write-off (списание), `"1"` — receipt (поступление).
+
+An undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values).*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PaymentType {
-        ///Write-off (списание)
-        #[serde(rename = "0")]
+        ///`0`: Write-off (списание)
         WriteOff,
-        ///Receipt (поступление)
-        #[serde(rename = "1")]
+        ///`1`: Receipt (поступление)
         Receipt,
+        ///A value the spec does not list, as the server sent it. Do not match on a particular one: when the spec lists it, it becomes a named variant.
+        Unknown(crate::UnknownValue<::std::string::String>),
     }
     impl PaymentType {
-        /// Every value, in the spec's order.
+        /// Every documented value, in the spec's order.
         pub const ALL: [Self; 2usize] = [Self::WriteOff, Self::Receipt];
+        /// The documented values on the wire, in the spec's order.
+        const VALUES: &'static [&'static str] = &["0", "1"];
         /// The string sent on the wire.
-        pub fn as_str(self) -> &'static str {
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::WriteOff => "0",
                 Self::Receipt => "1",
+                Self::Unknown(raw) => raw.as_str(),
             }
+        }
+        /// A value the spec does not list (see [`Self::Unknown`]).
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::str::FromStr for PaymentType {
         type Err = self::error::ConversionError;
+        /// Only documented values: users cannot make up an undocumented one.
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             match value {
                 "0" => Ok(Self::WriteOff),
                 "1" => Ok(Self::Receipt),
-                _ => Err(format!("`{value}` is not a valid {}", "PaymentType").into()),
+                _ => {
+                    Err(
+                        crate::unknown::not_listed(
+                                "PaymentType",
+                                Self::VALUES,
+                                &format!("{value:?}"),
+                            )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -1174,6 +1327,52 @@ body, so no fields are declared.
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for PaymentType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PaymentType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            Ok(
+                match crate::unknown::decode_str(
+                    deserializer,
+                    "PaymentType",
+                    Self::VALUES,
+                )? {
+                    Ok(0usize) => Self::WriteOff,
+                    Ok(1usize) => Self::Receipt,
+                    Ok(_) => unreachable!("decode_str returns an index of VALUES"),
+                    Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                },
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for PaymentType {
+        fn schema_name() -> ::std::string::String {
+            "PaymentType".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            let mut schema = ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                enum_values: Some(vec!["0".into(), "1".into()]),
+                ..Default::default()
+            };
+            schema.metadata().description = Some(
+                "Payment type (\"тип платежа\"), a string flag:\n`\"0\"` — write-off (списание), `\"1\"` — receipt (поступление).\n\nAn undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values)."
+                    .to_string(),
+            );
+            schema.into()
+        }
+    }
     /**Additional selection condition ("дополнительные условия выборки"):
 `actions` — has events (Есть события),
 `payments` — has payments (Есть платежи),
@@ -1183,51 +1382,35 @@ body, so no fields are declared.
 `no_payments` — has no payments (Нет платежей),
 `no_tasks` — has no tasks (Нет задач),
 `no_goods` — has no goods (Нет товаров),
-`checklists_expired` — checklist overdue (Просрочен чек-лист).*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+`checklists_expired` — checklist overdue (Просрочен чек-лист).
+
+An undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values).*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ProjectHaving {
-        ///Has events (Есть события)
-        #[serde(rename = "actions")]
+        ///`actions`: Has events (Есть события)
         Actions,
-        ///Has payments (Есть платежи)
-        #[serde(rename = "payments")]
+        ///`payments`: Has payments (Есть платежи)
         Payments,
-        ///Has tasks (Есть задачи)
-        #[serde(rename = "tasks")]
+        ///`tasks`: Has tasks (Есть задачи)
         Tasks,
-        ///Has goods (Есть товары)
-        #[serde(rename = "goods")]
+        ///`goods`: Has goods (Есть товары)
         Goods,
-        ///Has no events (Нет событий)
-        #[serde(rename = "no_actions")]
+        ///`no_actions`: Has no events (Нет событий)
         NoActions,
-        ///Has no payments (Нет платежей)
-        #[serde(rename = "no_payments")]
+        ///`no_payments`: Has no payments (Нет платежей)
         NoPayments,
-        ///Has no tasks (Нет задач)
-        #[serde(rename = "no_tasks")]
+        ///`no_tasks`: Has no tasks (Нет задач)
         NoTasks,
-        ///Has no goods (Нет товаров)
-        #[serde(rename = "no_goods")]
+        ///`no_goods`: Has no goods (Нет товаров)
         NoGoods,
-        ///Checklist overdue (Просрочен чек-лист)
-        #[serde(rename = "checklists_expired")]
+        ///`checklists_expired`: Checklist overdue (Просрочен чек-лист)
         ChecklistsExpired,
+        ///A value the spec does not list, as the server sent it. Do not match on a particular one: when the spec lists it, it becomes a named variant.
+        Unknown(crate::UnknownValue<::std::string::String>),
     }
     impl ProjectHaving {
-        /// Every value, in the spec's order.
+        /// Every documented value, in the spec's order.
         pub const ALL: [Self; 9usize] = [
             Self::Actions,
             Self::Payments,
@@ -1239,8 +1422,20 @@ body, so no fields are declared.
             Self::NoGoods,
             Self::ChecklistsExpired,
         ];
+        /// The documented values on the wire, in the spec's order.
+        const VALUES: &'static [&'static str] = &[
+            "actions",
+            "payments",
+            "tasks",
+            "goods",
+            "no_actions",
+            "no_payments",
+            "no_tasks",
+            "no_goods",
+            "checklists_expired",
+        ];
         /// The string sent on the wire.
-        pub fn as_str(self) -> &'static str {
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Actions => "actions",
                 Self::Payments => "payments",
@@ -1251,11 +1446,17 @@ body, so no fields are declared.
                 Self::NoTasks => "no_tasks",
                 Self::NoGoods => "no_goods",
                 Self::ChecklistsExpired => "checklists_expired",
+                Self::Unknown(raw) => raw.as_str(),
             }
+        }
+        /// A value the spec does not list (see [`Self::Unknown`]).
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::str::FromStr for ProjectHaving {
         type Err = self::error::ConversionError;
+        /// Only documented values: users cannot make up an undocumented one.
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             match value {
                 "actions" => Ok(Self::Actions),
@@ -1267,7 +1468,16 @@ body, so no fields are declared.
                 "no_tasks" => Ok(Self::NoTasks),
                 "no_goods" => Ok(Self::NoGoods),
                 "checklists_expired" => Ok(Self::ChecklistsExpired),
-                _ => Err(format!("`{value}` is not a valid {}", "ProjectHaving").into()),
+                _ => {
+                    Err(
+                        crate::unknown::not_listed(
+                                "ProjectHaving",
+                                Self::VALUES,
+                                &format!("{value:?}"),
+                            )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -1290,47 +1500,114 @@ body, so no fields are declared.
             f.write_str(self.as_str())
         }
     }
+    impl ::serde::Serialize for ProjectHaving {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectHaving {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            Ok(
+                match crate::unknown::decode_str(
+                    deserializer,
+                    "ProjectHaving",
+                    Self::VALUES,
+                )? {
+                    Ok(0usize) => Self::Actions,
+                    Ok(1usize) => Self::Payments,
+                    Ok(2usize) => Self::Tasks,
+                    Ok(3usize) => Self::Goods,
+                    Ok(4usize) => Self::NoActions,
+                    Ok(5usize) => Self::NoPayments,
+                    Ok(6usize) => Self::NoTasks,
+                    Ok(7usize) => Self::NoGoods,
+                    Ok(8usize) => Self::ChecklistsExpired,
+                    Ok(_) => unreachable!("decode_str returns an index of VALUES"),
+                    Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                },
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ProjectHaving {
+        fn schema_name() -> ::std::string::String {
+            "ProjectHaving".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            let mut schema = ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                enum_values: Some(
+                    vec![
+                        "actions".into(), "payments".into(), "tasks".into(), "goods"
+                        .into(), "no_actions".into(), "no_payments".into(), "no_tasks"
+                        .into(), "no_goods".into(), "checklists_expired".into()
+                    ],
+                ),
+                ..Default::default()
+            };
+            schema.metadata().description = Some(
+                "Additional selection condition (\"дополнительные условия выборки\"):\n`actions` — has events (Есть события),\n`payments` — has payments (Есть платежи),\n`tasks` — has tasks (Есть задачи),\n`goods` — has goods (Есть товары),\n`no_actions` — has no events (Нет событий),\n`no_payments` — has no payments (Нет платежей),\n`no_tasks` — has no tasks (Нет задач),\n`no_goods` — has no goods (Нет товаров),\n`checklists_expired` — checklist overdue (Просрочен чек-лист).\n\nAn undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values)."
+                    .to_string(),
+            );
+            schema.into()
+        }
+    }
     /**Sort direction ("сортировка"), a string flag:
-`"0"` — ascending (по возрастанию), `"1"` — descending (по убыванию).*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+`"0"` — ascending (по возрастанию), `"1"` — descending (по убыванию).
+
+An undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values).*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SortReverse {
-        ///Ascending (по возрастанию)
-        #[serde(rename = "0")]
+        ///`0`: Ascending (по возрастанию)
         Ascending,
-        ///Descending (по убыванию)
-        #[serde(rename = "1")]
+        ///`1`: Descending (по убыванию)
         Descending,
+        ///A value the spec does not list, as the server sent it. Do not match on a particular one: when the spec lists it, it becomes a named variant.
+        Unknown(crate::UnknownValue<::std::string::String>),
     }
     impl SortReverse {
-        /// Every value, in the spec's order.
+        /// Every documented value, in the spec's order.
         pub const ALL: [Self; 2usize] = [Self::Ascending, Self::Descending];
+        /// The documented values on the wire, in the spec's order.
+        const VALUES: &'static [&'static str] = &["0", "1"];
         /// The string sent on the wire.
-        pub fn as_str(self) -> &'static str {
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ascending => "0",
                 Self::Descending => "1",
+                Self::Unknown(raw) => raw.as_str(),
             }
+        }
+        /// A value the spec does not list (see [`Self::Unknown`]).
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::str::FromStr for SortReverse {
         type Err = self::error::ConversionError;
+        /// Only documented values: users cannot make up an undocumented one.
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             match value {
                 "0" => Ok(Self::Ascending),
                 "1" => Ok(Self::Descending),
-                _ => Err(format!("`{value}` is not a valid {}", "SortReverse").into()),
+                _ => {
+                    Err(
+                        crate::unknown::not_listed(
+                                "SortReverse",
+                                Self::VALUES,
+                                &format!("{value:?}"),
+                            )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -1351,6 +1628,52 @@ body, so no fields are declared.
     impl ::std::fmt::Display for SortReverse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SortReverse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SortReverse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            Ok(
+                match crate::unknown::decode_str(
+                    deserializer,
+                    "SortReverse",
+                    Self::VALUES,
+                )? {
+                    Ok(0usize) => Self::Ascending,
+                    Ok(1usize) => Self::Descending,
+                    Ok(_) => unreachable!("decode_str returns an index of VALUES"),
+                    Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                },
+            )
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for SortReverse {
+        fn schema_name() -> ::std::string::String {
+            "SortReverse".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            let mut schema = ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                enum_values: Some(vec!["0".into(), "1".into()]),
+                ..Default::default()
+            };
+            schema.metadata().description = Some(
+                "Sort direction (\"сортировка\"), a string flag:\n`\"0\"` — ascending (по возрастанию), `\"1\"` — descending (по убыванию).\n\nAn undocumented value sent by the server decodes into `Unknown`, keeping the raw value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` refuse undocumented values)."
+                    .to_string(),
+            );
+            schema.into()
         }
     }
 }
@@ -1669,60 +1992,72 @@ pub mod builder {
         pub fn count<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.count = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for count failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "count",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn deleted<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::solos::types::DeletedFlag>,
+            <V as std::convert::TryInto<
+                crate::generated::solos::types::DeletedFlag,
+            >>::Error: ::std::fmt::Display,
         {
             self.deleted = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: solos :: types :: DeletedFlag` for deleted failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param("deleted", "DeletedFlag", &e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "offset",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn order_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.order_by = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for order_by failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param("order_by", "String", &e));
             self
         }
         pub fn reverse<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::solos::types::SortReverse>,
+            <V as std::convert::TryInto<
+                crate::generated::solos::types::SortReverse,
+            >>::Error: ::std::fmt::Display,
         {
             self.reverse = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: solos :: types :: SortReverse` for reverse failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param("reverse", "SortReverse", &e));
             self
         }
         ///Sends a `GET` request to `/projects`
@@ -1806,76 +2141,105 @@ pub mod builder {
                 filter_actions: Ok(None),
                 filter_date: Ok(None),
                 filter_id: Ok(None),
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
                 offset: Ok(None),
             }
         }
         pub fn count<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.count = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for count failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "count",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn filter_actions<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UnderscoreIdList>,
+            <V as std::convert::TryInto<
+                types::UnderscoreIdList,
+            >>::Error: ::std::fmt::Display,
         {
             self.filter_actions = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UnderscoreIdList` for filter_actions failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param(
+                    "filter_actions",
+                    "UnderscoreIdList",
+                    &e,
+                ));
             self
         }
         pub fn filter_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.filter_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for filter_date failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param(
+                    "filter_date",
+                    "NaiveDate",
+                    &e,
+                ));
             self
         }
         pub fn filter_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.filter_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for filter_id failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "filter_id",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "offset",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/actions`
@@ -1986,19 +2350,22 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/actions/info`
@@ -2064,19 +2431,22 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/checklists`
@@ -2241,19 +2611,22 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/goods`
@@ -2319,19 +2692,22 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/info`
@@ -2403,76 +2779,105 @@ pub mod builder {
                 filter_date: Ok(None),
                 filter_id: Ok(None),
                 filter_type: Ok(None),
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
                 offset: Ok(None),
             }
         }
         pub fn count<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.count = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for count failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "count",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn filter_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.filter_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for filter_date failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param(
+                    "filter_date",
+                    "NaiveDate",
+                    &e,
+                ));
             self
         }
         pub fn filter_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.filter_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for filter_id failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "filter_id",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn filter_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::solos::types::PaymentType>,
+            <V as std::convert::TryInto<
+                crate::generated::solos::types::PaymentType,
+            >>::Error: ::std::fmt::Display,
         {
             self.filter_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: solos :: types :: PaymentType` for filter_type failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param(
+                    "filter_type",
+                    "PaymentType",
+                    &e,
+                ));
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|_| crate::validate::integer_param(
+                    "offset",
+                    0i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/payments`
@@ -2590,45 +2995,56 @@ pub mod builder {
                 client: client,
                 filter_date: Ok(None),
                 filter_steps: Ok(None),
-                id: Err("id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
             }
         }
         pub fn filter_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.filter_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for filter_date failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param(
+                    "filter_date",
+                    "NaiveDate",
+                    &e,
+                ));
             self
         }
         pub fn filter_steps<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UnderscoreIdList>,
+            <V as std::convert::TryInto<
+                types::UnderscoreIdList,
+            >>::Error: ::std::fmt::Display,
         {
             self.filter_steps = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UnderscoreIdList` for filter_steps failed"
-                        .to_string()
-                });
+                .map_err(|e| crate::validate::typed_param(
+                    "filter_steps",
+                    "UnderscoreIdList",
+                    &e,
+                ));
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         ///Sends a `GET` request to `/projects/steps`

@@ -36,11 +36,13 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 5usize {
-                return Err("CampaignId: longer than 5 characters".into());
-            }
-            if value.chars().count() < 5usize {
-                return Err("CampaignId: shorter than 5 characters".into());
+            if let ::std::option::Option::Some(message) = crate::validate::length(
+                "CampaignId",
+                ::std::option::Option::Some(5usize),
+                ::std::option::Option::Some(5usize),
+                value,
+            ) {
+                return Err(message.into());
             }
             Ok(Self(value.to_string()))
         }
@@ -107,7 +109,11 @@ system statuses `MY_RECORD` and `CALL_NO_SOONER_THAN`. In Rust, build it from a
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "NextCallDate: doesn't match pattern \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]) ([01]\\d|2[0-3]):[0-5]\\d$\""
+                    crate::validate::mismatch(
+                            "NextCallDate",
+                            "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]) ([01]\\d|2[0-3]):[0-5]\\d$",
+                            value,
+                        )
                         .into(),
                 );
             }
@@ -358,8 +364,8 @@ is `CALL_NO_SOONER_THAN`, `next_call_date` is required.
         impl ::std::default::Default for ThuliumError {
             fn default() -> Self {
                 Self {
-                    errors: Err("no value supplied for errors".to_string()),
-                    request_id: Err("no value supplied for request_id".to_string()),
+                    errors: Err("errors is required (not set)".to_string()),
+                    request_id: Err("request_id is required (not set)".to_string()),
                 }
             }
         }
@@ -416,8 +422,8 @@ is `CALL_NO_SOONER_THAN`, `next_call_date` is required.
         impl ::std::default::Default for ThuliumErrorItem {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
-                    message: Err("no value supplied for message".to_string()),
+                    code: Err("code is required (not set)".to_string()),
+                    message: Err("message is required (not set)".to_string()),
                 }
             }
         }
@@ -677,30 +683,34 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                customer_id: Err("customer_id was not initialized".to_string()),
+                id: Err("id is required (not set)".to_string()),
+                customer_id: Err("customer_id is required (not set)".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CampaignId>,
+            <V as std::convert::TryInto<types::CampaignId>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `CampaignId` for id failed".to_string());
+                .map_err(|e| crate::validate::typed_param("id", "CampaignId", &e));
             self
         }
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::marker::Copy + ::std::fmt::Debug,
         {
             self.customer_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for customer_id failed"
-                        .to_string()
-                });
+                .map_err(|_| crate::validate::integer_param(
+                    "customer_id",
+                    1i128,
+                    18446744073709551615i128,
+                    &value,
+                ));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self

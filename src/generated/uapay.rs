@@ -66,13 +66,20 @@ refuses only what would change the request path: an empty id, `.` and `..`.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("DealId: shorter than 1 characters".into());
+            if let ::std::option::Option::Some(message) = crate::validate::length(
+                "DealId",
+                ::std::option::Option::Some(1usize),
+                ::std::option::Option::None,
+                value,
+            ) {
+                return Err(message.into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^(?!\\.\\.?$)").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("DealId: doesn't match pattern \"^(?!\\.\\.?$)\"".into());
+                return Err(
+                    crate::validate::mismatch("DealId", "^(?!\\.\\.?$)", value).into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -422,7 +429,11 @@ is credited after a successful operation (Токен платіжної карт
             { ::regress::Regex::new("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "Email: doesn't match pattern \"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$\""
+                    crate::validate::mismatch(
+                            "Email",
+                            "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+                            value,
+                        )
                         .into(),
                 );
             }
@@ -495,7 +506,11 @@ only says "apostrophe".
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "PersonName: doesn't match pattern \"^(?!.*(.)\\1\\1)[\\u0410-\\u044F\\u0401\\u0451\\u0404\\u0454\\u0406\\u0456\\u0407\\u0457\\u0490\\u0491\\u0027\\u2019\\u02BC]+$\""
+                    crate::validate::mismatch(
+                            "PersonName",
+                            "^(?!.*(.)\\1\\1)[\\u0410-\\u044F\\u0401\\u0451\\u0404\\u0454\\u0406\\u0456\\u0407\\u0457\\u0490\\u0491\\u0027\\u2019\\u02BC]+$",
+                            value,
+                        )
                         .into(),
                 );
             }
@@ -554,7 +569,9 @@ only says "apostrophe".
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^380\\d{9}$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("PhoneNumber: doesn't match pattern \"^380\\d{9}$\"".into());
+                return Err(
+                    crate::validate::mismatch("PhoneNumber", "^380\\d{9}$", value).into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -596,7 +613,7 @@ only says "apostrophe".
         impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err("error is required (not set)".to_string()),
                 }
             }
         }
@@ -642,7 +659,7 @@ only says "apostrophe".
         impl ::std::default::Default for ApiErrorDetails {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
+                    code: Err("code is required (not set)".to_string()),
                     fields: Ok(Default::default()),
                     message: Ok(Default::default()),
                 }
@@ -721,7 +738,7 @@ only says "apostrophe".
             fn default() -> Self {
                 Self {
                     external_id: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("id is required (not set)".to_string()),
                 }
             }
         }
@@ -1583,7 +1600,7 @@ only says "apostrophe".
         impl ::std::default::Default for DealUpdateResponse {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Err("data is required (not set)".to_string()),
                 }
             }
         }
@@ -1788,7 +1805,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                deal_id: Err("deal_id was not initialized".to_string()),
+                deal_id: Err("deal_id is required (not set)".to_string()),
                 by_external_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -1796,22 +1813,22 @@ pub mod builder {
         pub fn deal_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DealId>,
+            <V as std::convert::TryInto<types::DealId>>::Error: ::std::fmt::Display,
         {
             self.deal_id = value
                 .try_into()
-                .map_err(|_| "conversion to `DealId` for deal_id failed".to_string());
+                .map_err(|e| crate::validate::typed_param("deal_id", "DealId", &e));
             self
         }
         pub fn by_external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.by_external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for by_external_id failed".to_string()
-                });
+                .map_err(|e| crate::validate::typed_param("by_external_id", "bool", &e));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self

@@ -9,8 +9,6 @@ pub mod prism;
 #[cfg(test)]
 pub mod spec;
 #[cfg(test)]
-pub mod surface;
-#[cfg(test)]
 pub mod wire;
 
 /// A fixture file from `tests/fixtures/`: the source documents' own examples, verbatim.

@@ -1,9 +1,11 @@
 //! Spec extensions progenitor does not understand, turned into generated code so that what
 //! they say cannot drift from the spec:
 //!
-//! - `x-enum-varnames` (+ `x-enum-descriptions`) on an `enum` schema: a Rust enum with named
-//!   variants (serialised as the spec's integers or strings), handed to progenitor as the
-//!   replacement for that schema. typify alone makes integer enums validated newtypes.
+//! - every `enum` schema (named by `x-enum-varnames` and documented by `x-enum-descriptions`
+//!   when given): a Rust enum serialised as the spec's integers or strings, with an `Unknown`
+//!   variant for values the spec does not list, handed to progenitor as the replacement for
+//!   that schema. typify's own enums have no such variant and make integer enums newtypes.
+//! - integer schemas whose range no integer type expresses: validated newtypes.
 //! - `x-crm-empty-string-is-null: true` on a property: `""` decodes as `None`.
 //! - `x-crm-number-or-string: true` on a property: `7` and `"7"` both decode into its type.
 //! - `x-crm-required-one-of` / `x-crm-allowed-fields-by-status` on an operation: data in a
@@ -19,18 +21,29 @@ pub struct EnumSpec {
     pub integer: bool,
     /// `(variant name, wire value, description)`.
     pub variants: Vec<(String, Value, String)>,
+    /// The wire value of the spec's `default`, if any.
+    pub default: Option<Value>,
+    /// The range an undocumented integer from the server must be in (`minimum`/`maximum`,
+    /// or the `format`'s), else `i64`'s.
+    pub range: (i64, i64),
 }
 
-/// Every component schema with `enum` and `x-enum-varnames`.
-/// (`spec_checks` has already refused malformed ones.)
-pub fn named_enums(spec: &Value) -> Vec<EnumSpec> {
+/// Every component schema with an `enum`: all become Rust enums made here, with an `Unknown`
+/// variant (typify's own have none, and make integer enums validated newtypes). Variant
+/// names come from `x-enum-varnames`, else from the values as typify would name them.
+/// (`spec_checks` has already refused enums whose names cannot be made.)
+pub fn enums(spec: &Value) -> Vec<EnumSpec> {
     let mut out = Vec::new();
     for (name, schema) in components(spec) {
-        let (Some(values), Some(names)) = (
-            schema.get("enum").and_then(Value::as_array),
-            schema.get("x-enum-varnames").and_then(Value::as_array),
-        ) else {
+        let Some(values) = schema.get("enum").and_then(Value::as_array) else {
             continue;
+        };
+        let names: Vec<String> = match schema.get("x-enum-varnames").and_then(Value::as_array) {
+            Some(names) => names
+                .iter()
+                .map(|n| n.as_str().unwrap_or_default().to_string())
+                .collect(),
+            None => values.iter().map(variant_name).collect(),
         };
         let descriptions = schema.get("x-enum-descriptions").and_then(Value::as_array);
         let variants = values
@@ -41,15 +54,19 @@ pub fn named_enums(spec: &Value) -> Vec<EnumSpec> {
                 let doc = descriptions
                     .and_then(|d| d.get(i))
                     .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                (
-                    name.as_str().unwrap_or_default().to_string(),
-                    value.clone(),
-                    doc,
-                )
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("`{}`", wire(value)));
+                (name, value.clone(), doc)
             })
             .collect();
+        let bound =
+            |key: &str, limit: i64| schema.get(key).and_then(Value::as_i64).unwrap_or(limit);
+        let (fmin, fmax) = match schema.get("format").and_then(Value::as_str) {
+            Some("int32" | "int") => (i32::MIN.into(), i32::MAX.into()),
+            Some("int16") => (i16::MIN.into(), i16::MAX.into()),
+            Some("int8") => (i8::MIN.into(), i8::MAX.into()),
+            _ => (i64::MIN, i64::MAX),
+        };
         out.push(EnumSpec {
             name: name.clone(),
             description: schema
@@ -60,49 +77,113 @@ pub fn named_enums(spec: &Value) -> Vec<EnumSpec> {
                 .to_string(),
             integer: schema.get("type").and_then(Value::as_str) == Some("integer"),
             variants,
+            default: schema.get("default").cloned(),
+            range: (
+                bound("minimum", fmin).max(fmin),
+                bound("maximum", fmax).min(fmax),
+            ),
         });
     }
     out
 }
 
-/// The path progenitor writes wherever the schema is used: the enum is placed in the
+/// A value as written on the wire, for docs and messages.
+fn wire(value: &Value) -> String {
+    value
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// `in_progress` -> `InProgress`, as typify names enum variants.
+pub fn variant_name(value: &Value) -> String {
+    crate::spec::pascal(&wire(value))
+}
+
+/// The path progenitor writes wherever the schema is used: the type is placed in the
 /// generated file's `types` module, which the crate mounts at `crate::generated::<api>`.
 pub fn enum_path(api: &str, name: &str) -> String {
     format!("crate::generated::{api}::types::{name}")
 }
 
 /// The enum's definition and impls, to be placed in the `types` module.
+///
+/// Known values are unit variants; any other value the server sends decodes into
+/// `Unknown(crate::UnknownValue<_>)`, which users cannot construct, so it is sent back
+/// unchanged and never made up. `#[non_exhaustive]` keeps adding a value to the spec
+/// source-compatible.
 pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
     let name = format_ident!("{}", e.name);
-    let doc = &e.description;
+    let schema_name = &e.name;
+    let mut doc = e.description.clone();
+    doc.push_str(
+        "\n\nAn undocumented value sent by the server decodes into `Unknown`, keeping the raw \
+         value; only decoding an answer can create one (`from_json`, `FromStr` and `TryFrom` \
+         refuse undocumented values).",
+    );
     let idents: Vec<_> = e
         .variants
         .iter()
         .map(|(v, _, _)| format_ident!("{v}"))
         .collect();
-    let docs: Vec<&String> = e.variants.iter().map(|(_, _, d)| d).collect();
+    let docs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|(_, v, d)| {
+            let wire = wire(v);
+            if d.contains(&format!("`{wire}`")) {
+                d.clone()
+            } else {
+                format!("`{wire}`: {d}")
+            }
+        })
+        .collect();
+    let indexes: Vec<usize> = (0..idents.len()).collect();
     let count = idents.len();
-    let schema_name = &e.name;
+    let default_impl = e.default.as_ref().and_then(|default| {
+        let index = e.variants.iter().position(|(_, v, _)| v == default)?;
+        let variant = &idents[index];
+        Some(quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        })
+    });
+    let unknown_doc = "A value the spec does not list, as the server sent it. Do not match on a \
+                       particular one: when the spec lists it, it becomes a named variant.";
     if e.integer {
         let values: Vec<Literal> = e
             .variants
             .iter()
             .map(|(_, v, _)| Literal::i64_unsuffixed(v.as_i64().unwrap_or_default()))
             .collect();
+        let (min, max) = e.range;
         quote! {
             #[doc = #doc]
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
-                ::serde_repr::Serialize_repr, ::serde_repr::Deserialize_repr)]
-            #[repr(i64)]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
-                #( #[doc = #docs] #idents = #values, )*
+                #( #[doc = #docs] #idents, )*
+                #[doc = #unknown_doc]
+                Unknown(crate::UnknownValue<i64>),
             }
             impl #name {
-                /// Every value, in the spec's order.
+                /// Every documented value, in the spec's order.
                 pub const ALL: [Self; #count] = [#(Self::#idents),*];
+                /// The documented values on the wire, in the spec's order.
+                const VALUES: &'static [i64] = &[#(#values),*];
                 /// The integer sent on the wire.
                 pub fn value(self) -> i64 {
-                    self as i64
+                    match self {
+                        #( Self::#idents => #values, )*
+                        Self::Unknown(raw) => raw.get(),
+                    }
+                }
+                /// A value the spec does not list (see [`Self::Unknown`]).
+                pub fn is_unknown(self) -> bool {
+                    matches!(self, Self::Unknown(_))
                 }
             }
             impl ::std::convert::From<#name> for i64 {
@@ -112,10 +193,20 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
             }
             impl ::std::convert::TryFrom<i64> for #name {
                 type Error = self::error::ConversionError;
+                /// Only documented values: users cannot make up an undocumented one.
                 fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
                     match value {
                         #( #values => Ok(Self::#idents), )*
-                        _ => Err(format!("{value} is not a valid {}", #schema_name).into()),
+                        _ => Err(crate::unknown::not_listed(#schema_name, Self::VALUES, &value.to_string()).into()),
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    match value.trim().parse::<i64>() {
+                        Ok(number) => Self::try_from(number),
+                        Err(_) => Err(crate::unknown::not_listed(#schema_name, Self::VALUES, &format!("{value:?}")).into()),
                     }
                 }
             }
@@ -124,6 +215,21 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
                     write!(f, "{}", self.value())
                 }
             }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    Ok(match crate::unknown::decode_i64(deserializer, #schema_name, Self::VALUES, (#min, #max))? {
+                        #( Ok(#indexes) => Self::#idents, )*
+                        Ok(_) => unreachable!("decode_i64 returns an index of VALUES"),
+                        Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                    })
+                }
+            }
+            #default_impl
             #[cfg(feature = "schemars")]
             impl ::schemars::JsonSchema for #name {
                 fn schema_name() -> ::std::string::String {
@@ -150,28 +256,37 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
             .collect();
         quote! {
             #[doc = #doc]
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
-                ::serde::Serialize, ::serde::Deserialize)]
-            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
-                #( #[doc = #docs] #[serde(rename = #values)] #idents, )*
+                #( #[doc = #docs] #idents, )*
+                #[doc = #unknown_doc]
+                Unknown(crate::UnknownValue<::std::string::String>),
             }
             impl #name {
-                /// Every value, in the spec's order.
+                /// Every documented value, in the spec's order.
                 pub const ALL: [Self; #count] = [#(Self::#idents),*];
+                /// The documented values on the wire, in the spec's order.
+                const VALUES: &'static [&'static str] = &[#(#values),*];
                 /// The string sent on the wire.
-                pub fn as_str(self) -> &'static str {
+                pub fn as_str(&self) -> &str {
                     match self {
                         #( Self::#idents => #values, )*
+                        Self::Unknown(raw) => raw.as_str(),
                     }
+                }
+                /// A value the spec does not list (see [`Self::Unknown`]).
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, Self::Unknown(_))
                 }
             }
             impl ::std::str::FromStr for #name {
                 type Err = self::error::ConversionError;
+                /// Only documented values: users cannot make up an undocumented one.
                 fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                     match value {
                         #( #values => Ok(Self::#idents), )*
-                        _ => Err(format!("`{value}` is not a valid {}", #schema_name).into()),
+                        _ => Err(crate::unknown::not_listed(#schema_name, Self::VALUES, &format!("{value:?}")).into()),
                     }
                 }
             }
@@ -191,6 +306,171 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
                 }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    Ok(match crate::unknown::decode_str(deserializer, #schema_name, Self::VALUES)? {
+                        #( Ok(#indexes) => Self::#idents, )*
+                        Ok(_) => unreachable!("decode_str returns an index of VALUES"),
+                        Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                    })
+                }
+            }
+            #default_impl
+            #[cfg(feature = "schemars")]
+            impl ::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::string::String {
+                    #schema_name.to_string()
+                }
+                fn json_schema(
+                    _: &mut ::schemars::r#gen::SchemaGenerator,
+                ) -> ::schemars::schema::Schema {
+                    let mut schema = ::schemars::schema::SchemaObject {
+                        instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                        enum_values: Some(vec![#(#values.into()),*]),
+                        ..Default::default()
+                    };
+                    schema.metadata().description = Some(#doc.to_string());
+                    schema.into()
+                }
+            }
+        }
+    }
+}
+
+/// A validated integer newtype for a schema whose range no integer type expresses
+/// (`minimum: 0, maximum: 10`, `multipleOf: 5`, ...): built only through checks.
+pub fn range_tokens(r: &crate::constraints::RangeType) -> TokenStream {
+    let name = format_ident!("{}", r.name);
+    let schema_name = &r.name;
+    let bound = |b: Option<i128>| match b {
+        Some(b) => quote!(::std::option::Option::Some(#b)),
+        None => quote!(::std::option::Option::None),
+    };
+    let (min, max, multiple) = (bound(r.min), bound(r.max), bound(r.multiple_of));
+    let mut rules = Vec::new();
+    if let Some(min) = r.min {
+        rules.push(format!("at least {min}"));
+    }
+    if let Some(max) = r.max {
+        rules.push(format!("at most {max}"));
+    }
+    if let Some(m) = r.multiple_of {
+        rules.push(format!("a multiple of {m}"));
+    }
+    let doc = format!(
+        "{}\n\nAn integer {}; refused otherwise, before anything is sent.",
+        r.description,
+        rules.join(", ")
+    );
+    let min_json = r
+        .min
+        .map(|m| quote!(Some(#m as f64)))
+        .unwrap_or(quote!(None));
+    let max_json = r
+        .max
+        .map(|m| quote!(Some(#m as f64)))
+        .unwrap_or(quote!(None));
+    let multiple_json = r
+        .multiple_of
+        .map(|m| quote!(Some(#m as f64)))
+        .unwrap_or(quote!(None));
+    let sources = [
+        quote!(i8),
+        quote!(i16),
+        quote!(i32),
+        quote!(i64),
+        quote!(isize),
+        quote!(u8),
+        quote!(u16),
+        quote!(u32),
+        quote!(u64),
+        quote!(usize),
+    ];
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
+        #[serde(transparent)]
+        pub struct #name(i64);
+        impl #name {
+            /// The value, checked against the spec's range.
+            pub fn new(value: i64) -> ::std::result::Result<Self, self::error::ConversionError> {
+                Self::check(value.into())
+            }
+            fn check(value: i128) -> ::std::result::Result<Self, self::error::ConversionError> {
+                match crate::validate::integer(#schema_name, #min, #max, #multiple, value) {
+                    Some(message) => Err(message.into()),
+                    // In range, so it fits an `i64` (the range is within `i64`'s).
+                    None => Ok(Self(value as i64)),
+                }
+            }
+            /// The integer sent on the wire.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+        impl ::std::ops::Deref for #name {
+            type Target = i64;
+            fn deref(&self) -> &i64 {
+                &self.0
+            }
+        }
+        impl ::std::convert::From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.0
+            }
+        }
+        #(
+            impl ::std::convert::TryFrom<#sources> for #name {
+                type Error = self::error::ConversionError;
+                fn try_from(value: #sources) -> ::std::result::Result<Self, Self::Error> {
+                    Self::check(value as i128)
+                }
+            }
+        )*
+        impl ::std::str::FromStr for #name {
+            type Err = self::error::ConversionError;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                match value.trim().parse::<i128>() {
+                    Ok(number) => Self::check(number),
+                    Err(_) => Err(format!("{} must be an integer (got {value:?})", #schema_name).into()),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = i64::deserialize(deserializer)?;
+                Self::new(value).map_err(|e| <D::Error as ::serde::de::Error>::custom(e.to_string()))
+            }
+        }
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::string::String {
+                #schema_name.to_string()
+            }
+            fn json_schema(
+                _: &mut ::schemars::r#gen::SchemaGenerator,
+            ) -> ::schemars::schema::Schema {
+                let mut schema = ::schemars::schema::SchemaObject {
+                    instance_type: Some(::schemars::schema::InstanceType::Integer.into()),
+                    ..Default::default()
+                };
+                let number = schema.number();
+                number.minimum = #min_json;
+                number.maximum = #max_json;
+                number.multiple_of = #multiple_json;
+                schema.metadata().description = Some(#doc.to_string());
+                schema.into()
             }
         }
     }
@@ -216,7 +496,7 @@ pub fn field_deserializers(spec: &Value) -> Vec<(String, String, &'static str)> 
         {
             for (extension, function) in FIELD_DESERIALIZERS {
                 if prop_schema.get(extension) == Some(&Value::Bool(true)) {
-                    out.push((name.clone(), snake_case(prop), function));
+                    out.push((name.clone(), crate::spec::snake_case(prop), function));
                 }
             }
         }
@@ -287,6 +567,24 @@ fn empty_string_helper() -> TokenStream {
     }
 }
 
+/// `(operationId, fields)` of every `x-crm-required-one-of`.
+pub fn required_one_of(spec: &Value) -> Vec<(String, Vec<String>)> {
+    operations(spec)
+        .filter_map(|op| {
+            let id = op.get("operationId")?.as_str()?;
+            let fields = op.get("x-crm-required-one-of")?.as_array()?;
+            Some((
+                id.to_string(),
+                fields
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
 /// The `rules` module: request rules from operation extensions, as data.
 pub fn rules_module(spec: &Value) -> TokenStream {
     let mut one_of = Vec::new();
@@ -341,22 +639,4 @@ fn operations(spec: &Value) -> impl Iterator<Item = &Value> {
         .into_iter()
         .flatten()
         .flat_map(|(_, item)| item.as_object().into_iter().flatten().map(|(_, op)| op))
-}
-
-/// `orderStatusFrom` / `order_status_from` -> `order_status_from`, as typify names fields.
-pub fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c == '-' {
-            out.push('_');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

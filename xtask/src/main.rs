@@ -1,12 +1,17 @@
 //! Maintainer tasks for crm-bindings (matklad's xtask convention): `cargo xtask <task>`.
 //! Nothing here reaches the users of the library.
 
+mod constraints;
 mod extensions;
 mod generate;
+mod messages;
+mod nullable;
 mod send_errors;
+mod spec;
 mod spec_checks;
 #[path = "../../build_support/spec_hash.rs"]
 mod spec_hash;
+mod surface;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -18,6 +23,8 @@ tasks:
   generate           regenerate src/generated/<api>.rs from specs/<api>.yaml
   generate --check   fail with a diff when the committed code is not what the specs give
   check <spec.yaml>  run the spec checks and progenitor on one file; print a summary, write nothing
+  surface <api|spec.yaml>
+                     print the API surface of one spec: operations, parameters, types, fields
   lint [spec.yaml]   lint every spec (or one) with Redocly CLI and redocly.yaml (runs `npm ci` first)
   test               everything the test suite needs, then all tests (the README's test command)
 ";
@@ -30,6 +37,7 @@ fn main() -> ExitCode {
         ["generate"] => generate(&root, false),
         ["generate", "--check"] => generate(&root, true),
         ["check", spec] => check(Path::new(spec)),
+        ["surface", which] => surface(&root, which),
         ["lint"] => lint(&root, None),
         ["lint", spec] => lint(&root, Some(spec)),
         ["test", rest @ ..] => test(&root, rest),
@@ -133,6 +141,22 @@ fn check(spec: &Path) -> Result<(), String> {
         generated.types,
         generated.code.lines().count()
     );
+    Ok(())
+}
+
+/// The surface summary of `specs/<api>.yaml` (or of a spec file) on stdout.
+fn surface(root: &Path, which: &str) -> Result<(), String> {
+    let path = if which.ends_with(".yaml") {
+        PathBuf::from(which)
+    } else {
+        root.join("specs").join(format!("{which}.yaml"))
+    };
+    let api = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .ok_or_else(|| format!("{}: not a spec file", path.display()))?;
+    let model = generate::build(root, api, &path).map_err(|e| e.to_string())?;
+    print!("{}", surface::render(&model));
     Ok(())
 }
 

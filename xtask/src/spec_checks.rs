@@ -28,8 +28,9 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Runs every rule on a parsed spec; an empty result means progenitor may run.
-pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
+/// Runs every rule on a parsed spec (`text` is its source, for line numbers); an empty
+/// result means progenitor may run.
+pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut push = |operation: &str, rule: &'static str, message: String| {
         out.push(Violation {
@@ -86,6 +87,21 @@ pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
         }
     }
 
+    // Two paths that differ only in their parameters' names are the same route.
+    let mut routes: BTreeMap<String, &str> = BTreeMap::new();
+    for (path, _) in paths.into_iter().flatten() {
+        let route = route_shape(path);
+        if let Some(first) = routes.insert(route, path) {
+            push(
+                path,
+                "duplicate-path",
+                format!(
+                    "`{path}` and `{first}` differ only in parameter names: one route, written twice"
+                ),
+            );
+        }
+    }
+
     for (name, schema) in spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -98,6 +114,39 @@ pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
                 "enum-varnames",
                 message,
             );
+        }
+    }
+    for site in crate::spec::sites(spec) {
+        let inline_enum = spec
+            .pointer(&site.pointer)
+            .is_some_and(|s| s.get("enum").is_some());
+        if inline_enum && !site.component {
+            push(
+                &format!("#{}", site.pointer),
+                "inline-enum",
+                "an `enum` must be a schema of its own under components/schemas (it becomes a Rust enum with a name and an `Unknown` variant); refer to it with `$ref`".into(),
+            );
+        }
+    }
+
+    let mut refs = Vec::new();
+    collect_refs(spec, &mut refs);
+    refs.sort();
+    refs.dedup();
+    for reference in refs {
+        let found = reference
+            .strip_prefix('#')
+            .is_some_and(|pointer| spec.pointer(pointer).is_some());
+        if !found {
+            let line = crate::spec::line_of(text, &reference)
+                .map(|l| format!("line {l}"))
+                .unwrap_or_else(|| "line ?".into());
+            let why = if reference.starts_with('#') {
+                "points to nothing in this file"
+            } else {
+                "is outside this file; only `#/...` references are supported"
+            };
+            push(&line, "missing-ref", format!("`$ref: {reference}` {why}"));
         }
     }
 
@@ -126,7 +175,9 @@ pub fn check_spec(file: &str, spec: &Value) -> Vec<Violation> {
 /// `x-enum-varnames` must name every value once, with a Rust type name; descriptions, if
 /// given, one per value.
 fn enum_varnames_problem(schema: &Value) -> Option<String> {
-    let names = schema.get("x-enum-varnames")?;
+    let Some(names) = schema.get("x-enum-varnames") else {
+        return derived_names_problem(schema);
+    };
     let values = schema.get("enum").and_then(Value::as_array);
     let Some(values) = values else {
         return Some("`x-enum-varnames` without an `enum`".into());
@@ -172,6 +223,73 @@ fn enum_varnames_problem(schema: &Value) -> Option<String> {
         ));
     }
     None
+}
+
+/// An `enum` without `x-enum-varnames` gets variant names from its values, as typify would
+/// name them: they must be Rust identifiers, distinct, and the values strings.
+fn derived_names_problem(schema: &Value) -> Option<String> {
+    let values = schema.get("enum")?.as_array()?;
+    if schema.get("type").and_then(Value::as_str) == Some("integer") {
+        return Some("an integer `enum` needs `x-enum-varnames` (its variants' names)".into());
+    }
+    let mut seen = BTreeSet::new();
+    for value in values {
+        let Some(text) = value.as_str() else {
+            return Some(format!(
+                "enum value {value} is not a string; give `type: integer` and `x-enum-varnames`"
+            ));
+        };
+        let name = crate::extensions::variant_name(value);
+        let usable = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        if !usable {
+            return Some(format!(
+                "the value `{text}` gives no Rust variant name; add `x-enum-varnames`"
+            ));
+        }
+        if !seen.insert(name.clone()) {
+            return Some(format!(
+                "two values give the variant name `{name}`; add `x-enum-varnames`"
+            ));
+        }
+    }
+    None
+}
+
+/// `/a/{id}/b` -> `/a/{}/b`.
+fn route_shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every `$ref` value in the document (examples included: a `$ref` there is data).
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "example" || k == "examples" {
+                    continue;
+                }
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn check_operation(

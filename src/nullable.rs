@@ -1,0 +1,133 @@
+//! The three states of a clearable request field: left out, `null`, or a value.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A request-body field the spec marks `nullable`: the server keeps its value when the field
+/// is left out ([`Nullable::Absent`], the default), clears it on `null` ([`Nullable::Null`]),
+/// and sets it otherwise ([`Nullable::Value`]).
+///
+/// `Option<T>` has only two states, so it cannot say "clear this field" and "leave it alone"
+/// apart; every nullable field of a request body is generated as `Nullable<T>` instead.
+/// Fields of answers stay `Option<T>`: for reading, `null` and "left out" mean the same.
+///
+/// ```
+/// use crm_bindings::Nullable;
+/// use crm_bindings::yume::types::PatchedWazzupTriggerRequest;
+///
+/// let patch = PatchedWazzupTriggerRequest {
+///     text: Nullable::Null,                // clear the text
+///     template_id: "welcome".parse::<crm_bindings::yume::types::WazzupTemplateId>()?.into(),
+///     ..Default::default()                 // everything else is left out
+/// };
+/// assert_eq!(
+///     serde_json::to_value(&patch)?,
+///     serde_json::json!({ "text": null, "template_id": "welcome" }),
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nullable<T> {
+    /// Left out of the body: the server keeps the field's value.
+    #[default]
+    Absent,
+    /// Sent as `null`: the server clears the field.
+    Null,
+    /// Sent with this value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// `Some(v)` becomes [`Nullable::Value`], `None` becomes [`Nullable::Null`] (clear it).
+    pub fn or_null(value: Option<T>) -> Self {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+
+    /// `Some(v)` becomes [`Nullable::Value`], `None` becomes [`Nullable::Absent`] (keep it).
+    pub fn or_absent(value: Option<T>) -> Self {
+        value.map_or(Nullable::Absent, Nullable::Value)
+    }
+
+    /// The field is left out of the body (the generated structs skip it when serialising).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// The field is sent as `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if there is one.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The value, if there is one, by value.
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Borrows the value.
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(value) => Nullable::Value(value),
+        }
+    }
+
+    /// Maps the value, keeping `Absent` and `Null`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(value) => Nullable::Value(f(value)),
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // `Absent` is skipped by the generated structs (`skip_serializing_if`); anywhere
+            // else there is no way to leave a value out, so it is `null` too.
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+            Nullable::Value(value) => serializer.serialize_some(value),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    /// `null` is [`Nullable::Null`]; a missing field is [`Nullable::Absent`] through the
+    /// generated structs' `#[serde(default)]`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Nullable::or_null)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn schema_name() -> String {
+        format!("Nullable_{}", T::schema_name())
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        <Option<T> as schemars::JsonSchema>::json_schema(generator)
+    }
+}

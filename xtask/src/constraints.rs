@@ -1,0 +1,545 @@
+//! No constraint of a spec is dropped in silence. Every constraint keyword on every schema is
+//! either enforced by the generated code or refused here, with the file, the schema's JSON
+//! pointer and the keyword.
+//!
+//! How each is enforced:
+//! - `minLength`, `maxLength`, `pattern` on a string: typify's validated newtype (inline ones
+//!   too), whose messages `messages.rs` rewords.
+//! - `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` on an integer:
+//!   the integer type typify picks when its range is exactly the schema's (`u64` for
+//!   `minimum: 0`, `NonZeroU64` for `minimum: 1`, `i32` for the int32 range); any other range
+//!   becomes a validated newtype made here ([`RangeType`]). An inline schema with such a range
+//!   is first moved to `components/schemas` under the name typify would give it
+//!   ([`move_ranges_to_components`]).
+//! - `format`: the integer widths, `float`/`double`, `date` and `date-time` (chrono), `ip`,
+//!   `ipv4`, `ipv6` (std) are types; `email` is enforced by the schema's `pattern`, which it
+//!   must have.
+//! - `uniqueItems: true`: typify makes the array a set, which cannot hold a value twice.
+//! - on an `enum`: the values must keep the constraints (checked here), and an undocumented
+//!   integer from the server must be inside the range (checked when decoding).
+//!
+//! Refused: ranges on non-integer numbers, `minItems`/`maxItems`, `minProperties`/
+//! `maxProperties`, string rules beside a `format` typify turns into a type (it drops them),
+//! `format: email` without a `pattern`, and formats nothing here checks (`uuid`, `uri`, ...).
+
+use crate::spec::{Site, escape, sites};
+use crate::spec_checks::Violation;
+use serde_json::Value;
+
+/// The keywords this module answers for.
+pub const KEYWORDS: [&str; 12] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "format",
+];
+
+/// A named integer schema whose range no integer type expresses: generated as a validated
+/// newtype over `i64`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeType {
+    pub name: String,
+    pub description: String,
+    pub min: Option<i128>,
+    pub max: Option<i128>,
+    pub multiple_of: Option<i128>,
+}
+
+/// The integer range of a schema: `(min, max, multipleOf)` after applying OpenAPI 3.0's
+/// boolean `exclusiveMinimum`/`exclusiveMaximum` and the bounds its `format` implies. `None`
+/// means unbounded; an error names a keyword whose value is not a whole number.
+/// `(minimum, maximum, multipleOf)`, each `None` when unbounded.
+type Range = (Option<i128>, Option<i128>, Option<i128>);
+
+fn integer_range(schema: &Value) -> Result<Range, String> {
+    let whole = |key: &str| -> Result<Option<i128>, String> {
+        match schema.get(key) {
+            None => Ok(None),
+            Some(v) => match (v.as_i64(), v.as_u64()) {
+                (Some(n), _) => Ok(Some(n.into())),
+                (_, Some(n)) => Ok(Some(n.into())),
+                _ => Err(format!("`{key}: {v}` is not a whole number")),
+            },
+        }
+    };
+    let flag = |key: &str| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let mut min = whole("minimum")?.map(|m| if flag("exclusiveMinimum") { m + 1 } else { m });
+    let mut max = whole("maximum")?.map(|m| if flag("exclusiveMaximum") { m - 1 } else { m });
+    if let Some((fmin, fmax)) = schema
+        .get("format")
+        .and_then(Value::as_str)
+        .and_then(format_range)
+    {
+        min = Some(min.map_or(fmin, |m| m.max(fmin)));
+        max = Some(max.map_or(fmax, |m| m.min(fmax)));
+    }
+    let multiple = whole("multipleOf")?;
+    if multiple == Some(0) {
+        return Err("`multipleOf: 0` is not a valid multiple".into());
+    }
+    Ok((min, max, multiple))
+}
+
+/// The range an integer `format` implies.
+fn format_range(format: &str) -> Option<(i128, i128)> {
+    Some(match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "uint8" => (0, u8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "uint16" => (0, u16::MAX.into()),
+        "int" | "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "uint" | "uint32" => (0, u32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint64" => (0, u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// The Rust integer type typify 0.8 generates for an integer schema, with its range
+/// (typify-impl's `convert_integer`, restated: formats first, then an exact range match,
+/// `NonZero*` for `minimum: 1`, else `i64`).
+pub fn typify_integer(schema: &Value) -> (&'static str, i128, i128) {
+    const TYPES: [(&str, &str, &str, i128, i128); 10] = [
+        ("int8", "i8", "NonZeroU8", i8::MIN as i128, i8::MAX as i128),
+        ("uint8", "u8", "NonZeroU8", 0, u8::MAX as i128),
+        (
+            "int16",
+            "i16",
+            "NonZeroU16",
+            i16::MIN as i128,
+            i16::MAX as i128,
+        ),
+        ("uint16", "u16", "NonZeroU16", 0, u16::MAX as i128),
+        (
+            "int",
+            "i32",
+            "NonZeroU32",
+            i32::MIN as i128,
+            i32::MAX as i128,
+        ),
+        (
+            "int32",
+            "i32",
+            "NonZeroU32",
+            i32::MIN as i128,
+            i32::MAX as i128,
+        ),
+        ("uint", "u32", "NonZeroU32", 0, u32::MAX as i128),
+        ("uint32", "u32", "NonZeroU32", 0, u32::MAX as i128),
+        (
+            "int64",
+            "i64",
+            "NonZeroU64",
+            i64::MIN as i128,
+            i64::MAX as i128,
+        ),
+        ("uint64", "u64", "NonZeroU64", 0, u64::MAX as i128),
+    ];
+    let range_of = |ty: &str| -> (&'static str, i128, i128) {
+        match ty {
+            "NonZeroU8" => ("NonZeroU8", 1, u8::MAX.into()),
+            "NonZeroU16" => ("NonZeroU16", 1, u16::MAX.into()),
+            "NonZeroU32" => ("NonZeroU32", 1, u32::MAX.into()),
+            "NonZeroU64" => ("NonZeroU64", 1, u64::MAX.into()),
+            other => {
+                let (_, ty, _, min, max) = TYPES.iter().find(|t| t.1 == other).unwrap();
+                (ty, *min, *max)
+            }
+        }
+    };
+    let flag = |key: &str| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let min = number("minimum").map(|m| if flag("exclusiveMinimum") { m + 1.0 } else { m });
+    let max = number("maximum").map(|m| if flag("exclusiveMaximum") { m - 1.0 } else { m });
+    let multiple = schema.get("multipleOf").is_some();
+    let format = schema.get("format").and_then(Value::as_str);
+    if let Some((_, ty, nz, imin, imax)) = format.and_then(|f| TYPES.iter().find(|t| t.0 == f)) {
+        let (imin, imax) = (*imin as f64, *imax as f64);
+        if !multiple && min.is_none_or(|m| m >= imin) && max.is_none_or(|m| m <= imax) {
+            return range_of(if min == Some(1.0) { nz } else { ty });
+        }
+    }
+    let found = match (min, max) {
+        (None, None) => None,
+        (None, Some(max)) => TYPES.iter().rev().find(|t| t.4 as f64 == max).map(|t| t.1),
+        (Some(min), None) => TYPES.iter().rev().find_map(|t| {
+            if min == 1.0 {
+                Some(t.2)
+            } else {
+                (t.3 as f64 == min).then_some(t.1)
+            }
+        }),
+        (Some(min), Some(max)) => TYPES.iter().rev().find_map(|t| {
+            if min == 1.0 {
+                Some(t.2)
+            } else {
+                (t.3 as f64 == min && t.4 as f64 == max).then_some(t.1)
+            }
+        }),
+    };
+    range_of(found.unwrap_or("i64"))
+}
+
+/// An unbounded side of the schema matches a type that reaches the 64-bit limit: JSON
+/// integers beyond it do not decode anyway.
+fn same_min(spec: Option<i128>, ty: i128) -> bool {
+    spec.map_or(ty <= i64::MIN.into(), |min| min == ty)
+}
+
+fn same_max(spec: Option<i128>, ty: i128) -> bool {
+    spec.map_or(ty >= i64::MAX.into(), |max| max == ty)
+}
+
+/// Whether an integer schema needs a validated newtype: typify's type would not hold exactly
+/// its range (or it has a `multipleOf`).
+fn needs_range_type(schema: &Value) -> Result<bool, String> {
+    let (min, max, multiple) = integer_range(schema)?;
+    let (_, tmin, tmax) = typify_integer(schema);
+    Ok(multiple.is_some() || !same_min(min, tmin) || !same_max(max, tmax))
+}
+
+fn is_type(schema: &Value, ty: &str) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some(ty)
+}
+
+/// Moves every inline integer schema with a range no integer type expresses (an inline
+/// property, array item or operation parameter) to `components/schemas`, under the name
+/// typify would give an inline type there, so that it becomes a validated newtype. Returns
+/// the moved names.
+pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String> {
+    let mut moved = Vec::new();
+    // Deepest first, so a parent's pointer stays valid while its children move.
+    let mut candidates: Vec<Site> = sites(spec)
+        .into_iter()
+        .filter(|site| site.movable)
+        .filter(|site| {
+            spec.pointer(&site.pointer).is_some_and(|s| {
+                is_type(s, "integer")
+                    && s.get("enum").is_none()
+                    && s.get("$ref").is_none()
+                    && needs_range_type(s).unwrap_or(false)
+            })
+        })
+        .collect();
+    candidates.sort_by_key(|site| std::cmp::Reverse(site.pointer.len()));
+    for site in candidates {
+        let components = spec
+            .pointer(&format!("/components/schemas/{}", escape(&site.name)))
+            .is_some();
+        if components {
+            return Err(format!(
+                "{}: the integer range needs a validated type named `{}`, but a schema of that name exists; move the range to a schema of its own under components/schemas",
+                site.pointer, site.name
+            ));
+        }
+        let slot = spec.pointer_mut(&site.pointer).expect("the site exists");
+        let mut schema = std::mem::take(slot);
+        let nullable = schema
+            .as_object_mut()
+            .and_then(|m| m.remove("nullable"))
+            .unwrap_or(Value::Bool(false));
+        let description = schema.get("description").cloned();
+        let example = schema.get("example").cloned();
+        let mut reference = serde_json::json!({
+            "allOf": [{ "$ref": format!("#/components/schemas/{}", site.name) }]
+        });
+        if nullable == Value::Bool(true) {
+            reference["type"] = "integer".into();
+            reference["nullable"] = true.into();
+        }
+        if let Some(description) = description {
+            reference["description"] = description;
+        }
+        if let Some(example) = example {
+            reference["example"] = example;
+        }
+        *slot = reference;
+        let schemas = spec
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or("the spec has no components/schemas")?;
+        schemas.insert(site.name.clone(), schema);
+        moved.push(site.name);
+    }
+    moved.sort();
+    Ok(moved)
+}
+
+/// Every component schema that becomes a validated integer newtype.
+pub fn range_types(spec: &Value) -> Vec<RangeType> {
+    let mut out = Vec::new();
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !is_type(schema, "integer") || schema.get("enum").is_some() {
+            continue;
+        }
+        let Ok(true) = needs_range_type(schema) else {
+            continue;
+        };
+        let Ok((min, max, multiple_of)) = integer_range(schema) else {
+            continue;
+        };
+        out.push(RangeType {
+            name: name.clone(),
+            description: schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            min,
+            max,
+            multiple_of,
+        });
+    }
+    out
+}
+
+/// Formats of strings whose type typify picks by itself (dropping any string rule beside).
+const TYPED_STRING_FORMATS: [&str; 6] = ["date", "date-time", "ip", "ipv4", "ipv6", "uuid"];
+
+/// Every constraint that would not be enforced, one violation each.
+pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for site in sites(spec) {
+        let Some(schema) = spec.pointer(&site.pointer) else {
+            continue;
+        };
+        let mut refuse = |keyword: &str, why: String| {
+            out.push(Violation {
+                file: file.to_string(),
+                operation: format!("#{}", site.pointer),
+                rule: "unenforced-constraint",
+                message: format!("`{keyword}`: {why}"),
+            })
+        };
+        let has = |k: &str| schema.get(k).is_some();
+        let ty = schema.get("type").and_then(Value::as_str);
+        let format = schema.get("format").and_then(Value::as_str);
+        let is_enum = has("enum");
+
+        for keyword in ["minItems", "maxItems"] {
+            if has(keyword) {
+                refuse(keyword, "array sizes are not checked by the generated code (typify drops them); drop it or check it in the facade".into());
+            }
+        }
+        for keyword in ["minProperties", "maxProperties"] {
+            if has(keyword) {
+                refuse(keyword, "object sizes are not checked by the generated code; drop it or check it in the facade".into());
+            }
+        }
+        if schema.get("uniqueItems") == Some(&Value::Bool(true)) && ty != Some("array") {
+            refuse(
+                "uniqueItems",
+                "only an array (`type: array`) becomes a set".into(),
+            );
+        }
+
+        match ty {
+            Some("integer") => {
+                if let Err(why) = integer_range(schema) {
+                    refuse("minimum", why);
+                    continue;
+                }
+                if let Some(f) = format.filter(|f| format_range(f).is_none()) {
+                    refuse(
+                        "format",
+                        format!("`{f}` is not an integer format (int8 ... uint64)"),
+                    );
+                }
+                if is_enum {
+                    let (min, max, multiple) = integer_range(schema).unwrap_or_default();
+                    for value in schema["enum"].as_array().into_iter().flatten() {
+                        let Some(n) = value.as_i64().map(i128::from) else {
+                            continue;
+                        };
+                        let broken = min.is_some_and(|m| n < m)
+                            || max.is_some_and(|m| n > m)
+                            || multiple.is_some_and(|m| n % m != 0);
+                        if broken {
+                            refuse(
+                                "enum",
+                                format!("the value {n} breaks the schema's own range"),
+                            );
+                        }
+                    }
+                    if has("multipleOf") {
+                        refuse("multipleOf", "beside an `enum` it is not checked on undocumented values; drop it (the enum's values say it)".into());
+                    }
+                    if has("exclusiveMinimum") || has("exclusiveMaximum") {
+                        refuse(
+                            "exclusiveMinimum",
+                            "beside an `enum`, write the range with `minimum`/`maximum`".into(),
+                        );
+                    }
+                } else if needs_range_type(schema).unwrap_or(false) && !site.component {
+                    // `move_ranges_to_components` moves the movable ones before this runs.
+                    refuse(
+                        first_range_keyword(schema),
+                        format!(
+                            "typify would generate `{}` and drop it; declare this schema under components/schemas (the generator then makes it a validated type)",
+                            typify_integer(schema).0
+                        ),
+                    );
+                }
+                for keyword in ["minLength", "maxLength", "pattern"] {
+                    if has(keyword) {
+                        refuse(
+                            keyword,
+                            "a string rule on an integer is never checked".into(),
+                        );
+                    }
+                }
+            }
+            Some("number") => {
+                for keyword in [
+                    "minimum",
+                    "maximum",
+                    "exclusiveMinimum",
+                    "exclusiveMaximum",
+                    "multipleOf",
+                ] {
+                    if has(keyword) {
+                        refuse(keyword, "ranges of non-integer numbers are not checked by the generated code (typify drops them)".into());
+                    }
+                }
+                if let Some(f) = format.filter(|f| !matches!(*f, "float" | "double")) {
+                    refuse(
+                        "format",
+                        format!("`{f}` is not a number format (float, double)"),
+                    );
+                }
+            }
+            Some("string") | None => {
+                let string_rules: Vec<&str> = ["minLength", "maxLength", "pattern"]
+                    .into_iter()
+                    .filter(|k| has(k))
+                    .collect();
+                match format {
+                    Some("uuid") => refuse("format", "`uuid` needs the uuid crate, which this crate does not depend on; use a `pattern`".into()),
+                    Some(f) if TYPED_STRING_FORMATS.contains(&f) => {
+                        for keyword in &string_rules {
+                            refuse(keyword, format!("typify makes `format: {f}` its own type and drops this; drop it"));
+                        }
+                    }
+                    Some("email") if !has("pattern") => refuse(
+                        "format",
+                        "`email` is not checked by the generated code; add a `pattern` that checks it (e.g. '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$')".into(),
+                    ),
+                    Some("email") | None => {}
+                    Some(f) => refuse("format", format!("`{f}` is not checked by the generated code; drop it or add a `pattern`")),
+                }
+                if is_enum {
+                    for keyword in &string_rules {
+                        refuse(
+                            keyword,
+                            "beside an `enum` it is not checked; the enum's values say it".into(),
+                        );
+                    }
+                }
+                if ty.is_none() && !string_rules.is_empty() && schema.get("allOf").is_some() {
+                    for keyword in &string_rules {
+                        refuse(
+                            keyword,
+                            "beside `allOf` it is not checked; put it on the referenced schema"
+                                .into(),
+                        );
+                    }
+                }
+                for keyword in [
+                    "minimum",
+                    "maximum",
+                    "exclusiveMinimum",
+                    "exclusiveMaximum",
+                    "multipleOf",
+                ] {
+                    if has(keyword) && ty == Some("string") {
+                        refuse(keyword, "a number rule on a string is never checked".into());
+                    }
+                }
+            }
+            Some("array") => {
+                if let Some(f) = format {
+                    refuse("format", format!("`{f}` on an array is never checked"));
+                }
+            }
+            Some(_) => {
+                for keyword in KEYWORDS {
+                    if has(keyword) && !matches!(keyword, "uniqueItems") {
+                        refuse(
+                            keyword,
+                            format!("not checked on a `{}`", ty.unwrap_or_default()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn first_range_keyword(schema: &Value) -> &'static str {
+    [
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "format",
+    ]
+    .into_iter()
+    .find(|k| schema.get(k).is_some())
+    .unwrap_or("minimum")
+}
+
+/// The constraints a value of `schema` must keep, for the surface summary: `>= 1`,
+/// `length <= 255`, `pattern ^...$`, `format date`, `unique`.
+pub fn describe(schema: &serde_json::Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let get = |k: &str| schema.get(k);
+    let flag = |k: &str| get(k).and_then(Value::as_bool).unwrap_or(false);
+    if let Some(min) = get("minimum") {
+        out.push(format!(
+            "{} {min}",
+            if flag("exclusiveMinimum") { ">" } else { ">=" }
+        ));
+    }
+    if let Some(max) = get("maximum") {
+        out.push(format!(
+            "{} {max}",
+            if flag("exclusiveMaximum") { "<" } else { "<=" }
+        ));
+    }
+    if let Some(m) = get("multipleOf") {
+        out.push(format!("multiple of {m}"));
+    }
+    match (get("minLength"), get("maxLength")) {
+        (Some(a), Some(b)) if a == b => out.push(format!("length {a}")),
+        (Some(a), Some(b)) => out.push(format!("length {a}..={b}")),
+        (Some(a), None) => out.push(format!("length >= {a}")),
+        (None, Some(b)) => out.push(format!("length <= {b}")),
+        (None, None) => {}
+    }
+    if let Some(p) = get("pattern").and_then(Value::as_str) {
+        out.push(format!("pattern {p}"));
+    }
+    if let Some(f) = get("format").and_then(Value::as_str) {
+        out.push(format!("format {f}"));
+    }
+    if flag("uniqueItems") {
+        out.push("unique".into());
+    }
+    out
+}

@@ -1,0 +1,298 @@
+//! Refusals in the user's words. progenitor's builders say `conversion to
+//! `::std::num::NonZeroU64` for customer_id failed` and typify's newtypes `longer than 5
+//! characters`; every refusal here names the parameter or field, the rule and what was given
+//! (`customer_id must be at least 1 (got 0)`), through `crate::validate`.
+//!
+//! Each rewrite looks for progenitor's or typify's exact shape and fails generation when it is
+//! not there, so an upgrade that changes them is caught here.
+
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItem, Item, Stmt, Type, parse_quote};
+
+/// Integer types progenitor uses for parameters, with their ranges.
+fn integer_range(ty: &Type) -> Option<(i128, i128)> {
+    let Type::Path(path) = ty else { return None };
+    let name = path.path.segments.last()?.ident.to_string();
+    Some(match name.as_str() {
+        "NonZeroU8" => (1, u8::MAX.into()),
+        "NonZeroU16" => (1, u16::MAX.into()),
+        "NonZeroU32" => (1, u32::MAX.into()),
+        "NonZeroU64" => (1, u64::MAX.into()),
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// Rewrites the parameter setters of every operation builder (the top-level `builder`
+/// module) and progenitor's other refusal texts. Returns how many setters changed.
+pub fn rewrite_operation_builders(file: &mut syn::File) -> Result<usize, String> {
+    let builder = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, i)| i),
+            _ => None,
+        })
+        .ok_or("no `builder` module")?;
+    let mut setters = 0;
+    for item in builder.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let builder_name = match &*imp.self_ty {
+            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        }
+        .unwrap_or_default();
+        for item in imp.items.iter_mut() {
+            let ImplItem::Fn(f) = item else { continue };
+            let name = f.sig.ident.to_string();
+            if matches!(name.as_str(), "new" | "send" | "body" | "body_map") {
+                continue;
+            }
+            rewrite_setter(f).map_err(|e| format!("`{builder_name}::{name}`: {e}"))?;
+            setters += 1;
+        }
+    }
+    let mut texts = Texts::default();
+    for item in builder.iter_mut() {
+        texts.visit_item_mut(item);
+    }
+    if setters > 0 && texts.missing == 0 {
+        return Err("no `<param> was not initialized` text found in the builders".into());
+    }
+    Ok(setters)
+}
+
+/// `self.x = value.try_into()[.map(Some)].map_err(|_| "conversion to ..".to_string());`
+/// becomes a refusal that names `x`, the rule and the value.
+fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<(), String> {
+    let field = f.sig.ident.clone();
+    let name = field.to_string();
+    let body = f.block.to_token_stream().to_string();
+    if !body.contains("try_into ()") || !body.contains("map_err (| _ |") {
+        return Err("progenitor's setter changed shape (no `try_into().map_err(|_| ..)`)".into());
+    }
+    let optional = body.contains(". map (Some)");
+    let where_clause = f
+        .sig
+        .generics
+        .where_clause
+        .as_mut()
+        .ok_or("no where clause")?;
+    let target = where_clause
+        .predicates
+        .iter()
+        .find_map(|p| {
+            let syn::WherePredicate::Type(bound) = p else {
+                return None;
+            };
+            bound.bounds.iter().find_map(|b| {
+                let syn::TypeParamBound::Trait(t) = b else {
+                    return None;
+                };
+                let last = t.path.segments.last()?;
+                if last.ident != "TryInto" {
+                    return None;
+                }
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return None;
+                };
+                match args.args.first()? {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                }
+            })
+        })
+        .ok_or("no `V: TryInto<T>` bound")?;
+    let map_some = if optional {
+        quote::quote!(.map(Some))
+    } else {
+        quote::quote!()
+    };
+    if let Some((min, max)) = integer_range(&target) {
+        // Integers are `Copy`: the value is still there to be shown after `try_into`.
+        where_clause
+            .predicates
+            .push(parse_quote!(V: ::std::marker::Copy + ::std::fmt::Debug));
+        f.block = parse_quote!({
+            self.#field = value
+                .try_into()
+                #map_some
+                .map_err(|_| crate::validate::integer_param(#name, #min, #max, &value));
+            self
+        });
+    } else {
+        let type_name = match &target {
+            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        }
+        .ok_or("the parameter's type is not a path")?;
+        where_clause.predicates.push(parse_quote!(
+            <V as std::convert::TryInto<#target>>::Error: ::std::fmt::Display
+        ));
+        f.block = parse_quote!({
+            self.#field = value
+                .try_into()
+                #map_some
+                .map_err(|e| crate::validate::typed_param(#name, #type_name, &e));
+            self
+        });
+    }
+    Ok(())
+}
+
+/// progenitor's and typify's fixed refusal texts, reworded.
+#[derive(Default)]
+struct Texts {
+    missing: usize,
+}
+
+impl VisitMut for Texts {
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        let text = lit.value();
+        let reworded = if let Some(param) = text.strip_suffix(" was not initialized") {
+            self.missing += 1;
+            Some(format!("{param} is required (not set)"))
+        } else if let Some(field) = text.strip_prefix("no value supplied for ") {
+            Some(format!("{field} is required (not set)"))
+        } else if let Some(rest) = text.strip_prefix("error converting supplied value for ") {
+            // `text: {e}`: the field, then the type's own message.
+            Some(rest.to_string())
+        } else if text.starts_with("conversion to `") && text.ends_with(" for body failed: {}") {
+            Some("body: {}".to_string())
+        } else {
+            None
+        };
+        if let Some(reworded) = reworded {
+            *lit = syn::LitStr::new(&reworded, lit.span());
+        }
+    }
+}
+
+/// Rewords the refusals of typify's `types` module: the type builders' texts and the
+/// validated newtypes' length and pattern checks. Returns how many newtypes changed.
+pub fn rewrite_types(types: &mut [Item]) -> Result<usize, String> {
+    let mut texts = Texts::default();
+    let mut newtypes = 0;
+    for item in types.iter_mut() {
+        if let Item::Mod(m) = item {
+            if m.ident == "builder" {
+                texts.visit_item_mod_mut(m);
+            }
+            continue;
+        }
+        let Item::Impl(imp) = item else { continue };
+        let is_from_str = imp
+            .trait_
+            .as_ref()
+            .is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "FromStr"));
+        let Type::Path(ty) = &*imp.self_ty else {
+            continue;
+        };
+        let Some(name) = ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        if !is_from_str {
+            continue;
+        }
+        for item in imp.items.iter_mut() {
+            let ImplItem::Fn(f) = item else { continue };
+            if rewrite_newtype_checks(&name, &mut f.block)? {
+                newtypes += 1;
+            }
+        }
+    }
+    Ok(newtypes)
+}
+
+/// In a typify newtype's `from_str`: the `chars().count()` and `PATTERN.find(..)` checks.
+fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, String> {
+    let mut min = None;
+    let mut max = None;
+    let mut pattern = None;
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::Expr(Expr::If(check), _) => {
+                let cond = check.cond.to_token_stream().to_string();
+                if let Some(rest) = cond.strip_prefix("value . chars () . count () > ") {
+                    max = Some(usize_literal(rest)?);
+                } else if let Some(rest) = cond.strip_prefix("value . chars () . count () < ") {
+                    min = Some(usize_literal(rest)?);
+                }
+            }
+            Stmt::Item(Item::Static(s)) if s.ident == "PATTERN" => {
+                let text = s.expr.to_token_stream().to_string();
+                let literal = text
+                    .split("Regex :: new (")
+                    .nth(1)
+                    .ok_or("a `PATTERN` without `Regex::new(..)`")?;
+                let lit: syn::LitStr = syn::parse_str(
+                    literal
+                        .trim()
+                        .split(") . unwrap")
+                        .next()
+                        .unwrap_or_default(),
+                )
+                .map_err(|e| format!("{name}: the pattern literal: {e}"))?;
+                pattern = Some(lit.value());
+            }
+            _ => {}
+        }
+    }
+    if min.is_none() && max.is_none() && pattern.is_none() {
+        return Ok(false);
+    }
+    let some = |n: Option<usize>| match n {
+        Some(n) => quote::quote!(::std::option::Option::Some(#n)),
+        None => quote::quote!(::std::option::Option::None),
+    };
+    let (min_tokens, max_tokens) = (some(min), some(max));
+    let mut length_done = false;
+    let mut stmts = Vec::new();
+    for stmt in block.stmts.drain(..) {
+        let cond = match &stmt {
+            Stmt::Expr(Expr::If(check), _) => check.cond.to_token_stream().to_string(),
+            _ => String::new(),
+        };
+        if cond.starts_with("value . chars () . count ()") {
+            if !length_done {
+                length_done = true;
+                stmts.push(parse_quote! {
+                    if let ::std::option::Option::Some(message) =
+                        crate::validate::length(#name, #min_tokens, #max_tokens, value)
+                    {
+                        return Err(message.into());
+                    }
+                });
+            }
+        } else if cond == "PATTERN . find (value) . is_none ()" {
+            let pattern = pattern.as_deref().unwrap_or_default();
+            stmts.push(parse_quote! {
+                if PATTERN.find(value).is_none() {
+                    return Err(crate::validate::mismatch(#name, #pattern, value).into());
+                }
+            });
+        } else {
+            stmts.push(stmt);
+        }
+    }
+    block.stmts = stmts;
+    Ok(true)
+}
+
+fn usize_literal(text: &str) -> Result<usize, String> {
+    text.trim()
+        .trim_end_matches("usize")
+        .parse()
+        .map_err(|_| format!("not a length: `{text}`"))
+}

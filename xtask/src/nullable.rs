@@ -1,0 +1,345 @@
+//! Request bodies that can clear a field. typify merges "optional" and "nullable" into one
+//! `Option` and skips `None`, and skips an empty optional array, so no PUT or PATCH could
+//! send `null` or `[]`. In every struct a request body reaches:
+//!
+//! - a property marked `nullable: true` becomes `crate::Nullable<T>` (left out, `null`, or a
+//!   value; left out by default);
+//! - an optional array becomes `Option<Vec<T>>`, so `Some(vec![])` sends `[]`.
+//!
+//! The struct's field and its typify builder (`types::builder::<Struct>`: the field and its
+//! setter's bound) change together. Each edit must find what it expects, or generation fails.
+
+use crate::spec::{request_schemas, target};
+use quote::ToTokens;
+use serde_json::Value;
+use syn::punctuated::Punctuated;
+use syn::{Field, Item, Meta, Token, Type, parse_quote};
+
+/// One field to change: `(struct, wire name, new kind)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `Option<T>` -> `Nullable<T>`.
+    Nullable,
+    /// `Vec<T>` skipped when empty -> `Option<Vec<T>>`.
+    OptionalArray,
+}
+
+/// What the spec asks for: `(struct, wire name, change)` for every request-body field.
+pub fn changes(spec: &Value) -> Vec<(String, String, Change)> {
+    let mut out = Vec::new();
+    for name in request_schemas(spec) {
+        let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) else {
+            continue;
+        };
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (prop, prop_schema) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let nullable = prop_schema.get("nullable") == Some(&Value::Bool(true));
+            let array = target(spec, prop_schema)
+                .get("type")
+                .and_then(Value::as_str)
+                == Some("array");
+            if nullable {
+                out.push((name.clone(), prop.clone(), Change::Nullable));
+            } else if array && !required.contains(&prop.as_str()) {
+                out.push((name.clone(), prop.clone(), Change::OptionalArray));
+            }
+        }
+    }
+    out
+}
+
+/// Applies `changes` to the generated `types` module.
+pub fn apply(types: &mut [Item], changes: &[(String, String, Change)]) -> Result<(), String> {
+    for (struct_name, wire, change) in changes {
+        let field = find_field(types, struct_name, wire)?;
+        let ident = field.ident.clone().ok_or("a tuple field")?;
+        let (old, new) =
+            retype_field(field, change).map_err(|e| format!("`{struct_name}.{wire}`: {e}"))?;
+        let _ = new;
+        retype_builder(types, struct_name, &ident, &old, change)
+            .map_err(|e| format!("builder of `{struct_name}.{wire}`: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The field of `struct_name` whose wire name is `wire`.
+fn find_field<'a>(
+    types: &'a mut [Item],
+    struct_name: &str,
+    wire: &str,
+) -> Result<&'a mut Field, String> {
+    let item = types
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Struct(s) if s.ident == struct_name => Some(s),
+            _ => None,
+        })
+        .ok_or_else(|| format!("no struct `{struct_name}` in the generated types"))?;
+    item.fields
+        .iter_mut()
+        .find(|f| wire_name(f).as_deref() == Some(wire))
+        .ok_or_else(|| format!("no field `{wire}` in `{struct_name}`"))
+}
+
+/// The name a field has on the wire: its `#[serde(rename = "..")]`, else its identifier.
+pub fn wire_name(field: &Field) -> Option<String> {
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        for meta in metas {
+            if let Meta::NameValue(nv) = meta
+                && nv.path.is_ident("rename")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = nv.value
+            {
+                return Some(s.value());
+            }
+        }
+    }
+    field.ident.as_ref().map(ToString::to_string)
+}
+
+/// `Option<T>` / `Vec<T>`: the generic argument of a `::std::option::Option` or
+/// `::std::vec::Vec` type.
+fn inner(ty: &Type, wrapper: &str) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// Changes the field's type and its serde attributes; returns `(old type, new type)`.
+fn retype_field(field: &mut Field, change: &Change) -> Result<(Type, Type), String> {
+    let old = field.ty.clone();
+    let (new, skip): (Type, &str) = match change {
+        Change::Nullable => {
+            let t = inner(&old, "Option").ok_or("expected an `Option<T>`")?;
+            (
+                parse_quote!(crate::Nullable<#t>),
+                "crate::Nullable::is_absent",
+            )
+        }
+        Change::OptionalArray => {
+            inner(&old, "Vec").ok_or("expected a `Vec<T>`")?;
+            (
+                parse_quote!(::std::option::Option<#old>),
+                "::std::option::Option::is_none",
+            )
+        }
+    };
+    let mut found_skip = false;
+    for attr in field
+        .attrs
+        .iter_mut()
+        .filter(|a| a.path().is_ident("serde"))
+    {
+        let metas = attr
+            .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            .map_err(|e| e.to_string())?;
+        let mut kept: Vec<Meta> = Vec::new();
+        let mut changed = false;
+        for meta in metas {
+            match &meta {
+                Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
+                    kept.push(parse_quote!(skip_serializing_if = #skip));
+                    changed = true;
+                }
+                Meta::Path(p) if p.is_ident("default") => {}
+                _ => kept.push(meta),
+            }
+        }
+        if changed {
+            found_skip = true;
+            // A missing field is `Absent` / `None`.
+            kept.insert(0, parse_quote!(default));
+            *attr = parse_quote!(#[serde(#(#kept),*)]);
+        }
+    }
+    if !found_skip {
+        return Err("no `skip_serializing_if` to replace (typify's output changed?)".into());
+    }
+    field.ty = new.clone();
+    let note = match change {
+        Change::Nullable => {
+            "Nullable: left out by default; `Nullable::Null` sends `null`, which clears it."
+        }
+        Change::OptionalArray => "Left out when `None`; `Some(vec![])` sends `[]`.",
+    };
+    let has_doc = field.attrs.iter().any(|a| a.path().is_ident("doc"));
+    if has_doc {
+        field.attrs.insert(
+            field
+                .attrs
+                .iter()
+                .rposition(|a| a.path().is_ident("doc"))
+                .map_or(0, |i| i + 1),
+            parse_quote!(#[doc = ""]),
+        );
+    }
+    let position = field
+        .attrs
+        .iter()
+        .rposition(|a| a.path().is_ident("doc"))
+        .map_or(0, |i| i + 1);
+    field.attrs.insert(position, parse_quote!(#[doc = #note]));
+    Ok((old, new))
+}
+
+/// The same change in typify's builder for the struct: the field `Result<old, String>` and
+/// the setter's `T: TryInto<old>` bound.
+fn retype_builder(
+    types: &mut [Item],
+    struct_name: &str,
+    field: &syn::Ident,
+    old: &Type,
+    change: &Change,
+) -> Result<(), String> {
+    let builder = types
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or("no `types::builder` module")?;
+    let same = |a: &Type, b: &Type| {
+        // typify writes `super::X` in the builder where the struct says `X`.
+        let text = |t: &Type| t.to_token_stream().to_string().replace("super :: ", "");
+        text(a) == text(b)
+    };
+    // The builder spells the inner type its own way (`super::X`): change its own type.
+    let builder_old = find_builder_field(builder, struct_name, field)?;
+    if !same(&builder_old, old) {
+        return Err(format!(
+            "builder field is `{}`, expected `{}`",
+            builder_old.to_token_stream(),
+            old.to_token_stream()
+        ));
+    }
+    let new_in_builder: Type = match change {
+        Change::Nullable => {
+            let t = inner(&builder_old, "Option").ok_or("expected an `Option<T>`")?;
+            parse_quote!(crate::Nullable<#t>)
+        }
+        Change::OptionalArray => parse_quote!(::std::option::Option<#builder_old>),
+    };
+    let mut replaced = 0;
+    for item in builder.iter_mut() {
+        match item {
+            Item::Struct(s) if s.ident == struct_name => {
+                for f in s
+                    .fields
+                    .iter_mut()
+                    .filter(|f| f.ident.as_ref() == Some(field))
+                {
+                    let arg = result_ok_type(&mut f.ty).ok_or("builder field is not a Result")?;
+                    *arg = new_in_builder.clone();
+                    replaced += 1;
+                }
+            }
+            Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident(struct_name)) =>
+            {
+                for item in imp.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = item else { continue };
+                    if &f.sig.ident != field {
+                        continue;
+                    }
+                    let where_clause = f.sig.generics.where_clause.as_mut().ok_or("no where")?;
+                    for predicate in where_clause.predicates.iter_mut() {
+                        let syn::WherePredicate::Type(bound) = predicate else {
+                            continue;
+                        };
+                        for b in bound.bounds.iter_mut() {
+                            let syn::TypeParamBound::Trait(t) = b else {
+                                continue;
+                            };
+                            let Some(last) = t.path.segments.last_mut() else {
+                                continue;
+                            };
+                            if last.ident != "TryInto" {
+                                continue;
+                            }
+                            let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+                            else {
+                                continue;
+                            };
+                            if let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
+                                *t = new_in_builder.clone();
+                                replaced += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if replaced != 2 {
+        return Err(format!(
+            "expected the builder's field and setter, changed {replaced} places"
+        ));
+    }
+    Ok(())
+}
+
+fn find_builder_field(
+    builder: &mut [Item],
+    struct_name: &str,
+    field: &syn::Ident,
+) -> Result<Type, String> {
+    for item in builder.iter_mut() {
+        if let Item::Struct(s) = item {
+            if s.ident != struct_name {
+                continue;
+            }
+            for f in s.fields.iter_mut() {
+                if f.ident.as_ref() == Some(field) {
+                    return result_ok_type(&mut f.ty)
+                        .map(|t| t.clone())
+                        .ok_or_else(|| "builder field is not a Result".into());
+                }
+            }
+        }
+    }
+    Err(format!("no builder field `{struct_name}.{field}`"))
+}
+
+/// `T` of `::std::result::Result<T, ::std::string::String>`.
+fn result_ok_type(ty: &mut Type) -> Option<&mut Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last_mut()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+        return None;
+    };
+    match args.args.first_mut()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}

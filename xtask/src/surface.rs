@@ -1,0 +1,315 @@
+//! The API surface of one generated client as plain text, the first thing a spec reviewer
+//! reads: every operation with one line per parameter, and every type with one line per field
+//! or variant: its Rust type (from the generated code, so it shows what users get), whether
+//! it is required, nullable or decoded leniently, and every constraint the generated code
+//! enforces on it (from the spec). Adding a field is a one-line diff.
+
+use crate::constraints::describe;
+use crate::extensions::EnumSpec;
+use crate::generate::Model;
+use crate::spec::{effective, escape, operations, parameters, pascal, ref_name, request_schemas};
+use quote::ToTokens;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use syn::{Fields, Item, Type};
+
+pub fn render(model: &Model) -> String {
+    let spec = &model.spec;
+    let mut out = String::from("# operations\n");
+    let builders = builder_fields(&model.file);
+    let one_of = crate::extensions::required_one_of(spec);
+    for (path, method, op) in operations(spec) {
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+        let responses = responses(op);
+        let _ = writeln!(out, "{id}: {} {path} -> {responses}", method.to_uppercase());
+        let fields = builders.get(&pascal(id)).cloned().unwrap_or_default();
+        for (param, _) in parameters(spec, path, method) {
+            let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
+            let location = param.get("in").and_then(Value::as_str).unwrap_or("?");
+            let rust = fields
+                .get(&crate::spec::snake_case(name))
+                .cloned()
+                .unwrap_or_else(|| "(no builder field)".into());
+            let required = if param.get("required") == Some(&Value::Bool(true)) {
+                "required"
+            } else {
+                "optional"
+            };
+            let schema = param.get("schema").cloned().unwrap_or_default();
+            let rules = bracket(&rules_of(spec, &schema));
+            let _ = writeln!(out, "  {location} {name}: {rust}, {required}{rules}");
+        }
+        if let Some(content) = op
+            .pointer("/requestBody/content")
+            .and_then(Value::as_object)
+        {
+            for (media, body) in content {
+                let name = body.get("schema").and_then(ref_name).unwrap_or("(inline)");
+                let _ = writeln!(out, "  body {media}: {name}");
+            }
+        }
+        for (operation, fields) in &one_of {
+            if operation == id {
+                let fields: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+                let _ = writeln!(out, "  rule: the body needs {}", fields.join(" or "));
+            }
+        }
+    }
+
+    out.push_str("\n# types\n");
+    let enums: BTreeMap<String, EnumSpec> = crate::extensions::enums(spec)
+        .into_iter()
+        .map(|e| (e.name.clone(), e))
+        .collect();
+    let requests = request_schemas(spec);
+    let inline_sites: BTreeMap<String, String> = crate::spec::sites(spec)
+        .into_iter()
+        .filter(|s| !s.component)
+        .map(|s| (s.name, s.pointer))
+        .collect();
+    let mut items: Vec<&Item> = types_items(&model.file);
+    items.sort_by_key(|item| item_name(item));
+    for item in items {
+        let name = item_name(item);
+        let component = spec.pointer(&format!("/components/schemas/{}", escape(&name)));
+        let schema = component.or_else(|| {
+            inline_sites
+                .get(&name)
+                .and_then(|pointer| spec.pointer(pointer))
+        });
+        match item {
+            Item::Enum(_) => match enums.get(&name) {
+                Some(e) => enum_lines(&mut out, e),
+                None => {
+                    let _ = writeln!(out, "{name}: enum (not from a spec enum)");
+                }
+            },
+            Item::Struct(s) => match &s.fields {
+                Fields::Named(named) => {
+                    let role = if requests.contains(&name) {
+                        " (request body)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(out, "{name}: struct{role}");
+                    let required: Vec<&str> = schema
+                        .and_then(|s| s.get("required"))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    for field in &named.named {
+                        let wire = crate::nullable::wire_name(field).unwrap_or_default();
+                        let ident = field.ident.as_ref().map(ToString::to_string);
+                        let shown = match ident {
+                            Some(i) if i != wire => format!("{i} as \"{wire}\""),
+                            _ => wire.clone(),
+                        };
+                        let property = schema
+                            .and_then(|s| s.pointer(&format!("/properties/{}", escape(&wire))));
+                        let mut facts = vec![
+                            if required.contains(&wire.as_str()) {
+                                "required"
+                            } else {
+                                "optional"
+                            }
+                            .to_string(),
+                        ];
+                        if property.is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true))) {
+                            facts.push("nullable".into());
+                        }
+                        for (extension, what) in [
+                            ("x-crm-number-or-string", "number or string"),
+                            ("x-crm-empty-string-is-null", "\"\" is None"),
+                        ] {
+                            if property
+                                .is_some_and(|p| p.get(extension) == Some(&Value::Bool(true)))
+                            {
+                                facts.push(what.into());
+                            }
+                        }
+                        let rules = property
+                            .map(|p| bracket(&rules_of(spec, p)))
+                            .unwrap_or_default();
+                        let _ = writeln!(
+                            out,
+                            "  {shown}: {}, {}{rules}",
+                            type_text(&field.ty),
+                            facts.join(", ")
+                        );
+                    }
+                }
+                Fields::Unnamed(unnamed) => {
+                    let inner: Vec<String> =
+                        unnamed.unnamed.iter().map(|f| type_text(&f.ty)).collect();
+                    let rules = schema
+                        .and_then(Value::as_object)
+                        .map(|s| bracket(&describe(s)))
+                        .unwrap_or_default();
+                    let _ = writeln!(out, "{name}: newtype {}{rules}", inner.join(", "));
+                }
+                Fields::Unit => {
+                    let _ = writeln!(out, "{name}: unit struct");
+                }
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
+fn enum_lines(out: &mut String, e: &EnumSpec) {
+    if e.integer {
+        let (min, max) = e.range;
+        let _ = writeln!(
+            out,
+            "{}: enum of integers, undocumented values in {min}..={max} kept as Unknown",
+            e.name
+        );
+        for (variant, value, _) in &e.variants {
+            let _ = writeln!(out, "  {variant} = {value}");
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "{}: enum of strings, undocumented values kept as Unknown",
+            e.name
+        );
+        for (variant, value, _) in &e.variants {
+            let _ = writeln!(out, "  {variant} = {value}");
+        }
+    }
+    if let Some(default) = &e.default {
+        let _ = writeln!(out, "  (default {default})");
+    }
+}
+
+/// `200 CallRequestList, 400 error ApiError, 204 (no body)`.
+fn responses(op: &Value) -> String {
+    let mut out = Vec::new();
+    for (status, response) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let body = response
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .and_then(|m| m.get("schema"))
+            .map(|s| ref_name(s).unwrap_or("(inline)").to_string());
+        let error = if status.starts_with('2') {
+            ""
+        } else {
+            "error "
+        };
+        out.push(match body {
+            Some(body) => format!("{status} {error}{body}"),
+            None => format!("{status} {error}(no body)"),
+        });
+    }
+    out.join(", ")
+}
+
+/// The constraints on a value of `schema`, and on each item of an array.
+fn rules_of(spec: &Value, schema: &Value) -> Vec<String> {
+    let own = effective(spec, schema);
+    let mut rules = describe(&own);
+    if let Some(items) = own.get("items") {
+        rules.extend(
+            describe(&effective(spec, items))
+                .into_iter()
+                .map(|r| format!("each {r}")),
+        );
+    }
+    rules
+}
+
+fn bracket(rules: &[String]) -> String {
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", rules.join("; "))
+    }
+}
+
+/// `field -> Rust type` of every operation builder, by builder name.
+fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let items = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
+        _ => None,
+    });
+    for item in items.into_iter().flatten() {
+        let Item::Struct(s) = item else { continue };
+        let fields = s
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let name = f.ident.as_ref()?.to_string();
+                let text = type_text(&f.ty);
+                let inner = text
+                    .strip_prefix("Result<")
+                    .and_then(|t| t.strip_suffix(", String>"))
+                    .unwrap_or(&text)
+                    .to_string();
+                Some((name, inner))
+            })
+            .collect();
+        out.insert(s.ident.to_string(), fields);
+    }
+    out
+}
+
+fn types_items(file: &syn::File) -> Vec<&Item> {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .filter(|item| matches!(item, Item::Struct(_) | Item::Enum(_)))
+        .collect()
+}
+
+fn item_name(item: &Item) -> String {
+    match item {
+        Item::Struct(s) => s.ident.to_string(),
+        Item::Enum(e) => e.ident.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A type as users write it: `Option<Nullable<OrderStatus>>`, paths dropped.
+fn type_text(ty: &Type) -> String {
+    let mut text = ty.to_token_stream().to_string().replace(' ', "");
+    // Our types are referred to by absolute path: `crate::generated::<api>::types::X`.
+    while let Some(start) = text.find("crate::generated::") {
+        let rest = &text[start + "crate::generated::".len()..];
+        let api_len = rest.find("::").map(|i| i + 2).unwrap_or(0);
+        text.replace_range(start..start + "crate::generated::".len() + api_len, "");
+    }
+    for prefix in [
+        "crate::",
+        "naive::",
+        "offset::",
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::num::",
+        "::std::collections::",
+        "::std::result::",
+        "::serde_json::",
+        "::chrono::",
+        "super::",
+        "types::",
+    ] {
+        text = text.replace(prefix, "");
+    }
+    text.replace(',', ", ")
+}
