@@ -9,11 +9,20 @@ use std::path::Path;
 fn main() {
     println!("cargo::rerun-if-changed=specs");
     println!("cargo::rerun-if-changed=src/generated");
+    println!("cargo::rerun-if-changed=xtask/tests/golden");
     let Ok(entries) = std::fs::read_dir("specs") else {
         return; // a packaged crate without specs has nothing to guard
     };
+    // The generator's golden samples are generated the same way (absent from a package).
+    let golden = std::fs::read_dir("xtask/tests/golden")
+        .into_iter()
+        .flatten();
     let mut stale = Vec::new();
-    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+    for path in entries
+        .chain(golden)
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+    {
         if path.extension().is_none_or(|x| x != "yaml") {
             continue;
         }
@@ -25,7 +34,8 @@ fn main() {
         match spec_hash::recorded_hash(&code) {
             Some(have) if have == want => {}
             have => stale.push(format!(
-                "specs/{api}.yaml (hash {want}) does not match {} (records {})",
+                "{} (hash {want}) does not match {} (records {})",
+                path.display(),
                 generated.display(),
                 have.unwrap_or("nothing")
             )),

@@ -74,6 +74,9 @@ mod generated {
     #[cfg(feature = "solos")]
     #[rustfmt::skip]
     pub mod solos;
+    #[cfg(feature = "golden")]
+    #[rustfmt::skip]
+    pub mod keywords;
 }
 
 #[cfg(feature = "cscart")]
@@ -86,6 +89,16 @@ pub mod thulium;
 pub mod uapay;
 #[cfg(feature = "yume")]
 pub mod yume;
+
+/// The generator's golden sample (`xtask/tests/golden/keywords.yaml`): every constraint
+/// keyword the generator enforces, compiled with the internal `golden` feature for
+/// `tests/keywords.rs`. Not part of the API.
+#[cfg(feature = "golden")]
+#[doc(hidden)]
+pub mod keywords {
+    pub use crate::generated::keywords::{Client, builder, rules, types};
+    crate::hooks::impl_client_hooks!();
+}
 
 /// The README's Rust examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

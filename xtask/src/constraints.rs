@@ -14,11 +14,10 @@
 //! - `format`: the integer widths, `float`/`double`, `date` and `date-time` (chrono), `ip`,
 //!   `ipv4`, `ipv6` (std) are types; `email` is enforced by the schema's `pattern`, which it
 //!   must have.
-//! - `uniqueItems: true`: typify makes the array a set, which cannot hold a value twice.
 //! - on an `enum`: the values must keep the constraints (checked here), and an undocumented
 //!   integer from the server must be inside the range (checked when decoding).
 //!
-//! Refused: ranges on non-integer numbers, `minItems`/`maxItems`, `minProperties`/
+//! Refused: ranges on non-integer numbers, `minItems`/`maxItems`/`uniqueItems`, `minProperties`/
 //! `maxProperties`, string rules beside a `format` typify turns into a type (it drops them),
 //! `format: email` without a `pattern`, and formats nothing here checks (`uuid`, `uri`, ...).
 
@@ -230,7 +229,8 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
         })
         .collect();
     candidates.sort_by_key(|site| std::cmp::Reverse(site.pointer.len()));
-    for site in candidates {
+    for mut site in candidates {
+        site.name = crate::spec::type_name(&site.name);
         let components = spec
             .pointer(&format!("/components/schemas/{}", escape(&site.name)))
             .is_some();
@@ -240,26 +240,26 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
                 site.pointer, site.name
             ));
         }
+        let required = required_property(spec, &site.pointer);
         let slot = spec.pointer_mut(&site.pointer).expect("the site exists");
         let mut schema = std::mem::take(slot);
         let nullable = schema
             .as_object_mut()
             .and_then(|m| m.remove("nullable"))
             .unwrap_or(Value::Bool(false));
-        let description = schema.get("description").cloned();
-        let example = schema.get("example").cloned();
+        // A plain `$ref`: typify merges an `allOf` wrapper into a type of its own. Nullability
+        // travels as `x-crm-nullable`, which `nullable.rs` and the surface read like `nullable`.
         let mut reference = serde_json::json!({
-            "allOf": [{ "$ref": format!("#/components/schemas/{}", site.name) }]
+            "$ref": format!("#/components/schemas/{}", site.name)
         });
         if nullable == Value::Bool(true) {
-            reference["type"] = "integer".into();
-            reference["nullable"] = true.into();
-        }
-        if let Some(description) = description {
-            reference["description"] = description;
-        }
-        if let Some(example) = example {
-            reference["example"] = example;
+            if required {
+                return Err(format!(
+                    "#{}: a required, nullable integer with a range: declare its schema under components/schemas and refer to it with `type: integer, nullable: true, allOf: [$ref]`",
+                    site.pointer
+                ));
+            }
+            reference["x-crm-nullable"] = true.into();
         }
         *slot = reference;
         let schemas = spec
@@ -271,6 +271,18 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
     }
     moved.sort();
     Ok(moved)
+}
+
+/// Whether the schema at `pointer` is a property its object lists in `required`.
+fn required_property(spec: &Value, pointer: &str) -> bool {
+    let Some((parent, name)) = pointer.rsplit_once("/properties/") else {
+        return false;
+    };
+    let name = name.replace("~1", "/").replace("~0", "~");
+    spec.pointer(parent)
+        .and_then(|p| p.get("required"))
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(&name)))
 }
 
 /// Every component schema that becomes a validated integer newtype.
@@ -292,7 +304,7 @@ pub fn range_types(spec: &Value) -> Vec<RangeType> {
             continue;
         };
         out.push(RangeType {
-            name: name.clone(),
+            name: crate::spec::type_name(name),
             description: schema
                 .get("description")
                 .and_then(Value::as_str)
@@ -340,10 +352,11 @@ pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
                 refuse(keyword, "object sizes are not checked by the generated code; drop it or check it in the facade".into());
             }
         }
-        if schema.get("uniqueItems") == Some(&Value::Bool(true)) && ty != Some("array") {
+        if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
             refuse(
                 "uniqueItems",
-                "only an array (`type: array`) becomes a set".into(),
+                "typify generates a `Vec` and does not check it; drop it or check it in the facade"
+                    .into(),
             );
         }
 
@@ -477,7 +490,7 @@ pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
             }
             Some(_) => {
                 for keyword in KEYWORDS {
-                    if has(keyword) && !matches!(keyword, "uniqueItems") {
+                    if has(keyword) && !matches!(keyword, "uniqueItems" | "minItems" | "maxItems") {
                         refuse(
                             keyword,
                             format!("not checked on a `{}`", ty.unwrap_or_default()),
@@ -537,9 +550,6 @@ pub fn describe(schema: &serde_json::Map<String, Value>) -> Vec<String> {
     }
     if let Some(f) = get("format").and_then(Value::as_str) {
         out.push(format!("format {f}"));
-    }
-    if flag("uniqueItems") {
-        out.push("unique".into());
     }
     out
 }

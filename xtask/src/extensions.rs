@@ -68,7 +68,7 @@ pub fn enums(spec: &Value) -> Vec<EnumSpec> {
             _ => (i64::MIN, i64::MAX),
         };
         out.push(EnumSpec {
-            name: name.clone(),
+            name: crate::spec::type_name(name),
             description: schema
                 .get("description")
                 .and_then(Value::as_str)
@@ -103,7 +103,9 @@ pub fn variant_name(value: &Value) -> String {
 /// The path progenitor writes wherever the schema is used: the type is placed in the
 /// generated file's `types` module, which the crate mounts at `crate::generated::<api>`.
 pub fn enum_path(api: &str, name: &str) -> String {
-    format!("crate::generated::{api}::types::{name}")
+    // A scratch spec's file name (`my-spec.yaml`) is not a module name.
+    let module = api.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    format!("crate::generated::{module}::types::{name}")
 }
 
 /// The enum's definition and impls, to be placed in the `types` module.

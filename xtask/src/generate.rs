@@ -65,11 +65,23 @@ fn settings(api: &str, replaced: &[(String, bool)]) -> GenerationSettings {
     settings
 }
 
-/// The spec files, sorted, as `(api name, path)`.
+/// The API specs (`specs/<api>.yaml`), sorted, as `(api name, path)`.
 pub fn spec_files(root: &Path) -> Result<Vec<(String, PathBuf)>, GenError> {
-    let dir = root.join("specs");
+    yaml_files(&root.join("specs"))
+}
+
+/// The generator's golden samples (`xtask/tests/golden/<name>.yaml`), generated like the
+/// APIs into `src/generated/<name>.rs` and compiled with the crate's internal `golden`
+/// feature, so a change in the generator's output shows as one small reviewed diff and each
+/// enforced keyword is tested at run time.
+pub fn golden_files(root: &Path) -> Result<Vec<(String, PathBuf)>, GenError> {
+    yaml_files(&root.join("xtask/tests/golden"))
+}
+
+/// The spec files, sorted, as `(api name, path)`.
+fn yaml_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, GenError> {
     let entries =
-        std::fs::read_dir(&dir).map_err(|e| GenError::Io(format!("{}: {e}", dir.display())))?;
+        std::fs::read_dir(dir).map_err(|e| GenError::Io(format!("{}: {e}", dir.display())))?;
     let mut specs: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -85,16 +97,32 @@ pub fn spec_files(root: &Path) -> Result<Vec<(String, PathBuf)>, GenError> {
 pub fn load_spec(rel: &str, path: &Path) -> Result<(String, Value), GenError> {
     let text = std::fs::read_to_string(path).map_err(|e| GenError::Io(format!("{rel}: {e}")))?;
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).map_err(|e| {
-        let rule = if e.to_string().contains("duplicate entry") {
-            "[duplicate-key] "
-        } else {
-            ""
-        };
-        GenError::Parse(format!("{rel}: {rule}not valid YAML: {e}"))
+        GenError::Parse(match duplicate_key(&text, &e) {
+            Some((key, line)) => format!(
+                "{rel}: line {line}: [duplicate-key] `{key}` is written twice in one mapping (YAML parsers would keep the last copy)"
+            ),
+            None => format!("{rel}: not valid YAML: {e}"),
+        })
     })?;
     let value: Value = serde_json::to_value(yaml)
         .map_err(|e| GenError::Parse(format!("{rel}: not a JSON-compatible document: {e}")))?;
     Ok((text, value))
+}
+
+/// The key and the line of its second copy, when `error` is serde_yaml's duplicate-key
+/// error (`duplicate entry with key "/a"`, reported at the mapping's start).
+fn duplicate_key(text: &str, error: &serde_yaml_ng::Error) -> Option<(String, usize)> {
+    let message = error.to_string();
+    let key = message
+        .split("duplicate entry with key \"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .to_string();
+    let location = error.location()?;
+    let line = crate::spec::duplicate_key_line(text, &key, location.line(), location.column())
+        .unwrap_or(location.line());
+    Some((key, line))
 }
 
 /// Everything made from one spec before it is printed: the checked (and normalised) spec,

@@ -44,19 +44,28 @@ pub fn changes(spec: &Value) -> Vec<(String, String, Change)> {
             .into_iter()
             .flatten()
         {
-            let nullable = prop_schema.get("nullable") == Some(&Value::Bool(true));
+            let nullable = is_nullable(prop_schema);
             let array = target(spec, prop_schema)
                 .get("type")
                 .and_then(Value::as_str)
                 == Some("array");
+            let type_name = crate::spec::type_name(&name);
             if nullable {
-                out.push((name.clone(), prop.clone(), Change::Nullable));
+                out.push((type_name, prop.clone(), Change::Nullable));
             } else if array && !required.contains(&prop.as_str()) {
-                out.push((name.clone(), prop.clone(), Change::OptionalArray));
+                out.push((type_name, prop.clone(), Change::OptionalArray));
             }
         }
     }
     out
+}
+
+/// `nullable: true`, or `x-crm-nullable: true` on a property `constraints.rs` moved to the
+/// components (a plain `$ref` cannot say it).
+pub fn is_nullable(property: &Value) -> bool {
+    ["nullable", "x-crm-nullable"]
+        .iter()
+        .any(|key| property.get(key) == Some(&Value::Bool(true)))
 }
 
 /// Applies `changes` to the generated `types` module.
@@ -143,7 +152,10 @@ fn retype_field(field: &mut Field, change: &Change) -> Result<(Type, Type), Stri
             )
         }
         Change::OptionalArray => {
-            inner(&old, "Vec").ok_or("expected a `Vec<T>`")?;
+            ["Vec", "BTreeSet", "HashSet"]
+                .iter()
+                .find_map(|w| inner(&old, w))
+                .ok_or("expected a `Vec<T>` or a set")?;
             (
                 parse_quote!(::std::option::Option<#old>),
                 "::std::option::Option::is_none",

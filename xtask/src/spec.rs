@@ -331,6 +331,13 @@ pub fn request_schemas(spec: &Value) -> std::collections::BTreeSet<String> {
     found
 }
 
+/// The Rust type typify makes of a component schema's name (heck's PascalCase: `TX` ->
+/// `Tx`, `api_error` -> `ApiError`), which names made here must match.
+pub fn type_name(component: &str) -> String {
+    use heck::ToPascalCase;
+    component.to_pascal_case()
+}
+
 /// `a/b~c` -> `a~1b~0c`, a key inside a JSON pointer.
 pub fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -374,9 +381,35 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
-/// The line of `text` (1-based) where `needle` first appears.
-pub fn line_of(text: &str, needle: &str) -> Option<usize> {
+/// The line (1-based) of the first `$ref` to `reference` in `text`.
+pub fn ref_line(text: &str, reference: &str) -> Option<usize> {
     text.lines()
-        .position(|line| line.contains(needle))
+        .position(|line| {
+            !line.trim_start().starts_with('#') && line.contains("$ref") && line.contains(reference)
+        })
         .map(|i| i + 1)
+}
+
+/// The line (1-based) of the second `key:` at the indentation of the mapping that starts at
+/// `line`/`column` (serde_yaml reports a duplicate key at its mapping's start).
+pub fn duplicate_key_line(text: &str, key: &str, line: usize, column: usize) -> Option<usize> {
+    let indent = column.saturating_sub(1);
+    let spellings = [
+        format!("{key}:"),
+        format!("\"{key}\":"),
+        format!("'{key}':"),
+    ];
+    text.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .filter(|(_, l)| {
+            l.len() > indent
+                && l.is_char_boundary(indent)
+                && l[..indent].trim().is_empty()
+                && spellings
+                    .iter()
+                    .any(|s| l[indent..].starts_with(s.as_str()))
+        })
+        .nth(1)
+        .map(|(i, _)| i + 1)
 }

@@ -138,7 +138,7 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
             .strip_prefix('#')
             .is_some_and(|pointer| spec.pointer(pointer).is_some());
         if !found {
-            let line = crate::spec::line_of(text, &reference)
+            let line = crate::spec::ref_line(text, &reference)
                 .map(|l| format!("line {l}"))
                 .unwrap_or_else(|| "line ?".into());
             let why = if reference.starts_with('#') {

@@ -62,7 +62,18 @@ pub fn render(model: &Model) -> String {
         .into_iter()
         .map(|e| (e.name.clone(), e))
         .collect();
-    let requests = request_schemas(spec);
+    let requests: Vec<String> = request_schemas(spec)
+        .iter()
+        .map(|n| crate::spec::type_name(n))
+        .collect();
+    // Generated types are named by typify from the component names (`TX` -> `Tx`).
+    let components: BTreeMap<String, &Value> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (crate::spec::type_name(k), v))
+        .collect();
     let inline_sites: BTreeMap<String, String> = crate::spec::sites(spec)
         .into_iter()
         .filter(|s| !s.component)
@@ -72,7 +83,7 @@ pub fn render(model: &Model) -> String {
     items.sort_by_key(|item| item_name(item));
     for item in items {
         let name = item_name(item);
-        let component = spec.pointer(&format!("/components/schemas/{}", escape(&name)));
+        let component = components.get(&name).copied();
         let schema = component.or_else(|| {
             inline_sites
                 .get(&name)
@@ -117,7 +128,7 @@ pub fn render(model: &Model) -> String {
                             }
                             .to_string(),
                         ];
-                        if property.is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true))) {
+                        if property.is_some_and(crate::nullable::is_nullable) {
                             facts.push("nullable".into());
                         }
                         for (extension, what) in [

@@ -39,5 +39,8 @@ fn every_spec_has_a_reviewed_surface() {
         for api in &apis {
             insta::assert_snapshot!(format!("{api}_surface"), surface(api));
         }
+        // The generator's golden sample: what each enforced keyword becomes.
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/keywords.yaml");
+        insta::assert_snapshot!("golden_keywords_surface", surface(golden.to_str().unwrap()));
     });
 }
