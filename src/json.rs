@@ -9,7 +9,7 @@ use std::fmt;
 pub struct FieldError {
     /// Where: `sellerFirstName`, `handler.senderPhone`, `template_keys[0]` (`.` for the root).
     pub path: String,
-    /// Why, e.g. `PersonName: doesn't match pattern "..."`.
+    /// Why, e.g. `PersonName must match `^...$` (got "Ivan")`.
     pub message: String,
 }
 

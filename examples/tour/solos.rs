@@ -129,7 +129,7 @@ pub async fn run() -> Result {
     );
 
     if let Err(err) = client.get_project().id(0u64).send().await {
-        println!("get_project(0) -> refused before sending: {err}");
+        println!("get_project(0) -> {err}");
     }
     if let Err(err) = types::DateRange::new(day(2020, 12, 31), day(2020, 1, 1)) {
         println!("DateRange::new(2020-12-31, 2020-01-01) -> refused: {err}");

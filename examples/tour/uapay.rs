@@ -108,8 +108,11 @@ pub async fn run() -> Result {
     if let Err(err) = "+380123456789".parse::<types::PhoneNumber>() {
         println!("phone \"+380123456789\" -> refused: {err}");
     }
-    if let Err(err) = std::num::NonZeroU64::try_from(0u64) {
-        println!("product price 0 -> refused: {err}");
+    // A body decoded from input (a form, a queue message) names the refused field.
+    if let Err(err) = crm_bindings::from_json::<types::DealUpdate>(
+        serde_json::json!({ "productPrice": 0, "sellerFirstName": "Іван" }),
+    ) {
+        println!("{{\"productPrice\": 0}} -> refused: {err}");
     }
     Ok(())
 }

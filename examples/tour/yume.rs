@@ -95,8 +95,24 @@ pub async fn run() -> Result {
         describe(&patched)
     );
 
+    // Clearing: `Nullable::Null` is sent as `null` (the service clears the field); fields
+    // left at their default are not sent at all (the service keeps them).
+    let cleared = types::PatchedWazzupTriggerRequest {
+        text: Nullable::Null,
+        template_keys: Nullable::Null,
+        ..Default::default()
+    };
+    let wire = serde_json::to_string(&cleared)?;
+    client
+        .partial_update_wazzup_trigger()
+        .id(123)
+        .body(cleared)
+        .send()
+        .await?;
+    println!("partial_update_wazzup_trigger(123, {wire}) -> cleared");
+
     if let Err(err) = "x".repeat(256).parse::<types::WazzupTemplateId>() {
-        println!("a 256-character template_id -> refused before sending: {err}");
+        println!("a 256-character template_id -> {err}");
     }
 
     let deleted = client.delete_wazzup_trigger().id(123).send().await?;
