@@ -7,17 +7,29 @@ use std::fmt;
 use std::time::Duration;
 
 /// Transport settings shared by every API client. `HttpConfig::default()` is what the
-/// `with_*` constructors use: 10 s to connect, 30 s for a whole request.
+/// `with_*` constructors use: 10 s to connect, 30 s for a whole request, no limit on the
+/// wait for each read, and answers of at most 32 MiB.
+///
+/// Which timeout ends which phase: `connect_timeout` the TCP and TLS connection;
+/// `read_timeout` (off by default) each wait for the next bytes (headers or body), so a
+/// server that sends headers and then goes silent ends after it; `timeout` the whole call,
+/// from connecting to the last byte of the body, so a server that drips one byte a second
+/// ends after it.
 ///
 /// ```
 /// use std::time::Duration;
-/// let config = crm_bindings::HttpConfig::default().timeout(Duration::from_secs(60));
+/// let config = crm_bindings::HttpConfig::default()
+///     .timeout(Duration::from_secs(60))
+///     .read_timeout(Duration::from_secs(15))
+///     .max_response_bytes(8 * 1024 * 1024);
 /// # let _ = config;
 /// ```
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     connect_timeout: Duration,
     timeout: Duration,
+    read_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
 }
 
 impl Default for HttpConfig {
@@ -25,6 +37,8 @@ impl Default for HttpConfig {
         Self {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            read_timeout: None,
+            max_response_bytes: Some(crate::runtime::DEFAULT_MAX_RESPONSE_BYTES),
         }
     }
 }
@@ -42,27 +56,56 @@ impl HttpConfig {
         self
     }
 
+    /// Time allowed for each wait for the server's next bytes (off by default).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest answer body a call reads, in bytes (default 32 MiB, far above any
+    /// documented answer). A larger answer fails with [`crate::Error::ResponseTooLarge`]:
+    /// before reading when its `Content-Length` says so, else as soon as the limit is passed,
+    /// so a broken or hostile server cannot exhaust memory. Undocumented error pages are
+    /// kept only up to 64 KiB (or this limit, if lower).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Reads answers of any size: memory is then bounded only by the `timeout`. Only for
+    /// servers you trust (an export endpoint, say).
+    pub fn unlimited_response_body(mut self) -> Self {
+        self.max_response_bytes = None;
+        self
+    }
+
     /// The `reqwest::Client` for `base_url` with `headers` (credentials) sent on every
-    /// request. Returns the validated base URL without a trailing slash.
+    /// request, and the run-time settings of the client. Returns the validated base URL
+    /// without a trailing slash.
     pub(crate) fn build(
         &self,
         base_url: &str,
         headers: Vec<(HeaderName, HeaderValue)>,
-    ) -> Result<(String, reqwest::Client), ConfigError> {
+    ) -> Result<(String, reqwest::Client, crate::runtime::Runtime), ConfigError> {
         let base_url = check_base_url(base_url)?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in headers {
             default_headers.insert(name, value);
         }
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("crm-bindings/", env!("CARGO_PKG_VERSION")))
             .default_headers(default_headers)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
-            .redirect(same_host_redirects())
+            .redirect(same_host_redirects());
+        if let Some(read_timeout) = self.read_timeout {
+            builder = builder.read_timeout(read_timeout);
+        }
+        let client = builder
             .build()
             .map_err(|e| ConfigError::Transport(e.to_string()))?;
-        Ok((base_url, client))
+        let runtime = crate::runtime::Runtime::new(self.max_response_bytes);
+        Ok((base_url, client, runtime))
     }
 }
 

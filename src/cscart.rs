@@ -35,8 +35,10 @@ impl Client {
         config: &crate::HttpConfig,
     ) -> Result<Self, crate::ConfigError> {
         let auth = crate::config::basic_auth(email, api_key)?;
-        let (base_url, http) = config.build(base_url, vec![auth])?;
-        Ok(Self::new_with_client(&base_url, http))
+        let (base_url, http, runtime) = config.build(base_url, vec![auth])?;
+        let mut client = Self::new_with_client(&base_url, http);
+        client.runtime = runtime;
+        Ok(client)
     }
 }
 

@@ -4,6 +4,7 @@
 //! progenitor's own error drops the status of a body that does not decode and names no
 //! operation, so `cargo xtask generate` rewrites each generated `send()` to build this one.
 
+use crate::runtime::{ReadError, UNEXPECTED_BODY_KEPT, read_limited, read_prefix};
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -46,9 +47,35 @@ pub enum Error<E = ()> {
     InvalidResponse(Box<ResponseFailure>),
     /// A status the spec does not document (a 5xx, a proxy's page, ...).
     UnexpectedResponse(Box<ResponseFailure>),
+    /// The answer's body is larger than the client's limit
+    /// ([`crate::HttpConfig::max_response_bytes`]): reading stopped at the limit, or before
+    /// reading when its `Content-Length` announced more.
+    ResponseTooLarge(Box<OversizedResponse>),
 }
 
-/// An answer the client could not use, kept whole for inspection.
+/// An answer larger than the client's body limit, with what was read of it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OversizedResponse {
+    /// The operationId.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The limit, in bytes.
+    pub limit: usize,
+    /// The `Content-Length` the server announced, if any.
+    pub content_length: Option<u64>,
+    /// How many bytes were read before stopping (0 when `Content-Length` was over the limit).
+    pub bytes_read: usize,
+    /// The first bytes read, for the excerpt.
+    pub start: bytes::Bytes,
+}
+
+/// An answer the client could not use, kept for inspection: whole for a documented status
+/// (up to the client's body limit), its first 64 KiB for an undocumented one.
+#[non_exhaustive]
 pub struct ResponseFailure {
     /// The operationId.
     pub operation: &'static str,
@@ -56,10 +83,12 @@ pub struct ResponseFailure {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The whole body.
+    /// The body (its first 64 KiB when `truncated`).
     pub body: bytes::Bytes,
     /// Why the body did not decode (for [`Error::InvalidResponse`]).
     pub decode_error: Option<serde_json::Error>,
+    /// The server sent more than `body`; the rest was not read.
+    pub truncated: bool,
 }
 
 impl ResponseFailure {
@@ -84,6 +113,7 @@ impl fmt::Debug for ResponseFailure {
             .field("status", &self.status)
             .field("content_type", &self.content_type())
             .field("body_len", &self.body.len())
+            .field("truncated", &self.truncated)
             .field("body_excerpt", &self.body_excerpt())
             .field("decode_error", &self.decode_error)
             .finish()
@@ -100,6 +130,7 @@ impl<E> Error<E> {
             Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
                 failure.operation
             }
+            Error::ResponseTooLarge(oversized) => oversized.operation,
         }
     }
 
@@ -112,6 +143,7 @@ impl<E> Error<E> {
             Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
                 Some(failure.status)
             }
+            Error::ResponseTooLarge(oversized) => Some(oversized.status),
         }
     }
 
@@ -121,6 +153,7 @@ impl<E> Error<E> {
             Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
                 Some(failure.body_excerpt())
             }
+            Error::ResponseTooLarge(oversized) => Some(excerpt(&oversized.start)),
             _ => None,
         }
     }
@@ -180,18 +213,38 @@ impl<E> Error<E> {
     }
 }
 
-/// Decodes a documented status's JSON body; anything else is [`Error::InvalidResponse`].
+/// Decodes a documented status's JSON body, read up to the client's body limit; a body that
+/// does not decode is [`Error::InvalidResponse`], one past the limit
+/// [`Error::ResponseTooLarge`].
 #[doc(hidden)]
 pub async fn decode<T: serde::de::DeserializeOwned, E>(
-    response: reqwest::Response,
+    runtime: &crate::runtime::Runtime,
+    mut response: reqwest::Response,
     operation: &'static str,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|source| Error::Communication { operation, source })?;
+    let body = match read_limited(&mut response, runtime.max_response_bytes()).await {
+        Ok(body) => body,
+        Err(ReadError::Transport(source)) => {
+            return Err(Error::Communication { operation, source });
+        }
+        Err(ReadError::TooLarge {
+            limit,
+            content_length,
+            read,
+        }) => {
+            return Err(Error::ResponseTooLarge(Box::new(OversizedResponse {
+                operation,
+                status,
+                headers: std::mem::take(response.headers_mut()),
+                limit,
+                content_length,
+                bytes_read: read.len(),
+                start: read.slice(..read.len().min(EXCERPT_CHARS * 8)),
+            })));
+        }
+    };
+    let headers = std::mem::take(response.headers_mut());
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(decode_error) => Err(Error::InvalidResponse(Box::new(ResponseFailure {
@@ -200,22 +253,33 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
             headers,
             body,
             decode_error: Some(decode_error),
+            truncated: false,
         }))),
     }
 }
 
-/// An undocumented status, with its body read for the error.
+/// An undocumented status, with the first 64 KiB of its body read for the error (or less,
+/// when the client's body limit is lower).
 #[doc(hidden)]
-pub async fn unexpected<E>(response: reqwest::Response, operation: &'static str) -> Error<E> {
+pub async fn unexpected<E>(
+    runtime: &crate::runtime::Runtime,
+    mut response: reqwest::Response,
+    operation: &'static str,
+) -> Error<E> {
     let status = response.status();
-    let headers = response.headers().clone();
-    match response.bytes().await {
-        Ok(body) => Error::UnexpectedResponse(Box::new(ResponseFailure {
+    let keep = runtime
+        .max_response_bytes()
+        .map_or(UNEXPECTED_BODY_KEPT, |limit| {
+            limit.min(UNEXPECTED_BODY_KEPT)
+        });
+    match read_prefix(&mut response, keep).await {
+        Ok((body, truncated)) => Error::UnexpectedResponse(Box::new(ResponseFailure {
             operation,
             status,
-            headers,
+            headers: std::mem::take(response.headers_mut()),
             body,
             decode_error: None,
+            truncated,
         })),
         Err(source) => Error::Communication { operation, source },
     }
@@ -295,13 +359,38 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             ),
             Error::UnexpectedResponse(failure) => write!(
                 f,
-                "{}: HTTP {} is not a documented answer; {} bytes of {}: `{}`",
+                "{}: HTTP {} is not a documented answer; {}{} bytes of {}: `{}`",
                 failure.operation,
                 failure.status,
+                if failure.truncated { "the first " } else { "" },
                 failure.body.len(),
                 failure.content_type(),
                 failure.body_excerpt()
             ),
+            Error::ResponseTooLarge(oversized) => {
+                write!(
+                    f,
+                    "{}: HTTP {}: the body is larger than the client's limit of {} bytes",
+                    oversized.operation, oversized.status, oversized.limit
+                )?;
+                match oversized.content_length {
+                    Some(length) if oversized.bytes_read == 0 => {
+                        write!(f, " (Content-Length: {length}); nothing of it was read")
+                    }
+                    Some(length) => write!(
+                        f,
+                        " (Content-Length: {length}); reading stopped after {} bytes: `{}`",
+                        oversized.bytes_read,
+                        excerpt(&oversized.start)
+                    ),
+                    None => write!(
+                        f,
+                        " (no Content-Length); reading stopped after {} bytes: `{}`",
+                        oversized.bytes_read,
+                        excerpt(&oversized.start)
+                    ),
+                }
+            }
         }
     }
 }

@@ -42,12 +42,14 @@ mod json;
 mod nullable;
 // Called by the generated code; hidden because only it should.
 #[doc(hidden)]
+pub mod runtime;
+#[doc(hidden)]
 pub mod unknown;
 #[doc(hidden)]
 pub mod validate;
 
 pub use config::{ConfigError, HttpConfig};
-pub use error::{Error, ResponseFailure};
+pub use error::{Error, OversizedResponse, ResponseFailure};
 pub use json::{FieldError, from_json};
 pub use nullable::Nullable;
 pub use unknown::UnknownValue;

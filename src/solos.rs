@@ -38,8 +38,10 @@ impl Client {
             crate::config::secret_header("x-crypto-token", token)?,
             crate::config::secret_header("x-crypto-secret", secret)?,
         ];
-        let (base_url, http) = config.build(base_url, headers)?;
-        Ok(Self::new_with_client(&base_url, http))
+        let (base_url, http, runtime) = config.build(base_url, headers)?;
+        let mut client = Self::new_with_client(&base_url, http);
+        client.runtime = runtime;
+        Ok(client)
     }
 }
 

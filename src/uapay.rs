@@ -19,8 +19,10 @@ impl Client {
         base_url: &str,
         config: &crate::HttpConfig,
     ) -> Result<Self, crate::ConfigError> {
-        let (base_url, http) = config.build(base_url, Vec::new())?;
-        Ok(Self::new_with_client(&base_url, http))
+        let (base_url, http, runtime) = config.build(base_url, Vec::new())?;
+        let mut client = Self::new_with_client(&base_url, http);
+        client.runtime = runtime;
+        Ok(client)
     }
 }
 

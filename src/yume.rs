@@ -28,8 +28,11 @@ impl Client {
         token: &str,
         config: &crate::HttpConfig,
     ) -> Result<Self, crate::ConfigError> {
-        let (base_url, http) = config.build(base_url, vec![crate::config::bearer(token)?])?;
-        Ok(Self::new_with_client(&base_url, http))
+        let (base_url, http, runtime) =
+            config.build(base_url, vec![crate::config::bearer(token)?])?;
+        let mut client = Self::new_with_client(&base_url, http);
+        client.runtime = runtime;
+        Ok(client)
     }
 }
 

@@ -1753,6 +1753,7 @@ Version: 2.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -1780,6 +1781,7 @@ impl Client {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            runtime: ::std::default::Default::default(),
         }
     }
 }
@@ -2265,8 +2267,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("list_call_requests", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_call_requests").await,
-                _ => Err(crate::error::unexpected(response, "list_call_requests").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_call_requests")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_call_requests",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2358,16 +2372,37 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("create_call_request", source))?;
             match response.status().as_u16() {
-                201u16 => crate::error::decode(response, "create_call_request").await,
+                201u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "create_call_request",
+                        )
+                        .await
+                }
                 400u16 => {
                     Err(
                         Error::error_response(
                             "create_call_request",
-                            crate::error::decode(response, "create_call_request").await?,
+                            crate::error::decode(
+                                    &client.runtime,
+                                    response,
+                                    "create_call_request",
+                                )
+                                .await?,
                         ),
                     )
                 }
-                _ => Err(crate::error::unexpected(response, "create_call_request").await),
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "create_call_request",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2443,8 +2478,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("get_call_request", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "get_call_request").await,
-                _ => Err(crate::error::unexpected(response, "get_call_request").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "get_call_request")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "get_call_request",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2560,16 +2607,37 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("update_call_request", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "update_call_request").await,
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "update_call_request",
+                        )
+                        .await
+                }
                 400u16 => {
                     Err(
                         Error::error_response(
                             "update_call_request",
-                            crate::error::decode(response, "update_call_request").await?,
+                            crate::error::decode(
+                                    &client.runtime,
+                                    response,
+                                    "update_call_request",
+                                )
+                                .await?,
                         ),
                     )
                 }
-                _ => Err(crate::error::unexpected(response, "update_call_request").await),
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_call_request",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2653,11 +2721,25 @@ pub mod builder {
                     Err(
                         Error::error_response(
                             "delete_call_request",
-                            crate::error::decode(response, "delete_call_request").await?,
+                            crate::error::decode(
+                                    &client.runtime,
+                                    response,
+                                    "delete_call_request",
+                                )
+                                .await?,
                         ),
                     )
                 }
-                _ => Err(crate::error::unexpected(response, "delete_call_request").await),
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "delete_call_request",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }

@@ -1966,6 +1966,7 @@ Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -1993,6 +1994,7 @@ impl Client {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            runtime: ::std::default::Default::default(),
         }
     }
 }
@@ -2219,8 +2221,15 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("put_thing", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "put_thing").await,
-                _ => Err(crate::error::unexpected(response, "put_thing").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "put_thing").await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(&client.runtime, response, "put_thing")
+                            .await,
+                    )
+                }
             }
         }
     }

@@ -1712,6 +1712,7 @@ Version: 2021-05-30*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -1739,6 +1740,7 @@ impl Client {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            runtime: ::std::default::Default::default(),
         }
     }
 }
@@ -2115,8 +2117,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("list_projects", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_projects").await,
-                _ => Err(crate::error::unexpected(response, "list_projects").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_projects")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_projects",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2331,9 +2345,23 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("list_project_actions", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_project_actions").await,
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_project_actions",
+                        )
+                        .await
+                }
                 _ => {
-                    Err(crate::error::unexpected(response, "list_project_actions").await)
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_actions",
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -2414,8 +2442,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("get_project_action", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "get_project_action").await,
-                _ => Err(crate::error::unexpected(response, "get_project_action").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "get_project_action")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "get_project_action",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2501,10 +2541,21 @@ pub mod builder {
                     source,
                 ))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_project_checklists").await,
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_project_checklists",
+                        )
+                        .await
+                }
                 _ => {
                     Err(
-                        crate::error::unexpected(response, "list_project_checklists")
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_checklists",
+                            )
                             .await,
                     )
                 }
@@ -2594,8 +2645,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("filter_projects", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "filter_projects").await,
-                _ => Err(crate::error::unexpected(response, "filter_projects").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "filter_projects")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "filter_projects",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2675,8 +2738,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("list_project_goods", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_project_goods").await,
-                _ => Err(crate::error::unexpected(response, "list_project_goods").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_project_goods")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_goods",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2753,8 +2828,19 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("get_project", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "get_project").await,
-                _ => Err(crate::error::unexpected(response, "get_project").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "get_project").await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "get_project",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }
@@ -2970,10 +3056,22 @@ pub mod builder {
                     source,
                 ))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_project_payments").await,
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_project_payments",
+                        )
+                        .await
+                }
                 _ => {
                     Err(
-                        crate::error::unexpected(response, "list_project_payments").await,
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_payments",
+                            )
+                            .await,
                     )
                 }
             }
@@ -3107,8 +3205,20 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("list_project_steps", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_project_steps").await,
-                _ => Err(crate::error::unexpected(response, "list_project_steps").await),
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_project_steps")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_steps",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }

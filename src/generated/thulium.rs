@@ -573,6 +573,7 @@ Version: 1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -600,6 +601,7 @@ impl Client {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            runtime: ::std::default::Default::default(),
         }
     }
 }
@@ -812,14 +814,22 @@ pub mod builder {
                     Err(
                         Error::error_response(
                             "update_outbound_record",
-                            crate::error::decode(response, "update_outbound_record")
+                            crate::error::decode(
+                                    &client.runtime,
+                                    response,
+                                    "update_outbound_record",
+                                )
                                 .await?,
                         ),
                     )
                 }
                 _ => {
                     Err(
-                        crate::error::unexpected(response, "update_outbound_record")
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_outbound_record",
+                            )
                             .await,
                     )
                 }

@@ -1702,6 +1702,7 @@ Version: 1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -1729,6 +1730,7 @@ impl Client {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            runtime: ::std::default::Default::default(),
         }
     }
 }
@@ -1906,16 +1908,32 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("update_deal", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "update_deal").await,
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "update_deal").await
+                }
                 400u16 => {
                     Err(
                         Error::error_response(
                             "update_deal",
-                            crate::error::decode(response, "update_deal").await?,
+                            crate::error::decode(
+                                    &client.runtime,
+                                    response,
+                                    "update_deal",
+                                )
+                                .await?,
                         ),
                     )
                 }
-                _ => Err(crate::error::unexpected(response, "update_deal").await),
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_deal",
+                            )
+                            .await,
+                    )
+                }
             }
         }
     }

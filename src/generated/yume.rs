@@ -2487,6 +2487,7 @@ Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -2514,6 +2515,7 @@ impl Client {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            runtime: ::std::default::Default::default(),
         }
     }
 }
@@ -2698,9 +2700,23 @@ pub mod builder {
             let response = result
                 .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "list_wazzup_triggers").await,
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_wazzup_triggers",
+                        )
+                        .await
+                }
                 _ => {
-                    Err(crate::error::unexpected(response, "list_wazzup_triggers").await)
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_wazzup_triggers",
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -2803,10 +2819,22 @@ pub mod builder {
                     source,
                 ))?;
             match response.status().as_u16() {
-                201u16 => crate::error::decode(response, "create_wazzup_trigger").await,
+                201u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "create_wazzup_trigger",
+                        )
+                        .await
+                }
                 _ => {
                     Err(
-                        crate::error::unexpected(response, "create_wazzup_trigger").await,
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "create_wazzup_trigger",
+                            )
+                            .await,
                     )
                 }
             }
@@ -2933,10 +2961,22 @@ pub mod builder {
                     source,
                 ))?;
             match response.status().as_u16() {
-                200u16 => crate::error::decode(response, "update_wazzup_trigger").await,
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "update_wazzup_trigger",
+                        )
+                        .await
+                }
                 _ => {
                     Err(
-                        crate::error::unexpected(response, "update_wazzup_trigger").await,
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_wazzup_trigger",
+                            )
+                            .await,
                     )
                 }
             }
@@ -3023,7 +3063,12 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => {
                     Err(
-                        crate::error::unexpected(response, "delete_wazzup_trigger").await,
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "delete_wazzup_trigger",
+                            )
+                            .await,
                     )
                 }
             }
@@ -3153,11 +3198,17 @@ pub mod builder {
                 ))?;
             match response.status().as_u16() {
                 200u16 => {
-                    crate::error::decode(response, "partial_update_wazzup_trigger").await
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "partial_update_wazzup_trigger",
+                        )
+                        .await
                 }
                 _ => {
                     Err(
                         crate::error::unexpected(
+                                &client.runtime,
                                 response,
                                 "partial_update_wazzup_trigger",
                             )

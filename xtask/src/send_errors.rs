@@ -36,6 +36,8 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
         },
     );
 
+    add_runtime_field(file)?;
+
     let mut sends = 0;
     let builder = file
         .items
@@ -70,6 +72,60 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
         }
     }
     Ok(sends)
+}
+
+/// Gives the generated `Client` a `runtime: crate::runtime::Runtime` field (the settings its
+/// calls read: the body limit), set to the default by progenitor's constructors and from
+/// `HttpConfig` by the facade's.
+fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
+    let mut added = false;
+    let mut constructed = false;
+    for item in &mut file.items {
+        match item {
+            syn::Item::Struct(s) if s.ident == "Client" => {
+                let syn::Fields::Named(fields) = &mut s.fields else {
+                    return Err("`Client` has no named fields".into());
+                };
+                fields.named.push(syn::parse_quote! {
+                    pub(crate) runtime: crate::runtime::Runtime
+                });
+                added = true;
+            }
+            syn::Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && imp.self_ty.to_token_stream().to_string() == "Client" =>
+            {
+                for item in &mut imp.items {
+                    let syn::ImplItem::Fn(f) = item else { continue };
+                    if f.sig.ident != "new_with_client" {
+                        continue;
+                    }
+                    let mut visitor = AddRuntimeInit(false);
+                    visitor.visit_block_mut(&mut f.block);
+                    constructed |= visitor.0;
+                }
+            }
+            _ => {}
+        }
+    }
+    match (added, constructed) {
+        (true, true) => Ok(()),
+        _ => Err("no `pub struct Client` and `Self { .. }` in `new_with_client`".into()),
+    }
+}
+
+/// `Self { baseurl, client }` -> `Self { baseurl, client, runtime: Default::default() }`.
+struct AddRuntimeInit(bool);
+
+impl VisitMut for AddRuntimeInit {
+    fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+        if expr.path.is_ident("Self") {
+            expr.fields.push(syn::parse_quote! {
+                runtime: ::std::default::Default::default()
+            });
+            self.0 = true;
+        }
+    }
 }
 
 /// The `operation_id: "..."` literal of `OperationInfo` in a `send` body.
@@ -115,12 +171,15 @@ impl VisitMut for SendRewriter {
             "Error :: InvalidRequest" => Some(parse_quote! {
                 |message| Error::invalid_request(#op, message)
             }),
+            // Bodies are read through the client's runtime: bounded by its body limit.
             "ResponseValue :: from_response (response) . await" => Some(parse_quote! {
-                crate::error::decode(response, #op).await
+                crate::error::decode(&client.runtime, response, #op).await
             }),
             "Error :: UnexpectedResponse (response)" => {
                 self.found.unexpected = true;
-                Some(parse_quote! { crate::error::unexpected(response, #op).await })
+                Some(
+                    parse_quote! { crate::error::unexpected(&client.runtime, response, #op).await },
+                )
             }
             _ => None,
         };
