@@ -30,6 +30,8 @@ pub struct HttpConfig {
     timeout: Duration,
     read_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
+    allow_insecure_http: bool,
+    root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Default for HttpConfig {
@@ -39,6 +41,8 @@ impl Default for HttpConfig {
             timeout: Duration::from_secs(30),
             read_timeout: None,
             max_response_bytes: Some(crate::runtime::DEFAULT_MAX_RESPONSE_BYTES),
+            allow_insecure_http: false,
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -79,18 +83,45 @@ impl HttpConfig {
         self
     }
 
+    /// Trusts `certificate` as a root, beside the system's and Mozilla's (a company CA, a
+    /// test server's self-signed certificate).
+    ///
+    /// ```
+    /// # fn pem() -> &'static [u8] { b"" }
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let ca = crm_bindings::reqwest::Certificate::from_pem(pem())?;
+    /// let config = crm_bindings::HttpConfig::default().add_root_certificate(ca);
+    /// # let _ = config; Ok(()) }
+    /// ```
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
+    /// Lets a client that carries credentials use a plain `http://` base URL on a host other
+    /// than loopback, sending the credentials in clear text to anyone on the path. Only for a
+    /// network you trust (a VPN, a sidecar). Without it such a client is refused with
+    /// [`ConfigError::InsecureBaseUrl`]. Redirects from `https` to `http` stay refused.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
     /// The `reqwest::Client` for `base_url` with `headers` (credentials) sent on every
     /// request, and the run-time settings of the client. Returns the validated base URL
     /// without a trailing slash.
     pub(crate) fn build(
         &self,
         base_url: &str,
-        headers: Vec<(HeaderName, HeaderValue)>,
+        credentials: Vec<Credential>,
     ) -> Result<(String, reqwest::Client, crate::runtime::Runtime), ConfigError> {
-        let base_url = check_base_url(base_url)?;
+        let carries_credentials = !credentials.is_empty();
+        let base_url = check_base_url(base_url, carries_credentials && !self.allow_insecure_http)?;
         let mut default_headers = HeaderMap::new();
-        for (name, value) in headers {
-            default_headers.insert(name, value);
+        let mut secrets = Vec::new();
+        for credential in credentials {
+            default_headers.insert(credential.name, credential.value);
+            secrets.extend(credential.secrets);
         }
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("crm-bindings/", env!("CARGO_PKG_VERSION")))
@@ -101,34 +132,65 @@ impl HttpConfig {
         if let Some(read_timeout) = self.read_timeout {
             builder = builder.read_timeout(read_timeout);
         }
+        for certificate in &self.root_certificates {
+            builder = builder.add_root_certificate(certificate.clone());
+        }
         let client = builder
             .build()
             .map_err(|e| ConfigError::Transport(e.to_string()))?;
-        let runtime = crate::runtime::Runtime::new(self.max_response_bytes);
+        let runtime = crate::runtime::Runtime::new(
+            self.max_response_bytes,
+            crate::runtime::Secrets::new(secrets),
+        );
         Ok((base_url, client, runtime))
     }
 }
 
-/// A header value that `Debug` and logs show as `Sensitive`.
-pub(crate) fn secret_header(
-    name: &'static str,
-    value: &str,
-) -> Result<(HeaderName, HeaderValue), ConfigError> {
-    // The value is deliberately left out of the error: it is a secret.
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        return Err(ConfigError::InvalidCredential(name));
-    }
-    let mut value =
-        HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidCredential(name))?;
-    value.set_sensitive(true);
-    Ok((HeaderName::from_static(name), value))
+/// A credential header a client sends on every request, and the secrets in it (in the forms
+/// a server could echo them) to replace in errors.
+pub(crate) struct Credential {
+    name: HeaderName,
+    value: HeaderValue,
+    secrets: Vec<String>,
 }
 
-/// `Authorization: Basic base64(user:password)`, marked sensitive.
-pub(crate) fn basic_auth(
-    user: &str,
-    password: &str,
-) -> Result<(HeaderName, HeaderValue), ConfigError> {
+/// A header value that `Debug` and logs show as `Sensitive`; the value is the secret.
+pub(crate) fn secret_header(name: &'static str, value: &str) -> Result<Credential, ConfigError> {
+    secret_header_named(HeaderName::from_static(name), value)
+}
+
+/// [`secret_header`] with a header name given at run time.
+pub(crate) fn secret_header_named(
+    name: HeaderName,
+    value: &str,
+) -> Result<Credential, ConfigError> {
+    // The value is deliberately left out of the error: it is a secret.
+    let invalid = || ConfigError::InvalidCredential(header_label(&name));
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(invalid());
+    }
+    let mut header = HeaderValue::from_str(value).map_err(|_| invalid())?;
+    header.set_sensitive(true);
+    Ok(Credential {
+        name,
+        value: header,
+        secrets: vec![value.to_string()],
+    })
+}
+
+/// The `&'static str` a `ConfigError` names a header by.
+fn header_label(name: &HeaderName) -> &'static str {
+    match name.as_str() {
+        "authorization" => "authorization",
+        "x-crypto-token" => "x-crypto-token",
+        "x-crypto-secret" => "x-crypto-secret",
+        _ => "a credential header",
+    }
+}
+
+/// `Authorization: Basic base64(user:password)`, marked sensitive. The secrets are the
+/// password and the Base64 token (the user, an e-mail or login, is not one).
+pub(crate) fn basic_auth(user: &str, password: &str) -> Result<Credential, ConfigError> {
     use base64::Engine as _;
     // Checked before encoding: base64 would hide a stray newline read from a file.
     let visible = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
@@ -136,18 +198,37 @@ pub(crate) fn basic_auth(
         return Err(ConfigError::InvalidCredential("authorization"));
     }
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    secret_header("authorization", &format!("Basic {token}"))
+    let mut credential = secret_header("authorization", &format!("Basic {token}"))?;
+    credential.secrets.extend([token, password.to_string()]);
+    Ok(credential)
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive.
-pub(crate) fn bearer(token: &str) -> Result<(HeaderName, HeaderValue), ConfigError> {
+pub(crate) fn bearer(token: &str) -> Result<Credential, ConfigError> {
     if token.trim().is_empty() {
         return Err(ConfigError::InvalidCredential("authorization"));
     }
-    secret_header("authorization", &format!("Bearer {token}"))
+    let mut credential = secret_header("authorization", &format!("Bearer {token}"))?;
+    credential.secrets.push(token.to_string());
+    Ok(credential)
 }
 
-fn check_base_url(base_url: &str) -> Result<String, ConfigError> {
+/// `127.0.0.0/8`, `::1` and `localhost`: a request to them never leaves the machine.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // An IPv6 host is written `[::1]`.
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Checks the base URL; `credentials_need_tls` refuses plain `http` to a host other than
+/// loopback (a client with credentials and no `allow_insecure_http`).
+fn check_base_url(base_url: &str, credentials_need_tls: bool) -> Result<String, ConfigError> {
     let url = reqwest::Url::parse(base_url)
         // The input is not echoed: a mistyped argument may be a secret.
         .map_err(|e| ConfigError::InvalidBaseUrl(format!("not an absolute URL ({e})")))?;
@@ -162,6 +243,15 @@ fn check_base_url(base_url: &str) -> Result<String, ConfigError> {
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("the base URL takes no query or fragment"));
+    }
+    if credentials_need_tls && url.scheme() == "http" && !is_loopback(&url) {
+        return Err(ConfigError::InsecureBaseUrl(format!(
+            "`{}` is plain http: the client's credentials would travel in clear text to {}. \
+             Use https, or HttpConfig::allow_insecure_http() for a network you trust \
+             (loopback hosts are always allowed)",
+            shown(&url),
+            url.host_str().unwrap_or("the host")
+        )));
     }
     Ok(base_url.trim_end_matches('/').to_string())
 }
@@ -184,12 +274,18 @@ fn shown(url: &reqwest::Url) -> String {
 }
 
 /// Follows up to 10 redirects, but only within the same scheme, host and port: the
-/// credential headers are default headers and would otherwise travel to the new host.
+/// credential headers are default headers and would otherwise travel to the new host. A
+/// redirect from `https` to `http` is an error, whatever the configuration.
 fn same_host_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let Some(first) = attempt.previous().first() else {
             return attempt.follow();
         };
+        let downgrade = attempt.previous().iter().any(|url| url.scheme() == "https")
+            && attempt.url().scheme() == "http";
+        if downgrade {
+            return attempt.error("redirect from https to plain http refused");
+        }
         let same_origin = first.scheme() == attempt.url().scheme()
             && first.host_str() == attempt.url().host_str()
             && first.port_or_known_default() == attempt.url().port_or_known_default();
@@ -211,6 +307,9 @@ pub enum ConfigError {
     InvalidBaseUrl(String),
     /// A credential is empty or cannot be sent in an HTTP header (names the header).
     InvalidCredential(&'static str),
+    /// A client with credentials and a plain `http://` base URL on a host other than
+    /// loopback, without [`HttpConfig::allow_insecure_http`]: says why and how.
+    InsecureBaseUrl(String),
     /// The HTTP client could not be set up (TLS backend, system configuration).
     Transport(String),
 }
@@ -224,6 +323,7 @@ impl fmt::Display for ConfigError {
                 "invalid credential for the `{header}` header: it must be non-empty visible ASCII (a Basic user may not contain `:`)"
             ),
             ConfigError::Transport(why) => write!(f, "could not build the HTTP client: {why}"),
+            ConfigError::InsecureBaseUrl(why) => write!(f, "insecure base URL: {why}"),
         }
     }
 }

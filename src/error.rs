@@ -215,7 +215,9 @@ impl<E> Error<E> {
 
 /// Decodes a documented status's JSON body, read up to the client's body limit; a body that
 /// does not decode is [`Error::InvalidResponse`], one past the limit
-/// [`Error::ResponseTooLarge`].
+/// [`Error::ResponseTooLarge`]. Whatever an error keeps (the body of an error status or of
+/// one that did not decode, its headers, the decoder's message) has the client's own
+/// credentials replaced by `[REDACTED]`, in case the server echoes them.
 #[doc(hidden)]
 pub async fn decode<T: serde::de::DeserializeOwned, E>(
     runtime: &crate::runtime::Runtime,
@@ -223,6 +225,7 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
     operation: &'static str,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
+    let secrets = runtime.secrets();
     let body = match read_limited(&mut response, runtime.max_response_bytes()).await {
         Ok(body) => body,
         Err(ReadError::Transport(source)) => {
@@ -236,25 +239,42 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
             return Err(Error::ResponseTooLarge(Box::new(OversizedResponse {
                 operation,
                 status,
-                headers: std::mem::take(response.headers_mut()),
+                headers: secrets.scrub_headers(std::mem::take(response.headers_mut())),
                 limit,
                 content_length,
                 bytes_read: read.len(),
-                start: read.slice(..read.len().min(EXCERPT_CHARS * 8)),
+                start: secrets.scrub_bytes(read.slice(..read.len().min(EXCERPT_CHARS * 8))),
             })));
         }
     };
-    let headers = std::mem::take(response.headers_mut());
+    let mut headers = std::mem::take(response.headers_mut());
+    // A documented error's typed body is for showing: decode it without the credentials.
+    let body = if status.is_success() {
+        body
+    } else {
+        headers = secrets.scrub_headers(headers);
+        secrets.scrub_bytes(body)
+    };
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(decode_error) => Err(Error::InvalidResponse(Box::new(ResponseFailure {
-            operation,
-            status,
-            headers,
-            body,
-            decode_error: Some(decode_error),
-            truncated: false,
-        }))),
+        Err(decode_error) => {
+            // serde quotes the offending value: it may be an echoed credential.
+            let message = decode_error.to_string();
+            let scrubbed = secrets.scrub_string(message.clone());
+            let decode_error = if scrubbed == message {
+                decode_error
+            } else {
+                <serde_json::Error as serde::de::Error>::custom(scrubbed)
+            };
+            Err(Error::InvalidResponse(Box::new(ResponseFailure {
+                operation,
+                status,
+                headers: secrets.scrub_headers(headers),
+                body: secrets.scrub_bytes(body),
+                decode_error: Some(decode_error),
+                truncated: false,
+            })))
+        }
     }
 }
 
@@ -276,8 +296,10 @@ pub async fn unexpected<E>(
         Ok((body, truncated)) => Error::UnexpectedResponse(Box::new(ResponseFailure {
             operation,
             status,
-            headers: std::mem::take(response.headers_mut()),
-            body,
+            headers: runtime
+                .secrets()
+                .scrub_headers(std::mem::take(response.headers_mut())),
+            body: runtime.secrets().scrub_bytes(body),
             decode_error: None,
             truncated,
         })),

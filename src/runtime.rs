@@ -22,23 +22,153 @@ pub struct Runtime(Arc<Settings>);
 struct Settings {
     /// `None` only when the user turned the limit off (`HttpConfig::unlimited_response_body`).
     max_response_bytes: Option<usize>,
+    /// The client's own credentials, in every form a server might echo.
+    secrets: Secrets,
 }
 
 impl Default for Runtime {
     fn default() -> Self {
-        Runtime::new(Some(DEFAULT_MAX_RESPONSE_BYTES))
+        Runtime::new(Some(DEFAULT_MAX_RESPONSE_BYTES), Secrets::default())
     }
 }
 
 impl Runtime {
-    pub(crate) fn new(max_response_bytes: Option<usize>) -> Self {
-        Runtime(Arc::new(Settings { max_response_bytes }))
+    pub(crate) fn new(max_response_bytes: Option<usize>, secrets: Secrets) -> Self {
+        Runtime(Arc::new(Settings {
+            max_response_bytes,
+            secrets,
+        }))
     }
 
     /// The largest answer body a call reads, `None` for no limit.
     pub fn max_response_bytes(&self) -> Option<usize> {
         self.0.max_response_bytes
     }
+
+    /// The client's credentials, to be replaced in anything an error shows or keeps.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.0.secrets
+    }
+
+    /// `text` with the client's credentials replaced by [`REDACTED`] (refusal messages).
+    pub fn scrub(&self, text: String) -> String {
+        self.0.secrets.scrub_string(text)
+    }
+}
+
+/// What replaces a credential in an error's text, body or headers.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// A client's credentials in the forms a server may echo them: raw, the Base64 of a Basic
+/// `user:password` (and the whole header value), and percent-encoded. Longest first, so a
+/// header value is replaced before the token inside it.
+#[derive(Default)]
+pub(crate) struct Secrets(Vec<Vec<u8>>);
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} forms of the credentials, not shown>", self.0.len())
+    }
+}
+
+impl Secrets {
+    /// Every form of `values` (raw credential values and header values).
+    pub(crate) fn new(values: impl IntoIterator<Item = String>) -> Self {
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        for value in values {
+            if value.is_empty() {
+                continue;
+            }
+            for form in [
+                percent_encoded(&value, true),
+                percent_encoded(&value, false),
+                value.replace(' ', "+"),
+                value,
+            ] {
+                if !forms.iter().any(|f| f == form.as_bytes()) {
+                    forms.push(form.into_bytes());
+                }
+            }
+        }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        Secrets(forms)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `bytes` with every form replaced; the same `Bytes` (no copy) when none occurs.
+    pub(crate) fn scrub_bytes(&self, bytes: Bytes) -> Bytes {
+        if !self
+            .0
+            .iter()
+            .any(|form| memchr::memmem::find(&bytes, form).is_some())
+        {
+            return bytes;
+        }
+        let mut out = bytes.to_vec();
+        for form in &self.0 {
+            out = replace_all(&out, form, REDACTED.as_bytes());
+        }
+        Bytes::from(out)
+    }
+
+    pub(crate) fn scrub_string(&self, text: String) -> String {
+        if self.is_empty() {
+            return text;
+        }
+        let scrubbed = self.scrub_bytes(Bytes::from(text.into_bytes()));
+        // Replacing whole UTF-8 sequences by ASCII keeps the text UTF-8.
+        String::from_utf8_lossy(&scrubbed).into_owned()
+    }
+
+    /// Header values with a credential in them are replaced (and marked sensitive).
+    pub(crate) fn scrub_headers(
+        &self,
+        mut headers: reqwest::header::HeaderMap,
+    ) -> reqwest::header::HeaderMap {
+        if self.is_empty() {
+            return headers;
+        }
+        for value in headers.values_mut() {
+            let scrubbed = self.scrub_bytes(Bytes::copy_from_slice(value.as_bytes()));
+            if scrubbed != value.as_bytes() {
+                let mut clean = reqwest::header::HeaderValue::from_bytes(&scrubbed)
+                    .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(REDACTED));
+                clean.set_sensitive(true);
+                *value = clean;
+            }
+        }
+        headers
+    }
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = memchr::memmem::find(rest, needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Every byte outside `A-Z a-z 0-9 - . _ ~` as `%XX` (upper- or lower-case hex).
+fn percent_encoded(value: &str, upper: bool) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else if upper {
+            out.push_str(&format!("%{byte:02X}"));
+        } else {
+            out.push_str(&format!("%{byte:02x}"));
+        }
+    }
+    out
 }
 
 /// Why a body was not read whole.

@@ -1,9 +1,8 @@
 //! UAPAY "Безпечна угода" (safe deal): updating a deal (`specs/uapay.yaml`).
 //!
 //! The source documents neither the deals service's base URL nor its authentication, so
-//! this module declares none: build the client with [`Client::with_http_config`] (this
-//! crate's timeouts and `User-Agent`), or with `Client::new_with_client` and a
-//! `reqwest::Client` carrying whatever credentials UAPAY gave you.
+//! this module declares none: build the client with [`Client::with_credential_header`] and
+//! the credential UAPAY gave you, or [`Client::with_http_config`] without one.
 //!
 //! Names, phones, e-mails, weights and prices are validated types: an invalid value is
 //! refused before anything is sent. Which fields may change depends on the deal's status:
@@ -13,6 +12,45 @@ pub use crate::generated::uapay::rules;
 pub use crate::generated::uapay::{Client, ClientInfo, Error, ResponseValue, builder, types};
 
 impl Client {
+    /// A client for `base_url` sending the credential UAPAY gave you in `header` (for example
+    /// `Authorization`, which UAPAY's general error page names) on every request. The value
+    /// is marked sensitive, replaced by `[REDACTED]` in anything an error shows, and, like
+    /// every client with credentials, needs an `https` base URL (or a loopback one, or
+    /// [`crate::HttpConfig::allow_insecure_http`]).
+    ///
+    /// ```
+    /// use crm_bindings::{HttpConfig, uapay::Client};
+    /// let client = Client::with_credential_header(
+    ///     "https://deals.example",
+    ///     "authorization",
+    ///     "Bearer partner-token",
+    ///     &HttpConfig::default(),
+    /// )?;
+    /// // Plain http to another host would send it in clear text: refused.
+    /// assert!(Client::with_credential_header(
+    ///     "http://deals.example",
+    ///     "authorization",
+    ///     "Bearer partner-token",
+    ///     &HttpConfig::default(),
+    /// )
+    /// .is_err());
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
+    pub fn with_credential_header(
+        base_url: &str,
+        header: &str,
+        value: &str,
+        config: &crate::HttpConfig,
+    ) -> Result<Self, crate::ConfigError> {
+        let name = reqwest::header::HeaderName::from_bytes(header.as_bytes())
+            .map_err(|_| crate::ConfigError::InvalidCredential("a credential header"))?;
+        let credential = crate::config::secret_header_named(name, value)?;
+        let (base_url, http, runtime) = config.build(base_url, vec![credential])?;
+        let mut client = Self::new_with_client(&base_url, http);
+        client.runtime = runtime;
+        Ok(client)
+    }
+
     /// A client for `base_url` with this crate's transport defaults ([`crate::HttpConfig`])
     /// and no credentials: the source documents no authentication for this service.
     pub fn with_http_config(

@@ -2160,57 +2160,57 @@ pub mod builder {
             let company_id = company_id
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let items_per_page = items_per_page
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let name = name
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let order_exists = order_exists
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let order_status = order_status
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let page = page
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let phone = phone
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let sort_by = sort_by
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let sort_order = sort_order
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let status = status
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let user_id = user_id
                 .map_err(|message| Error::invalid_request(
                     "list_call_requests",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/call_requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2334,7 +2334,7 @@ pub mod builder {
                 })
                 .map_err(|message| Error::invalid_request(
                     "create_call_request",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/call_requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2440,7 +2440,10 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::CallRequest>, Error<()>> {
             let Self { client, id } = self;
             let id = id
-                .map_err(|message| Error::invalid_request("get_call_request", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "get_call_request",
+                    client.runtime.scrub(message),
+                ))?;
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
@@ -2559,7 +2562,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "update_call_request",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let body = body
                 .and_then(|v| {
@@ -2567,7 +2570,7 @@ pub mod builder {
                 })
                 .map_err(|message| Error::invalid_request(
                     "update_call_request",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
@@ -2677,7 +2680,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "delete_call_request",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),

@@ -2168,17 +2168,37 @@ pub mod builder {
         ///Sends a `PUT` request to `/things/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let Self { client, id, code, on, score, size, body } = self;
-            let id = id.map_err(|message| Error::invalid_request("put_thing", message))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
             let code = code
-                .map_err(|message| Error::invalid_request("put_thing", message))?;
-            let on = on.map_err(|message| Error::invalid_request("put_thing", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let on = on
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
             let score = score
-                .map_err(|message| Error::invalid_request("put_thing", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
             let size = size
-                .map_err(|message| Error::invalid_request("put_thing", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
             let body = body
                 .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
-                .map_err(|message| Error::invalid_request("put_thing", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
             let url = format!(
                 "{}/things/{}", client.baseurl, encode_path(& id.to_string()),
             );

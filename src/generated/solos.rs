@@ -2068,15 +2068,30 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
             let Self { client, count, deleted, offset, order_by, reverse } = self;
             let count = count
-                .map_err(|message| Error::invalid_request("list_projects", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
             let deleted = deleted
-                .map_err(|message| Error::invalid_request("list_projects", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
             let offset = offset
-                .map_err(|message| Error::invalid_request("list_projects", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
             let order_by = order_by
-                .map_err(|message| Error::invalid_request("list_projects", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
             let reverse = reverse
-                .map_err(|message| Error::invalid_request("list_projects", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
             let url = format!("{}/projects", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2272,32 +2287,32 @@ pub mod builder {
             let count = count
                 .map_err(|message| Error::invalid_request(
                     "list_project_actions",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_actions = filter_actions
                 .map_err(|message| Error::invalid_request(
                     "list_project_actions",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_date = filter_date
                 .map_err(|message| Error::invalid_request(
                     "list_project_actions",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_id = filter_id
                 .map_err(|message| Error::invalid_request(
                     "list_project_actions",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "list_project_actions",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let offset = offset
                 .map_err(|message| Error::invalid_request(
                     "list_project_actions",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/actions", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2404,7 +2419,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "get_project_action",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/actions/info", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2497,7 +2512,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "list_project_checklists",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/checklists", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2608,7 +2623,10 @@ pub mod builder {
                 .and_then(|v| {
                     types::ProjectFilter::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(|message| Error::invalid_request("filter_projects", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "filter_projects",
+                    client.runtime.scrub(message),
+                ))?;
             let url = format!("{}/projects/filter", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2700,7 +2718,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "list_project_goods",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/goods", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2791,7 +2809,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ProjectResponse>, Error<()>> {
             let Self { client, id } = self;
             let id = id
-                .map_err(|message| Error::invalid_request("get_project", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "get_project",
+                    client.runtime.scrub(message),
+                ))?;
             let url = format!("{}/projects/info", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2982,32 +3003,32 @@ pub mod builder {
             let count = count
                 .map_err(|message| Error::invalid_request(
                     "list_project_payments",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_date = filter_date
                 .map_err(|message| Error::invalid_request(
                     "list_project_payments",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_id = filter_id
                 .map_err(|message| Error::invalid_request(
                     "list_project_payments",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_type = filter_type
                 .map_err(|message| Error::invalid_request(
                     "list_project_payments",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "list_project_payments",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let offset = offset
                 .map_err(|message| Error::invalid_request(
                     "list_project_payments",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/payments", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -3153,17 +3174,17 @@ pub mod builder {
             let filter_date = filter_date
                 .map_err(|message| Error::invalid_request(
                     "list_project_steps",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let filter_steps = filter_steps
                 .map_err(|message| Error::invalid_request(
                     "list_project_steps",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "list_project_steps",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/steps", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);

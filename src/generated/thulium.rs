@@ -749,12 +749,12 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "update_outbound_record",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let customer_id = customer_id
                 .map_err(|message| Error::invalid_request(
                     "update_outbound_record",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let body = body
                 .and_then(|v| {
@@ -762,7 +762,7 @@ pub mod builder {
                 })
                 .map_err(|message| Error::invalid_request(
                     "update_outbound_record",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/crm_outbounds/{}/records/{}", client.baseurl, encode_path(& id

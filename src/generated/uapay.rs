@@ -1861,12 +1861,21 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DealUpdateResponse>, Error<types::ApiError>> {
             let Self { client, deal_id, by_external_id, body } = self;
             let deal_id = deal_id
-                .map_err(|message| Error::invalid_request("update_deal", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "update_deal",
+                    client.runtime.scrub(message),
+                ))?;
             let by_external_id = by_external_id
-                .map_err(|message| Error::invalid_request("update_deal", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "update_deal",
+                    client.runtime.scrub(message),
+                ))?;
             let body = body
                 .and_then(|v| types::DealUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(|message| Error::invalid_request("update_deal", message))?;
+                .map_err(|message| Error::invalid_request(
+                    "update_deal",
+                    client.runtime.scrub(message),
+                ))?;
             let url = format!(
                 "{}/deals/{}", client.baseurl, encode_path(& deal_id.to_string()),
             );

@@ -2773,7 +2773,7 @@ pub mod builder {
                 })
                 .map_err(|message| Error::invalid_request(
                     "create_wazzup_trigger",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
@@ -2906,7 +2906,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "update_wazzup_trigger",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let body = body
                 .and_then(|v| {
@@ -2914,7 +2914,7 @@ pub mod builder {
                 })
                 .map_err(|message| Error::invalid_request(
                     "update_wazzup_trigger",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
@@ -3018,7 +3018,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "delete_wazzup_trigger",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
@@ -3141,7 +3141,7 @@ pub mod builder {
             let id = id
                 .map_err(|message| Error::invalid_request(
                     "partial_update_wazzup_trigger",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let body = body
                 .and_then(|v| {
@@ -3150,7 +3150,7 @@ pub mod builder {
                 })
                 .map_err(|message| Error::invalid_request(
                     "partial_update_wazzup_trigger",
-                    message,
+                    client.runtime.scrub(message),
                 ))?;
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,

@@ -168,8 +168,9 @@ impl VisitMut for SendRewriter {
         let text = expr.to_token_stream().to_string();
         let replacement: Option<Expr> = match text.as_str() {
             // `.map_err(Error::InvalidRequest)`: a parameter or body failed its conversion.
+            // The message may quote a value given: never a credential of the client.
             "Error :: InvalidRequest" => Some(parse_quote! {
-                |message| Error::invalid_request(#op, message)
+                |message| Error::invalid_request(#op, client.runtime.scrub(message))
             }),
             // Bodies are read through the client's runtime: bounded by its body limit.
             "ResponseValue :: from_response (response) . await" => Some(parse_quote! {
