@@ -166,7 +166,7 @@ pub(crate) fn secret_header_named(
 ) -> Result<Credential, ConfigError> {
     // The value is deliberately left out of the error: it is a secret.
     let invalid = || ConfigError::InvalidCredential(header_label(&name));
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if value.trim().is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(invalid());
     }
     let mut header = HeaderValue::from_str(value).map_err(|_| invalid())?;
@@ -193,7 +193,8 @@ fn header_label(name: &HeaderName) -> &'static str {
 pub(crate) fn basic_auth(user: &str, password: &str) -> Result<Credential, ConfigError> {
     use base64::Engine as _;
     // Checked before encoding: base64 would hide a stray newline read from a file.
-    let visible = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    let visible =
+        |s: &str| !s.trim().is_empty() && s.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
     if !visible(user) || !visible(password) || user.contains(':') {
         return Err(ConfigError::InvalidCredential("authorization"));
     }
@@ -320,7 +321,7 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidBaseUrl(why) => write!(f, "invalid base URL: {why}"),
             ConfigError::InvalidCredential(header) => write!(
                 f,
-                "invalid credential for the `{header}` header: it must be non-empty visible ASCII (a Basic user may not contain `:`)"
+                "invalid credential for the `{header}` header: it must be visible ASCII, not empty or only spaces (a Basic user may not contain `:`)"
             ),
             ConfigError::Transport(why) => write!(f, "could not build the HTTP client: {why}"),
             ConfigError::InsecureBaseUrl(why) => write!(f, "insecure base URL: {why}"),

@@ -3,6 +3,8 @@
 //! The store's "Call requests" add-on must be enabled. Authenticate with the
 //! administrator's e-mail and API key: [`Client::with_basic_auth`].
 
+#[cfg(feature = "mock")]
+pub use crate::generated::cscart::mock;
 pub use crate::generated::cscart::rules;
 pub use crate::generated::cscart::{Client, ClientInfo, Error, ResponseValue, builder, types};
 

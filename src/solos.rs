@@ -4,6 +4,8 @@
 //! and `X-Crypto-Secret`: [`Client::with_keys`]. The documents show no response bodies, so
 //! responses are JSON objects (`serde_json::Map`) with no declared fields.
 
+#[cfg(feature = "mock")]
+pub use crate::generated::solos::mock;
 pub use crate::generated::solos::rules;
 pub use crate::generated::solos::{Client, ClientInfo, Error, ResponseValue, builder, types};
 

@@ -4,6 +4,8 @@
 //! [`Client::with_basic_auth`]. Errors are [`types::ThuliumError`]: a request id and one
 //! or more `{message, code}` entries.
 
+#[cfg(feature = "mock")]
+pub use crate::generated::thulium::mock;
 pub use crate::generated::thulium::rules;
 pub use crate::generated::thulium::{Client, ClientInfo, Error, ResponseValue, builder, types};
 

@@ -8,6 +8,8 @@
 //! refused before anything is sent. Which fields may change depends on the deal's status:
 //! check with [`types::DealUpdate::check_allowed`] before sending.
 
+#[cfg(feature = "mock")]
+pub use crate::generated::uapay::mock;
 pub use crate::generated::uapay::rules;
 pub use crate::generated::uapay::{Client, ClientInfo, Error, ResponseValue, builder, types};
 

@@ -4,6 +4,8 @@
 //! with a JWT access token: [`Client::with_bearer_token`]. Integer statuses are Rust enums
 //! (`types::TriggerType::OrderPayment`) sent as their integers.
 
+#[cfg(feature = "mock")]
+pub use crate::generated::yume::mock;
 pub use crate::generated::yume::rules;
 pub use crate::generated::yume::{Client, ClientInfo, Error, ResponseValue, builder, types};
 

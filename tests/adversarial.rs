@@ -7,12 +7,15 @@
 //! The servers are raw TCP on 127.0.0.1, bounded in bytes and time, and stop by themselves
 //! (when the client hangs up, or at their caps). Measured sections run one at a time.
 
+#[path = "suite/support/mod.rs"]
 mod support;
 
-use crm_bindings::{Error, HttpConfig};
+use crm_bindings::HttpConfig;
+use crm_bindings::mock_support::Status;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::operations::{self, Operation};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -78,14 +81,14 @@ async fn measured<T>(call: impl std::future::Future<Output = T>) -> (T, usize, D
 enum Behaviour {
     /// `200`, chunked, a body that never ends (until the client hangs up, or 2 GiB).
     Endless { status: u16 },
-    /// `200` announcing `Content-Length: 10 TB`, then sending until the client hangs up.
-    HugeLength,
+    /// `status` announcing `Content-Length: 10 TB`, then sending until the client hangs up.
+    HugeLength { status: u16 },
     /// Headers, then one body byte every 50 ms.
-    Drip,
+    Drip { status: u16 },
     /// Headers, then nothing (until the client hangs up, or 10 s).
-    Silent,
-    /// `200` with exactly this body.
-    Body(Vec<u8>),
+    Silent { status: u16 },
+    /// `status` with exactly this body.
+    Body { status: u16, body: Vec<u8> },
 }
 
 /// A loopback server answering every connection with `behaviour`; stops with the test.
@@ -109,13 +112,26 @@ async fn serve(behaviour: Behaviour) -> Server {
         while let Ok((mut socket, _)) = listener.accept().await {
             let behaviour = behaviour.clone();
             connections.spawn(async move {
-                // The request's head; its (small) body, if any, is left unread.
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut byte).await {
+                // The whole request: its head, then its body (closing with unread bytes
+                // would reset the connection under the client's feet).
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let complete = |request: &[u8]| {
+                    let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        return false;
+                    };
+                    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+                    let length = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    request.len() >= end + 4 + length
+                };
+                while !complete(&request) {
+                    match socket.read(&mut chunk).await {
                         Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&byte[..n]),
+                        Ok(n) => request.extend_from_slice(&chunk[..n]),
                     }
                 }
                 let _ = answer(&mut socket, behaviour).await;
@@ -142,10 +158,11 @@ async fn answer(socket: &mut tokio::net::TcpStream, behaviour: Behaviour) -> std
                 socket.write_all(chunk.as_bytes()).await?;
             }
         }
-        Behaviour::HugeLength => {
-            socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10000000000000\r\n\r\n[")
-                .await?;
+        Behaviour::HugeLength { status } => {
+            let head = format!(
+                "HTTP/1.1 {status} Whatever\r\ncontent-type: application/json\r\ncontent-length: 10000000000000\r\n\r\n["
+            );
+            socket.write_all(head.as_bytes()).await?;
             let block = vec![b' '; 64 * KIB];
             for _ in 0..(2 * 1024 * MIB / (64 * KIB)) {
                 if Instant::now() > deadline {
@@ -154,24 +171,26 @@ async fn answer(socket: &mut tokio::net::TcpStream, behaviour: Behaviour) -> std
                 socket.write_all(&block).await?;
             }
         }
-        Behaviour::Drip => {
-            socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n")
-                .await?;
+        Behaviour::Drip { status } => {
+            let head = format!(
+                "HTTP/1.1 {status} Whatever\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n"
+            );
+            socket.write_all(head.as_bytes()).await?;
             while Instant::now() < deadline {
                 socket.write_all(b" ").await?;
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-        Behaviour::Silent => {
-            socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n")
-                .await?;
+        Behaviour::Silent { status } => {
+            let head = format!(
+                "HTTP/1.1 {status} Whatever\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n"
+            );
+            socket.write_all(head.as_bytes()).await?;
             tokio::time::sleep_until(deadline.into()).await;
         }
-        Behaviour::Body(body) => {
+        Behaviour::Body { status, body } => {
             let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                "HTTP/1.1 {status} Whatever\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
                 body.len()
             );
             socket.write_all(head.as_bytes()).await?;
@@ -189,142 +208,106 @@ fn padded(json: &str, size: usize) -> Vec<u8> {
     body
 }
 
-/// One operation of each API, called with `config` against `base`: the error it gives, as
-/// `Error<()>`-like text and its `ResponseTooLarge` details.
-struct Outcome {
-    error: Option<String>,
-    too_large: Option<(usize, Option<u64>, usize)>,
-    timeout: bool,
-    unexpected_truncated: Option<bool>,
+/// One operation of an API whose answer has a documented body, the status of that answer
+/// and the spec's example of it: a success where the API has one, else a documented error
+/// (an API whose successes carry no body reads its error bodies).
+struct Target {
+    op: Operation,
+    status: u16,
+    example: String,
 }
 
-fn outcome<T, E: std::fmt::Debug>(result: Result<T, Error<E>>) -> Outcome {
-    match result {
-        Ok(_) => Outcome {
-            error: None,
-            too_large: None,
-            timeout: false,
-            unexpected_truncated: None,
-        },
-        Err(err) => Outcome {
-            too_large: match &err {
-                Error::ResponseTooLarge(o) => Some((o.limit, o.content_length, o.bytes_read)),
-                _ => None,
-            },
-            timeout: err.is_timeout(),
-            unexpected_truncated: match &err {
-                Error::UnexpectedResponse(f) => Some(f.truncated),
-                _ => None,
-            },
-            error: Some(err.to_string()),
-        },
+/// The target of every API compiled in.
+fn targets() -> Vec<Target> {
+    let mut out = Vec::new();
+    for api in operations::api_names() {
+        let ops = operations::of(api);
+        let success = ops.iter().position(|op| {
+            op.facts.success_example.is_some()
+                && op
+                    .facts
+                    .statuses
+                    .iter()
+                    .any(|s| matches!(s, Status::Success { body: true, .. }))
+        });
+        let error = ops.iter().position(|op| op.facts.error_example.is_some());
+        let (index, status, example) = match (success, error) {
+            (Some(i), _) => {
+                let code = ops[i].facts.statuses.iter().find_map(|s| match s {
+                    Status::Success { code, .. } => Some(*code),
+                    _ => None,
+                });
+                (i, code.unwrap(), ops[i].facts.success_example.unwrap())
+            }
+            (None, Some(i)) => {
+                let code = ops[i].facts.statuses.iter().find_map(|s| match s {
+                    Status::Error { from, .. } => Some(*from),
+                    _ => None,
+                });
+                (i, code.unwrap(), ops[i].facts.error_example.unwrap())
+            }
+            (None, None) => panic!("{api}: no operation with a documented body to read"),
+        };
+        let op = ops.into_iter().nth(index).unwrap();
+        out.push(Target {
+            op,
+            status,
+            example: example.to_string(),
+        });
     }
+    support::assert_every_spec("adversarial", operations::api_names());
+    out
 }
 
-/// The APIs, each with one operation, the JSON a successful answer may be, and the path
-/// prefix its base URL needs.
-const APIS: [(&str, &str); 5] = [
-    (
-        "cscart",
-        r#"{"call_requests":[],"params":{"items_per_page":"10","page":1,"sort_order":"desc","sort_by":"date","sort_order_rev":"asc","total_items":"0"}}"#,
-    ),
-    ("yume", "[]"),
-    ("uapay", r#"{"data":{"id":"L8M95ER"}}"#),
-    // Thulium's success has no body: its documented error body (4XX) is what is read.
-    ("thulium", r#"{"request_id":"1","errors":[]}"#),
-    ("solos", "{}"),
-];
-
-async fn call(api: &str, base: &str, config: &HttpConfig) -> Outcome {
-    use support::operations::*;
-    match api {
-        "cscart" => outcome(
-            crm_bindings::cscart::Client::with_basic_auth_and_config(
-                base,
-                CSCART_EMAIL,
-                CSCART_API_KEY,
-                config,
-            )
-            .unwrap()
-            .list_call_requests()
-            .send()
-            .await,
-        ),
-        "yume" => outcome(
-            crm_bindings::yume::Client::with_bearer_token_and_config(base, YUME_TOKEN, config)
-                .unwrap()
-                .list_wazzup_triggers()
-                .send()
-                .await,
-        ),
-        "uapay" => outcome(
-            crm_bindings::uapay::Client::with_http_config(base, config)
-                .unwrap()
-                .update_deal()
-                .deal_id("L8M95ER")
-                .body(crm_bindings::uapay::types::DealUpdate::default())
-                .send()
-                .await,
-        ),
-        "thulium" => outcome(
-            crm_bindings::thulium::Client::with_basic_auth_and_config(
-                base,
-                THULIUM_USER,
-                THULIUM_PASSWORD,
-                config,
-            )
-            .unwrap()
-            .update_outbound_record()
-            .id("00001")
-            .customer_id(441u64)
-            .body(crm_bindings::thulium::types::OutboundRecordUpdate::default())
-            .send()
-            .await,
-        ),
-        "solos" => outcome(
-            crm_bindings::solos::Client::with_keys_and_config(
-                base,
-                SOLOS_TOKEN,
-                SOLOS_SECRET,
-                config,
-            )
-            .unwrap()
-            .list_projects()
-            .send()
-            .await,
-        ),
-        other => panic!("no operation for {other}"),
-    }
-}
-
-/// A documented answer's status: Thulium's body-carrying answer is its 4XX error.
-fn documented_status(api: &str) -> u16 {
-    if api == "thulium" { 400 } else { 200 }
+/// What a call gave: its error's kind and text, if any.
+async fn call(target: &Target, base: &str, config: &HttpConfig) -> Option<operations::Failure> {
+    target.op.run(base, config.clone()).await.result.err()
 }
 
 /// Memory allowed above the limit: one read chunk (hyper reads into a buffer of up to about
 /// 400 KiB) and the client's and the test server's own bookkeeping.
 const SLACK: usize = 2 * MIB;
 
+/// The example calls cache their clients: built outside the measured sections, a client's
+/// TLS roots do not count.
+async fn warm(targets: &[Target]) {
+    let server = serve(Behaviour::Body {
+        status: 200,
+        body: b"{}".to_vec(),
+    })
+    .await;
+    for target in targets {
+        let _ = call(target, &server.url, &HttpConfig::default()).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_body_fails_at_the_default_limit_with_bounded_memory() {
     let _one = ONE_AT_A_TIME.lock().await;
     let limit = 32 * MIB; // `HttpConfig::default()`'s
-    for (api, _) in APIS {
+    for target in targets() {
+        let api = target.op.api;
         let server = serve(Behaviour::Endless {
-            status: documented_status(api),
+            status: target.status,
         })
         .await;
-        let (out, peak, took) = measured(call(api, &server.url, &HttpConfig::default())).await;
-        let error = out.error.expect("an endless body is refused");
-        assert_eq!(out.too_large, Some((limit, None, limit)), "{api}: {error}");
+        let (failure, peak, took) =
+            measured(call(&target, &server.url, &HttpConfig::default())).await;
+        let failure = failure.expect("an endless body is refused");
+        assert_eq!(
+            failure.kind, "ResponseTooLarge",
+            "{api}: {}",
+            failure.display
+        );
         assert!(
-            error.contains("the body is larger than the client's limit of 33554432 bytes (no Content-Length); reading stopped after 33554432 bytes"),
-            "{api}: {error}"
+            failure.display.contains("the body is larger than the client's limit of 33554432 bytes (no Content-Length); reading stopped after 33554432 bytes"),
+            "{api}: {}",
+            failure.display
         );
         assert!(peak < limit + SLACK, "{api}: peak {peak} bytes");
         println!(
-            "{api}: endless body -> ResponseTooLarge after {took:?}, peak {:.2} MiB ({} KiB above the limit)",
+            "{api} {}: endless body -> ResponseTooLarge after {took:?}, peak {:.2} MiB ({} KiB above the limit)",
+            target.op.id,
             peak as f64 / MIB as f64,
             peak.saturating_sub(limit) / KIB
         );
@@ -336,18 +319,25 @@ async fn without_a_limit_memory_follows_the_server() {
     let _one = ONE_AT_A_TIME.lock().await;
     // The measurement can fail: with the limit turned off, reading the same endless body
     // for half a second grows with what the server sends (the behaviour before the limit).
-    let server = serve(Behaviour::Endless { status: 200 }).await;
+    let target = targets().remove(0);
+    let server = serve(Behaviour::Endless {
+        status: target.status,
+    })
+    .await;
     let config = HttpConfig::default()
         .unlimited_response_body()
         .timeout(Duration::from_millis(500));
-    let (out, peak, _) = measured(call("yume", &server.url, &config)).await;
-    assert!(out.timeout, "{:?}", out.error);
+    let (failure, peak, _) = measured(call(&target, &server.url, &config)).await;
+    let failure = failure.expect("an endless body never ends");
+    assert!(failure.is_timeout, "{}", failure.display);
     assert!(
         peak > 64 * MIB,
         "unlimited read of an endless body: peak only {peak} bytes"
     );
     println!(
-        "yume: endless body, no limit, 0.5 s timeout -> peak {:.1} MiB",
+        "{} {}: endless body, no limit, 0.5 s timeout -> peak {:.1} MiB",
+        target.op.api,
+        target.op.id,
         peak as f64 / MIB as f64
     );
 }
@@ -355,23 +345,27 @@ async fn without_a_limit_memory_follows_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_announced_length_over_the_limit_fails_before_reading() {
     let _one = ONE_AT_A_TIME.lock().await;
-    for (api, _) in APIS {
-        if api == "thulium" {
-            continue; // its 200 has no body; the 4XX cases above cover its error body
-        }
-        let server = serve(Behaviour::HugeLength).await;
-        let (out, peak, _) = measured(call(api, &server.url, &HttpConfig::default())).await;
+    let targets = targets();
+    warm(&targets).await;
+    for target in &targets {
+        let api = target.op.api;
+        let server = serve(Behaviour::HugeLength {
+            status: target.status,
+        })
+        .await;
+        let (failure, peak, _) = measured(call(target, &server.url, &HttpConfig::default())).await;
+        let failure = failure.expect("a 10 TB body is refused");
         assert_eq!(
-            out.too_large,
-            Some((32 * MIB, Some(10_000_000_000_000), 0)),
-            "{api}: {:?}",
-            out.error
+            failure.kind, "ResponseTooLarge",
+            "{api}: {}",
+            failure.display
         );
         assert!(
-            out.error.unwrap().ends_with(
+            failure.display.ends_with(
                 "the body is larger than the client's limit of 33554432 bytes (Content-Length: 10000000000000); nothing of it was read"
             ),
-            "{api}"
+            "{api}: {}",
+            failure.display
         );
         assert!(peak < SLACK, "{api}: peak {peak} bytes");
     }
@@ -382,22 +376,40 @@ async fn bodies_just_under_and_just_over_a_configured_limit() {
     let _one = ONE_AT_A_TIME.lock().await;
     let limit = 256 * KIB;
     let config = HttpConfig::default().max_response_bytes(limit);
-    for (api, json) in APIS {
-        if api == "thulium" {
-            continue; // its documented body is an error: covered by the endless 400 case
+    let targets = targets();
+    for target in &targets {
+        let api = target.op.api;
+        let under = serve(Behaviour::Body {
+            status: target.status,
+            body: padded(&target.example, limit),
+        })
+        .await;
+        let (failure, peak, _) = measured(call(target, &under.url, &config)).await;
+        // Decoded: a success, or the documented error with its typed body.
+        if let Some(failure) = &failure {
+            assert_eq!(failure.kind, "ErrorResponse", "{api}: {}", failure.display);
         }
-        let under = serve(Behaviour::Body(padded(json, limit))).await;
-        let (out, peak, _) = measured(call(api, &under.url, &config)).await;
-        assert!(out.error.is_none(), "{api}: {:?}", out.error);
         assert!(peak < limit + SLACK, "{api}: peak {peak}");
 
-        let over = serve(Behaviour::Body(padded(json, limit + 1))).await;
-        let (out, peak, _) = measured(call(api, &over.url, &config)).await;
+        let over = serve(Behaviour::Body {
+            status: target.status,
+            body: padded(&target.example, limit + 1),
+        })
+        .await;
+        let (failure, peak, _) = measured(call(target, &over.url, &config)).await;
+        let failure = failure.expect("one byte over the limit is refused");
         assert_eq!(
-            out.too_large,
-            Some((limit, Some(limit as u64 + 1), 0)),
-            "{api}: {:?}",
-            out.error
+            failure.kind, "ResponseTooLarge",
+            "{api}: {}",
+            failure.display
+        );
+        assert!(
+            failure.display.contains(&format!(
+                "limit of {limit} bytes (Content-Length: {}); nothing of it was read",
+                limit + 1
+            )),
+            "{api}: {}",
+            failure.display
         );
         assert!(peak < SLACK, "{api}: peak {peak}");
     }
@@ -406,19 +418,22 @@ async fn bodies_just_under_and_just_over_a_configured_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_undocumented_error_page_keeps_64_kib() {
     let _one = ONE_AT_A_TIME.lock().await;
-    for (api, _) in APIS {
+    let targets = targets();
+    warm(&targets).await;
+    for target in &targets {
+        let api = target.op.api;
         let server = serve(Behaviour::Endless { status: 502 }).await;
-        let (out, peak, _) = measured(call(api, &server.url, &HttpConfig::default())).await;
+        let (failure, peak, _) = measured(call(target, &server.url, &HttpConfig::default())).await;
+        let failure = failure.expect("a 502 is an error");
         assert_eq!(
-            out.unexpected_truncated,
-            Some(true),
-            "{api}: {:?}",
-            out.error
+            failure.kind, "UnexpectedResponse",
+            "{api}: {}",
+            failure.display
         );
-        let error = out.error.unwrap();
         assert!(
-            error.contains("HTTP 502 Bad Gateway is not a documented answer; the first 65536 bytes of application/json"),
-            "{api}: {error}"
+            failure.display.contains("HTTP 502 Bad Gateway is not a documented answer; the first 65536 bytes of application/json"),
+            "{api}: {}",
+            failure.display
         );
         assert!(peak < SLACK, "{api}: peak {peak}");
     }
@@ -428,14 +443,16 @@ async fn an_endless_undocumented_error_page_keeps_64_kib() {
 async fn a_dripping_server_ends_at_the_whole_call_timeout() {
     let _one = ONE_AT_A_TIME.lock().await;
     let config = HttpConfig::default().timeout(Duration::from_millis(600));
-    for (api, _) in APIS {
-        if api == "thulium" {
-            continue; // a 200 with no body to drip
-        }
-        let server = serve(Behaviour::Drip).await;
-        let (out, _, took) = measured(call(api, &server.url, &config)).await;
-        assert!(out.timeout, "{api}: {:?}", out.error);
-        assert!(out.error.unwrap().contains("timed out"), "{api}");
+    for target in targets() {
+        let api = target.op.api;
+        let server = serve(Behaviour::Drip {
+            status: target.status,
+        })
+        .await;
+        let (failure, _, took) = measured(call(&target, &server.url, &config)).await;
+        let failure = failure.expect("a drip never ends");
+        assert!(failure.is_timeout, "{api}: {}", failure.display);
+        assert!(failure.display.contains("timed out"), "{api}");
         assert!(took < Duration::from_secs(5), "{api}: took {took:?}");
     }
 }
@@ -444,13 +461,15 @@ async fn a_dripping_server_ends_at_the_whole_call_timeout() {
 async fn a_server_silent_after_its_headers_ends_at_the_read_timeout() {
     let _one = ONE_AT_A_TIME.lock().await;
     let config = HttpConfig::default().read_timeout(Duration::from_millis(300));
-    for (api, _) in APIS {
-        if api == "thulium" {
-            continue; // a 200 with no body to wait for
-        }
-        let server = serve(Behaviour::Silent).await;
-        let (out, _, took) = measured(call(api, &server.url, &config)).await;
-        assert!(out.timeout, "{api}: {:?}", out.error);
+    for target in targets() {
+        let api = target.op.api;
+        let server = serve(Behaviour::Silent {
+            status: target.status,
+        })
+        .await;
+        let (failure, _, took) = measured(call(&target, &server.url, &config)).await;
+        let failure = failure.expect("silence never ends");
+        assert!(failure.is_timeout, "{api}: {}", failure.display);
         // The whole-call timeout is 30 s: this ended at the read timeout.
         assert!(took < Duration::from_secs(5), "{api}: took {took:?}");
     }

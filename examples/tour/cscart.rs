@@ -1,7 +1,12 @@
 //! CS-Cart call requests: every operation against the seed-001 examples.
 
 use crate::Result;
-use crate::support::mocks::cscart::{base_url, mount_examples};
+use crm_bindings::cscart::mock::mount_examples;
+
+/// The documents' API root on the mock server.
+fn base_url(server: &wiremock::MockServer) -> String {
+    format!("{}/api/2.0", server.uri())
+}
 use crm_bindings::cscart::{Client, types};
 
 pub async fn run() -> Result {

@@ -1,10 +1,8 @@
 //! A tour of crm-bindings: every operation of every API against an embedded mock server
-//! that answers with the source documents' own examples. No credentials, no network.
+//! that answers with the specs' examples (taken from the source documents), through each
+//! API's generated typed mocks (`crm_bindings::<api>::mock`). No credentials, no network.
 //!
 //!     cargo run --example tour
-
-#[path = "../../tests/support/mod.rs"]
-mod support;
 
 #[cfg(feature = "cscart")]
 mod cscart;

@@ -2,7 +2,12 @@
 //! show no response bodies, so the mock answers each documented request with `{}`.
 
 use crate::Result;
-use crate::support::mocks::solos::{base_url, mount_examples};
+use crm_bindings::solos::mock::mount_examples;
+
+/// The documents' API root on the mock server.
+fn base_url(server: &wiremock::MockServer) -> String {
+    format!("{}/backend/public", server.uri())
+}
 use crm_bindings::solos::{Client, types};
 use serde_json::{Map, Value, json};
 

@@ -1,7 +1,12 @@
 //! Thulium CRM-fed outbound campaign records: every operation against the seed-003 examples.
 
 use crate::Result;
-use crate::support::mocks::thulium::{base_url, mount_examples};
+use crm_bindings::thulium::mock::mount_examples;
+
+/// The documents' API root on the mock server.
+fn base_url(server: &wiremock::MockServer) -> String {
+    format!("{}/api", server.uri())
+}
 use crm_bindings::thulium::{Client, types};
 use std::num::NonZeroU64;
 

@@ -2,7 +2,12 @@
 //! status rules and the validated types.
 
 use crate::Result;
-use crate::support::mocks::uapay::{base_url, mount_examples};
+use crm_bindings::uapay::mock::mount_examples;
+
+/// The documents' API root on the mock server.
+fn base_url(server: &wiremock::MockServer) -> String {
+    server.uri()
+}
 use crm_bindings::uapay::{Client, DealStatus, types};
 
 pub async fn run() -> Result {

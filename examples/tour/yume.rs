@@ -2,7 +2,12 @@
 //! operations the seed does not describe, the examples of `specs/yume.yaml`.
 
 use crate::Result;
-use crate::support::mocks::yume::{base_url, mount_examples};
+use crm_bindings::yume::mock::mount_examples;
+
+/// The documents' API root on the mock server.
+fn base_url(server: &wiremock::MockServer) -> String {
+    server.uri()
+}
 use crm_bindings::Nullable;
 use crm_bindings::yume::{Client, types};
 

@@ -2763,3 +2763,1037 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/cscart.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use crate::generated::cscart::types;
+    /// Every operation, as the spec describes it, sorted by path.
+    pub const OPERATIONS: &[crate::mock_support::Operation] = &[
+        crate::mock_support::Operation {
+            id: "list_call_requests",
+            method: "GET",
+            path: "/call_requests",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::Basic,
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some(
+                "{\"call_requests\":[{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Inna\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)000-00-00\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"2\",\"status\":\"new\",\"time_from\":\"__:__\",\"time_to\":\"\",\"timestamp\":\"1442933097\",\"user_id\":\"0\"},{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Vladimir\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)111-11-11\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"1\",\"status\":\"new\",\"time_from\":\"10:00\",\"time_to\":\"20:00\",\"timestamp\":\"1442933072\",\"user_id\":\"0\"}],\"params\":{\"items_per_page\":\"10\",\"page\":1,\"sort_by\":\"date\",\"sort_order\":\"desc\",\"sort_order_rev\":\"asc\",\"total_items\":\"2\"}}",
+            ),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "create_call_request",
+            method: "POST",
+            path: "/call_requests",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 201u16,
+                    body: true,
+                },
+                crate::mock_support::Status::Error {
+                    from: 400u16,
+                    to: 400u16,
+                },
+            ],
+            auth: crate::mock_support::Auth::Basic,
+            request_example: ::std::option::Option::Some(
+                "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}",
+            ),
+            success_example: ::std::option::Option::Some("{\"request_id\":\"7\"}"),
+            error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
+        },
+        crate::mock_support::Operation {
+            id: "get_call_request",
+            method: "GET",
+            path: "/call_requests/{id}",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::Basic,
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some(
+                "{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Vladimir\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)111-11-11\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"1\",\"status\":\"new\",\"time_from\":\"10:00\",\"time_to\":\"20:00\",\"timestamp\":\"1442933072\",\"user_id\":\"0\"}",
+            ),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "update_call_request",
+            method: "PUT",
+            path: "/call_requests/{id}",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+                crate::mock_support::Status::Error {
+                    from: 400u16,
+                    to: 400u16,
+                },
+            ],
+            auth: crate::mock_support::Auth::Basic,
+            request_example: ::std::option::Option::Some(
+                "{\"notes\":\"No answer\",\"status\":\"no_answer\"}",
+            ),
+            success_example: ::std::option::Option::Some("{\"request_id\":\"7\"}"),
+            error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
+        },
+        crate::mock_support::Operation {
+            id: "delete_call_request",
+            method: "DELETE",
+            path: "/call_requests/{id}",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 204u16,
+                    body: false,
+                },
+                crate::mock_support::Status::Error {
+                    from: 400u16,
+                    to: 400u16,
+                },
+            ],
+            auth: crate::mock_support::Auth::Basic,
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::None,
+            error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
+        },
+    ];
+    /// Answers every operation (any parameters and body) with the spec's example of
+    /// its first documented success.
+    pub async fn mount_examples(server: &::wiremock::MockServer) {
+        let _ = server;
+        list_call_requests().respond_example().mount(server).await;
+        create_call_request().respond_example().mount(server).await;
+        get_call_request().respond_example().mount(server).await;
+        update_call_request().respond_example().mount(server).await;
+        delete_call_request().respond().mount(server).await;
+    }
+    ///A mock of `list_call_requests` (`GET /call_requests`), matching any parameters and body until told otherwise.
+    pub fn list_call_requests() -> ListCallRequests {
+        ListCallRequests(crate::mock_support::Expectation::new(&OPERATIONS[0usize]))
+    }
+    ///A mock of `list_call_requests` (`GET /call_requests`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListCallRequests(crate::mock_support::Expectation);
+    impl ListCallRequests {
+        ///Matches requests whose `page` is `value`.
+        pub fn page<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `list_call_requests`: `page` is not a valid value");
+            Self(self.0.query_param("page", &value))
+        }
+        ///Matches requests whose `items_per_page` is `value`.
+        pub fn items_per_page<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect(
+                    "mock `list_call_requests`: `items_per_page` is not a valid value",
+                );
+            Self(self.0.query_param("items_per_page", &value))
+        }
+        ///Matches requests whose `sort_by` is `value`.
+        pub fn sort_by<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                crate::generated::cscart::types::CallRequestSortBy,
+            >,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::cscart::types::CallRequestSortBy = value
+                .try_into()
+                .expect("mock `list_call_requests`: `sort_by` is not a valid value");
+            Self(self.0.query_param("sort_by", &value))
+        }
+        ///Matches requests whose `sort_order` is `value`.
+        pub fn sort_order<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<crate::generated::cscart::types::SortOrder>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::cscart::types::SortOrder = value
+                .try_into()
+                .expect("mock `list_call_requests`: `sort_order` is not a valid value");
+            Self(self.0.query_param("sort_order", &value))
+        }
+        ///Matches requests whose `status` is `value`.
+        pub fn status<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                crate::generated::cscart::types::CallRequestStatus,
+            >,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::cscart::types::CallRequestStatus = value
+                .try_into()
+                .expect("mock `list_call_requests`: `status` is not a valid value");
+            Self(self.0.query_param("status", &value))
+        }
+        ///Matches requests whose `name` is `value`.
+        pub fn name<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::string::String = value
+                .try_into()
+                .expect("mock `list_call_requests`: `name` is not a valid value");
+            Self(self.0.query_param("name", &value))
+        }
+        ///Matches requests whose `phone` is `value`.
+        pub fn phone<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::string::String = value
+                .try_into()
+                .expect("mock `list_call_requests`: `phone` is not a valid value");
+            Self(self.0.query_param("phone", &value))
+        }
+        ///Matches requests whose `company_id` is `value`.
+        pub fn company_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_call_requests`: `company_id` is not a valid value");
+            Self(self.0.query_param("company_id", &value))
+        }
+        ///Matches requests whose `order_status` is `value`.
+        pub fn order_status<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::string::String = value
+                .try_into()
+                .expect(
+                    "mock `list_call_requests`: `order_status` is not a valid value",
+                );
+            Self(self.0.query_param("order_status", &value))
+        }
+        ///Matches requests whose `user_id` is `value`.
+        pub fn user_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_call_requests`: `user_id` is not a valid value");
+            Self(self.0.query_param("user_id", &value))
+        }
+        ///Matches requests whose `order_exists` is `value`.
+        pub fn order_exists<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<crate::generated::cscart::types::OrderExists>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::cscart::types::OrderExists = value
+                .try_into()
+                .expect(
+                    "mock `list_call_requests`: `order_exists` is not a valid value",
+                );
+            Self(self.0.query_param("order_exists", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::CallRequestList) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_call_requests_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `create_call_request` (`POST /call_requests`), matching any parameters and body until told otherwise.
+    pub fn create_call_request() -> CreateCallRequest {
+        CreateCallRequest(crate::mock_support::Expectation::new(&OPERATIONS[1usize]))
+    }
+    ///A mock of `create_call_request` (`POST /call_requests`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct CreateCallRequest(crate::mock_support::Expectation);
+    impl CreateCallRequest {
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::CallRequestInput) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `201` with `body`.
+        pub fn respond(self, body: &types::CallRequestId) -> ::wiremock::Mock {
+            self.0.respond_json(201u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::create_call_request_response())
+        }
+        /// Answers a documented error status with the API's error body (panics on a
+        /// status the spec does not document for this operation).
+        pub fn respond_error(
+            self,
+            status: u16,
+            body: &types::ApiError,
+        ) -> ::wiremock::Mock {
+            assert!(
+                (400u16..= 400u16).contains(& status),
+                "mock `create_call_request`: {status} is not a documented error status (400)"
+            );
+            self.0.respond_json(status, body)
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `get_call_request` (`GET /call_requests/{id}`), matching any parameters and body until told otherwise.
+    pub fn get_call_request() -> GetCallRequest {
+        GetCallRequest(crate::mock_support::Expectation::new(&OPERATIONS[2usize]))
+    }
+    ///A mock of `get_call_request` (`GET /call_requests/{id}`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct GetCallRequest(crate::mock_support::Expectation);
+    impl GetCallRequest {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `get_call_request`: `id` is not a valid value");
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::CallRequest) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::get_call_request_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `update_call_request` (`PUT /call_requests/{id}`), matching any parameters and body until told otherwise.
+    pub fn update_call_request() -> UpdateCallRequest {
+        UpdateCallRequest(crate::mock_support::Expectation::new(&OPERATIONS[3usize]))
+    }
+    ///A mock of `update_call_request` (`PUT /call_requests/{id}`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct UpdateCallRequest(crate::mock_support::Expectation);
+    impl UpdateCallRequest {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `update_call_request`: `id` is not a valid value");
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::CallRequestInput) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::CallRequestId) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::update_call_request_response())
+        }
+        /// Answers a documented error status with the API's error body (panics on a
+        /// status the spec does not document for this operation).
+        pub fn respond_error(
+            self,
+            status: u16,
+            body: &types::ApiError,
+        ) -> ::wiremock::Mock {
+            assert!(
+                (400u16..= 400u16).contains(& status),
+                "mock `update_call_request`: {status} is not a documented error status (400)"
+            );
+            self.0.respond_json(status, body)
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `delete_call_request` (`DELETE /call_requests/{id}`), matching any parameters and body until told otherwise.
+    pub fn delete_call_request() -> DeleteCallRequest {
+        DeleteCallRequest(crate::mock_support::Expectation::new(&OPERATIONS[4usize]))
+    }
+    ///A mock of `delete_call_request` (`DELETE /call_requests/{id}`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct DeleteCallRequest(crate::mock_support::Expectation);
+    impl DeleteCallRequest {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `delete_call_request`: `id` is not a valid value");
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        ///Answers `204` with no body, as the spec documents.
+        pub fn respond(self) -> ::wiremock::Mock {
+            self.0.respond_empty(204u16)
+        }
+        /// Answers a documented error status with the API's error body (panics on a
+        /// status the spec does not document for this operation).
+        pub fn respond_error(
+            self,
+            status: u16,
+            body: &types::ApiError,
+        ) -> ::wiremock::Mock {
+            assert!(
+                (400u16..= 400u16).contains(& status),
+                "mock `delete_call_request`: {status} is not a documented error status (400)"
+            );
+            self.0.respond_json(status, body)
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
+    /// request bodies (`<operation>_request`), answers (`<operation>_response`) and
+    /// documented errors (`<operation>_error`).
+    pub mod examples {
+        #[allow(unused_imports)]
+        use crate::generated::cscart::types;
+        ///The spec's example of `page` of `list_call_requests`: `1`.
+        pub fn list_call_requests_page() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`page` of `list_call_requests`", "1")
+        }
+        ///The spec's example of `items_per_page` of `list_call_requests`: `10`.
+        pub fn list_call_requests_items_per_page() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example(
+                "`items_per_page` of `list_call_requests`",
+                "10",
+            )
+        }
+        ///The spec's example of `sort_by` of `list_call_requests`: `"date"`.
+        pub fn list_call_requests_sort_by() -> crate::generated::cscart::types::CallRequestSortBy {
+            crate::mock_support::example("`sort_by` of `list_call_requests`", "\"date\"")
+        }
+        ///The spec's example of `sort_order` of `list_call_requests`: `"desc"`.
+        pub fn list_call_requests_sort_order() -> crate::generated::cscart::types::SortOrder {
+            crate::mock_support::example(
+                "`sort_order` of `list_call_requests`",
+                "\"desc\"",
+            )
+        }
+        ///The spec's example of `status` of `list_call_requests`: `"new"`.
+        pub fn list_call_requests_status() -> crate::generated::cscart::types::CallRequestStatus {
+            crate::mock_support::example("`status` of `list_call_requests`", "\"new\"")
+        }
+        ///The spec's example of `name` of `list_call_requests`: `"Vladimir"`.
+        pub fn list_call_requests_name() -> ::std::string::String {
+            crate::mock_support::example(
+                "`name` of `list_call_requests`",
+                "\"Vladimir\"",
+            )
+        }
+        ///The spec's example of `phone` of `list_call_requests`: `"+7(917)111-11-11"`.
+        pub fn list_call_requests_phone() -> ::std::string::String {
+            crate::mock_support::example(
+                "`phone` of `list_call_requests`",
+                "\"+7(917)111-11-11\"",
+            )
+        }
+        ///The spec's example of `company_id` of `list_call_requests`: `1`.
+        pub fn list_call_requests_company_id() -> u64 {
+            crate::mock_support::example("`company_id` of `list_call_requests`", "1")
+        }
+        ///The spec's example of `order_status` of `list_call_requests`: `"P"`.
+        pub fn list_call_requests_order_status() -> ::std::string::String {
+            crate::mock_support::example(
+                "`order_status` of `list_call_requests`",
+                "\"P\"",
+            )
+        }
+        ///The spec's example of `user_id` of `list_call_requests`: `1`.
+        pub fn list_call_requests_user_id() -> u64 {
+            crate::mock_support::example("`user_id` of `list_call_requests`", "1")
+        }
+        ///The spec's example of `order_exists` of `list_call_requests`: `"Y"`.
+        pub fn list_call_requests_order_exists() -> crate::generated::cscart::types::OrderExists {
+            crate::mock_support::example(
+                "`order_exists` of `list_call_requests`",
+                "\"Y\"",
+            )
+        }
+        ///The spec's example of the answer of `list_call_requests`: `{"call_requests":[{"cart_products":"","company_id":"1","name":"Inna","notes":...`.
+        pub fn list_call_requests_response() -> types::CallRequestList {
+            crate::mock_support::example(
+                "the answer of `list_call_requests`",
+                "{\"call_requests\":[{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Inna\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)000-00-00\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"2\",\"status\":\"new\",\"time_from\":\"__:__\",\"time_to\":\"\",\"timestamp\":\"1442933097\",\"user_id\":\"0\"},{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Vladimir\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)111-11-11\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"1\",\"status\":\"new\",\"time_from\":\"10:00\",\"time_to\":\"20:00\",\"timestamp\":\"1442933072\",\"user_id\":\"0\"}],\"params\":{\"items_per_page\":\"10\",\"page\":1,\"sort_by\":\"date\",\"sort_order\":\"desc\",\"sort_order_rev\":\"asc\",\"total_items\":\"2\"}}",
+            )
+        }
+        ///The spec's example of the body of `create_call_request`: `{"name":"Api","phone":"+7(999)111-22-33"}`.
+        pub fn create_call_request_request() -> types::CallRequestInput {
+            crate::mock_support::example(
+                "the body of `create_call_request`",
+                "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}",
+            )
+        }
+        ///The spec's example of the answer of `create_call_request`: `{"request_id":"7"}`.
+        pub fn create_call_request_response() -> types::CallRequestId {
+            crate::mock_support::example(
+                "the answer of `create_call_request`",
+                "{\"request_id\":\"7\"}",
+            )
+        }
+        ///The spec's example of the error of `create_call_request`: `{"message":"Bad Request"}`.
+        pub fn create_call_request_error() -> types::ApiError {
+            crate::mock_support::example(
+                "the error of `create_call_request`",
+                "{\"message\":\"Bad Request\"}",
+            )
+        }
+        ///The spec's example of `id` of `get_call_request`: `7`.
+        pub fn get_call_request_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `get_call_request`", "7")
+        }
+        ///The spec's example of the answer of `get_call_request`: `{"cart_products":"","company_id":"1","name":"Vladimir","notes":null,"order_id...`.
+        pub fn get_call_request_response() -> types::CallRequest {
+            crate::mock_support::example(
+                "the answer of `get_call_request`",
+                "{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Vladimir\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)111-11-11\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"1\",\"status\":\"new\",\"time_from\":\"10:00\",\"time_to\":\"20:00\",\"timestamp\":\"1442933072\",\"user_id\":\"0\"}",
+            )
+        }
+        ///The spec's example of `id` of `update_call_request`: `7`.
+        pub fn update_call_request_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `update_call_request`", "7")
+        }
+        ///The spec's example of the body of `update_call_request`: `{"notes":"No answer","status":"no_answer"}`.
+        pub fn update_call_request_request() -> types::CallRequestInput {
+            crate::mock_support::example(
+                "the body of `update_call_request`",
+                "{\"notes\":\"No answer\",\"status\":\"no_answer\"}",
+            )
+        }
+        ///The spec's example of the answer of `update_call_request`: `{"request_id":"7"}`.
+        pub fn update_call_request_response() -> types::CallRequestId {
+            crate::mock_support::example(
+                "the answer of `update_call_request`",
+                "{\"request_id\":\"7\"}",
+            )
+        }
+        ///The spec's example of the error of `update_call_request`: `{"message":"Bad Request"}`.
+        pub fn update_call_request_error() -> types::ApiError {
+            crate::mock_support::example(
+                "the error of `update_call_request`",
+                "{\"message\":\"Bad Request\"}",
+            )
+        }
+        ///The spec's example of `id` of `delete_call_request`: `7`.
+        pub fn delete_call_request_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `delete_call_request`", "7")
+        }
+        ///The spec's example of the error of `delete_call_request`: `{"message":"Bad Request"}`.
+        pub fn delete_call_request_error() -> types::ApiError {
+            crate::mock_support::example(
+                "the error of `delete_call_request`",
+                "{\"message\":\"Bad Request\"}",
+            )
+        }
+    }
+    /// Calls every operation with the spec's examples; for the crate's own
+    /// cross-API test suites.
+    #[doc(hidden)]
+    pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
+        vec![
+            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
+            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists()).send(). await) }),
+            }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call
+            : | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("create_call_request", e), }; crate
+            ::mock_support::Outcome::of("create_call_request", client
+            .create_call_request().body(examples::create_call_request_request()).send().
+            await) }), }, crate ::mock_support::ExampleCall { operation : &
+            OPERATIONS[2usize], call : | base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_call_request", e), }; crate
+            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
+            .id(examples::get_call_request_id()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
+            ::mock_support::Outcome::of("update_call_request", client
+            .update_call_request().id(examples::update_call_request_id())
+            .body(examples::update_call_request_request()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[4usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            ::mock_support::Outcome::of("delete_call_request", client
+            .delete_call_request().id(examples::delete_call_request_id()).send(). await)
+            }), }
+        ]
+    }
+    /// A value each constraint of the spec forbids, for every parameter and request
+    /// field that has one; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
+        vec![
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "page = 0".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists()).page(0u64).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[0usize], what : "items_per_page = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists())
+            .items_per_page(0u64).send(). await) })), }, crate ::mock_support::Refusal {
+            operation : & OPERATIONS[0usize], what : "sort_by = \"undocumented\""
+            .to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists())
+            .sort_by("undocumented").send(). await) })), }, crate ::mock_support::Refusal
+            { operation : & OPERATIONS[0usize], what : "sort_order = \"undocumented\""
+            .to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists())
+            .sort_order("undocumented").send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "status = \"undocumented\"".to_string(), body : ::std::option::Option::None,
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists())
+            .status("undocumented").send(). await) })), }, crate ::mock_support::Refusal
+            { operation : & OPERATIONS[0usize], what : "company_id = -1".to_string(),
+            body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id())
+            .order_exists(examples::list_call_requests_order_exists()).company_id(- 1i64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[0usize], what : "user_id = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .order_exists(examples::list_call_requests_order_exists()).user_id(- 1i64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[0usize], what : "order_exists = \"undocumented\"".to_string(),
+            body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
+            .page(examples::list_call_requests_page())
+            .items_per_page(examples::list_call_requests_items_per_page())
+            .sort_by(examples::list_call_requests_sort_by())
+            .sort_order(examples::list_call_requests_sort_order())
+            .status(examples::list_call_requests_status())
+            .name(examples::list_call_requests_name())
+            .phone(examples::list_call_requests_phone())
+            .company_id(examples::list_call_requests_company_id())
+            .order_status(examples::list_call_requests_order_status())
+            .user_id(examples::list_call_requests_user_id()).order_exists("undocumented")
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "body `email` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `order_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `product_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `status` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `timestamp` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `user_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body without `email` or `phone`".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("create_call_request", e), }; crate
+            ::mock_support::Outcome::of("create_call_request", client
+            .create_call_request().body(crate ::mock_support::example:: <
+            types::CallRequestInput > ("a body", "{\"name\":\"Api\"}")).send(). await)
+            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize],
+            what : "id missing".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_call_request", e), }; crate
+            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[2usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("get_call_request", e), }; crate
+            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[3usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
+            ::mock_support::Outcome::of("update_call_request", client
+            .update_call_request().body(examples::update_call_request_request()).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[3usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
+            ::mock_support::Outcome::of("update_call_request", client
+            .update_call_request().id(0u64).body(examples::update_call_request_request())
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[3usize], what : "body `email` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `order_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `product_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `status` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"undocumented\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"status\":\"undocumented\"}")), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `timestamp` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `user_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            ::mock_support::Outcome::of("delete_call_request", client
+            .delete_call_request().send(). await) })), }, crate ::mock_support::Refusal {
+            operation : & OPERATIONS[4usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            ::mock_support::Outcome::of("delete_call_request", client
+            .delete_call_request().id(0u64).send(). await) })), }
+        ]
+    }
+    /// An undocumented value of every enum; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
+        vec![
+            crate ::mock_support::EnumProbe { name : "CallRequestSortBy", raw :
+            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
+            types::CallRequestSortBy > ("\"undocumented\"", | v | v.is_unknown()), },
+            crate ::mock_support::EnumProbe { name : "CallRequestStatus", raw :
+            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
+            types::CallRequestStatus > ("\"undocumented\"", | v | v.is_unknown()), },
+            crate ::mock_support::EnumProbe { name : "OrderExists", raw :
+            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
+            types::OrderExists > ("\"undocumented\"", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "SortOrder", raw : "\"undocumented\"",
+            check : || crate ::mock_support::probe_enum:: < types::SortOrder >
+            ("\"undocumented\"", | v | v.is_unknown()), }
+        ]
+    }
+    /// `Debug` of a client with the test credentials (`None`: the plain
+    /// constructor); for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn client_debug(
+        base: &str,
+        config: ::std::option::Option<&crate::HttpConfig>,
+        credentials: &crate::mock_support::Credentials,
+    ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
+        let _ = credentials;
+        let client = match config {
+            ::std::option::Option::Some(config) => {
+                super::Client::with_basic_auth_and_config(
+                    base,
+                    credentials.user,
+                    credentials.password,
+                    config,
+                )
+            }
+            ::std::option::Option::None => {
+                super::Client::with_basic_auth(
+                    base,
+                    credentials.user,
+                    credentials.password,
+                )
+            }
+        };
+        client.map(|c| format!("{c:?}"))
+    }
+    /// Everything above, for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn api() -> crate::mock_support::Api {
+        crate::mock_support::Api {
+            name: "cscart",
+            calls: example_calls(),
+            refusals: refusals(),
+            enum_probes: enum_probes(),
+            client_debug,
+        }
+    }
+}

@@ -3258,3 +3258,1474 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/solos.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use crate::generated::solos::types;
+    /// Every operation, as the spec describes it, sorted by path.
+    pub const OPERATIONS: &[crate::mock_support::Operation] = &[
+        crate::mock_support::Operation {
+            id: "list_projects",
+            method: "GET",
+            path: "/projects",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "list_project_actions",
+            method: "GET",
+            path: "/projects/actions",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "get_project_action",
+            method: "GET",
+            path: "/projects/actions/info",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "list_project_checklists",
+            method: "GET",
+            path: "/projects/checklists",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "filter_projects",
+            method: "POST",
+            path: "/projects/filter",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::Some(
+                "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+            ),
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "list_project_goods",
+            method: "GET",
+            path: "/projects/goods",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "get_project",
+            method: "GET",
+            path: "/projects/info",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "list_project_payments",
+            method: "GET",
+            path: "/projects/payments",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "list_project_steps",
+            method: "GET",
+            path: "/projects/steps",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::ApiKeys(
+                &["X-Crypto-Token", "X-Crypto-Secret"],
+            ),
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some("{}"),
+            error_example: ::std::option::Option::None,
+        },
+    ];
+    /// Answers every operation (any parameters and body) with the spec's example of
+    /// its first documented success.
+    pub async fn mount_examples(server: &::wiremock::MockServer) {
+        let _ = server;
+        list_projects().respond_example().mount(server).await;
+        list_project_actions().respond_example().mount(server).await;
+        get_project_action().respond_example().mount(server).await;
+        list_project_checklists().respond_example().mount(server).await;
+        filter_projects().respond_example().mount(server).await;
+        list_project_goods().respond_example().mount(server).await;
+        get_project().respond_example().mount(server).await;
+        list_project_payments().respond_example().mount(server).await;
+        list_project_steps().respond_example().mount(server).await;
+    }
+    ///A mock of `list_projects` (`GET /projects`), matching any parameters and body until told otherwise.
+    pub fn list_projects() -> ListProjects {
+        ListProjects(crate::mock_support::Expectation::new(&OPERATIONS[0usize]))
+    }
+    ///A mock of `list_projects` (`GET /projects`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListProjects(crate::mock_support::Expectation);
+    impl ListProjects {
+        ///Matches requests whose `count` is `value`.
+        pub fn count<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_projects`: `count` is not a valid value");
+            Self(self.0.query_param("count", &value))
+        }
+        ///Matches requests whose `offset` is `value`.
+        pub fn offset<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_projects`: `offset` is not a valid value");
+            Self(self.0.query_param("offset", &value))
+        }
+        ///Matches requests whose `order_by` is `value`.
+        pub fn order_by<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::string::String = value
+                .try_into()
+                .expect("mock `list_projects`: `order_by` is not a valid value");
+            Self(self.0.query_param("order_by", &value))
+        }
+        ///Matches requests whose `reverse` is `value`.
+        pub fn reverse<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<crate::generated::solos::types::SortReverse>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::solos::types::SortReverse = value
+                .try_into()
+                .expect("mock `list_projects`: `reverse` is not a valid value");
+            Self(self.0.query_param("reverse", &value))
+        }
+        ///Matches requests whose `deleted` is `value`.
+        pub fn deleted<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<crate::generated::solos::types::DeletedFlag>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::solos::types::DeletedFlag = value
+                .try_into()
+                .expect("mock `list_projects`: `deleted` is not a valid value");
+            Self(self.0.query_param("deleted", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectsResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_projects_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `list_project_actions` (`GET /projects/actions`), matching any parameters and body until told otherwise.
+    pub fn list_project_actions() -> ListProjectActions {
+        ListProjectActions(crate::mock_support::Expectation::new(&OPERATIONS[1usize]))
+    }
+    ///A mock of `list_project_actions` (`GET /projects/actions`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListProjectActions(crate::mock_support::Expectation);
+    impl ListProjectActions {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `list_project_actions`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Matches requests whose `count` is `value`.
+        pub fn count<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_project_actions`: `count` is not a valid value");
+            Self(self.0.query_param("count", &value))
+        }
+        ///Matches requests whose `offset` is `value`.
+        pub fn offset<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_project_actions`: `offset` is not a valid value");
+            Self(self.0.query_param("offset", &value))
+        }
+        ///Matches requests whose `filter_id` is `value`.
+        pub fn filter_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_project_actions`: `filter_id` is not a valid value");
+            Self(self.0.query_param("filter_id", &value))
+        }
+        ///Matches requests whose `filter_date` is `value`.
+        pub fn filter_date<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::chrono::naive::NaiveDate = value
+                .try_into()
+                .expect(
+                    "mock `list_project_actions`: `filter_date` is not a valid value",
+                );
+            Self(self.0.query_param("filter_date", &value))
+        }
+        ///Matches requests whose `filter_actions` is `value`.
+        pub fn filter_actions<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::UnderscoreIdList>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: types::UnderscoreIdList = value
+                .try_into()
+                .expect(
+                    "mock `list_project_actions`: `filter_actions` is not a valid value",
+                );
+            Self(self.0.query_param("filter_actions", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectActionsResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_project_actions_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `get_project_action` (`GET /projects/actions/info`), matching any parameters and body until told otherwise.
+    pub fn get_project_action() -> GetProjectAction {
+        GetProjectAction(crate::mock_support::Expectation::new(&OPERATIONS[2usize]))
+    }
+    ///A mock of `get_project_action` (`GET /projects/actions/info`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct GetProjectAction(crate::mock_support::Expectation);
+    impl GetProjectAction {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `get_project_action`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectActionResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::get_project_action_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `list_project_checklists` (`GET /projects/checklists`), matching any parameters and body until told otherwise.
+    pub fn list_project_checklists() -> ListProjectChecklists {
+        ListProjectChecklists(crate::mock_support::Expectation::new(&OPERATIONS[3usize]))
+    }
+    ///A mock of `list_project_checklists` (`GET /projects/checklists`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListProjectChecklists(crate::mock_support::Expectation);
+    impl ListProjectChecklists {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `list_project_checklists`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(
+            self,
+            body: &types::ProjectChecklistsResponse,
+        ) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_project_checklists_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `filter_projects` (`POST /projects/filter`), matching any parameters and body until told otherwise.
+    pub fn filter_projects() -> FilterProjects {
+        FilterProjects(crate::mock_support::Expectation::new(&OPERATIONS[4usize]))
+    }
+    ///A mock of `filter_projects` (`POST /projects/filter`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct FilterProjects(crate::mock_support::Expectation);
+    impl FilterProjects {
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::ProjectFilter) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectsResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::filter_projects_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `list_project_goods` (`GET /projects/goods`), matching any parameters and body until told otherwise.
+    pub fn list_project_goods() -> ListProjectGoods {
+        ListProjectGoods(crate::mock_support::Expectation::new(&OPERATIONS[5usize]))
+    }
+    ///A mock of `list_project_goods` (`GET /projects/goods`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListProjectGoods(crate::mock_support::Expectation);
+    impl ListProjectGoods {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `list_project_goods`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectGoodsResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_project_goods_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `get_project` (`GET /projects/info`), matching any parameters and body until told otherwise.
+    pub fn get_project() -> GetProject {
+        GetProject(crate::mock_support::Expectation::new(&OPERATIONS[6usize]))
+    }
+    ///A mock of `get_project` (`GET /projects/info`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct GetProject(crate::mock_support::Expectation);
+    impl GetProject {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `get_project`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::get_project_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `list_project_payments` (`GET /projects/payments`), matching any parameters and body until told otherwise.
+    pub fn list_project_payments() -> ListProjectPayments {
+        ListProjectPayments(crate::mock_support::Expectation::new(&OPERATIONS[7usize]))
+    }
+    ///A mock of `list_project_payments` (`GET /projects/payments`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListProjectPayments(crate::mock_support::Expectation);
+    impl ListProjectPayments {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `list_project_payments`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Matches requests whose `count` is `value`.
+        pub fn count<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_project_payments`: `count` is not a valid value");
+            Self(self.0.query_param("count", &value))
+        }
+        ///Matches requests whose `offset` is `value`.
+        pub fn offset<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect("mock `list_project_payments`: `offset` is not a valid value");
+            Self(self.0.query_param("offset", &value))
+        }
+        ///Matches requests whose `filter_id` is `value`.
+        pub fn filter_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: u64 = value
+                .try_into()
+                .expect(
+                    "mock `list_project_payments`: `filter_id` is not a valid value",
+                );
+            Self(self.0.query_param("filter_id", &value))
+        }
+        ///Matches requests whose `filter_date` is `value`.
+        pub fn filter_date<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::chrono::naive::NaiveDate = value
+                .try_into()
+                .expect(
+                    "mock `list_project_payments`: `filter_date` is not a valid value",
+                );
+            Self(self.0.query_param("filter_date", &value))
+        }
+        ///Matches requests whose `filter_type` is `value`.
+        pub fn filter_type<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<crate::generated::solos::types::PaymentType>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: crate::generated::solos::types::PaymentType = value
+                .try_into()
+                .expect(
+                    "mock `list_project_payments`: `filter_type` is not a valid value",
+                );
+            Self(self.0.query_param("filter_type", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectPaymentsResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_project_payments_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `list_project_steps` (`GET /projects/steps`), matching any parameters and body until told otherwise.
+    pub fn list_project_steps() -> ListProjectSteps {
+        ListProjectSteps(crate::mock_support::Expectation::new(&OPERATIONS[8usize]))
+    }
+    ///A mock of `list_project_steps` (`GET /projects/steps`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListProjectSteps(crate::mock_support::Expectation);
+    impl ListProjectSteps {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect("mock `list_project_steps`: `id` is not a valid value");
+            Self(self.0.query_param("id", &value))
+        }
+        ///Matches requests whose `filter_date` is `value`.
+        pub fn filter_date<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::chrono::naive::NaiveDate = value
+                .try_into()
+                .expect("mock `list_project_steps`: `filter_date` is not a valid value");
+            Self(self.0.query_param("filter_date", &value))
+        }
+        ///Matches requests whose `filter_steps` is `value`.
+        pub fn filter_steps<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::UnderscoreIdList>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: types::UnderscoreIdList = value
+                .try_into()
+                .expect(
+                    "mock `list_project_steps`: `filter_steps` is not a valid value",
+                );
+            Self(self.0.query_param("filter_steps", &value))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::ProjectStepsResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_project_steps_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
+    /// request bodies (`<operation>_request`), answers (`<operation>_response`) and
+    /// documented errors (`<operation>_error`).
+    pub mod examples {
+        #[allow(unused_imports)]
+        use crate::generated::solos::types;
+        ///The spec's example of `count` of `list_projects`: `100`.
+        pub fn list_projects_count() -> u64 {
+            crate::mock_support::example("`count` of `list_projects`", "100")
+        }
+        ///The spec's example of `offset` of `list_projects`: `0`.
+        pub fn list_projects_offset() -> u64 {
+            crate::mock_support::example("`offset` of `list_projects`", "0")
+        }
+        ///The spec's example of `order_by` of `list_projects`: `"id"`.
+        pub fn list_projects_order_by() -> ::std::string::String {
+            crate::mock_support::example("`order_by` of `list_projects`", "\"id\"")
+        }
+        ///The spec's example of `reverse` of `list_projects`: `"0"`.
+        pub fn list_projects_reverse() -> crate::generated::solos::types::SortReverse {
+            crate::mock_support::example("`reverse` of `list_projects`", "\"0\"")
+        }
+        ///The spec's example of `deleted` of `list_projects`: `"0"`.
+        pub fn list_projects_deleted() -> crate::generated::solos::types::DeletedFlag {
+            crate::mock_support::example("`deleted` of `list_projects`", "\"0\"")
+        }
+        ///The spec's example of the answer of `list_projects`: `{}`.
+        pub fn list_projects_response() -> types::ProjectsResponse {
+            crate::mock_support::example("the answer of `list_projects`", "{}")
+        }
+        ///The spec's example of `id` of `list_project_actions`: `1`.
+        pub fn list_project_actions_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `list_project_actions`", "1")
+        }
+        ///The spec's example of `count` of `list_project_actions`: `100`.
+        pub fn list_project_actions_count() -> u64 {
+            crate::mock_support::example("`count` of `list_project_actions`", "100")
+        }
+        ///The spec's example of `offset` of `list_project_actions`: `0`.
+        pub fn list_project_actions_offset() -> u64 {
+            crate::mock_support::example("`offset` of `list_project_actions`", "0")
+        }
+        ///The spec's example of `filter_id` of `list_project_actions`: `1`.
+        pub fn list_project_actions_filter_id() -> u64 {
+            crate::mock_support::example("`filter_id` of `list_project_actions`", "1")
+        }
+        ///The spec's example of `filter_date` of `list_project_actions`: `"2021-05-21"`.
+        pub fn list_project_actions_filter_date() -> ::chrono::naive::NaiveDate {
+            crate::mock_support::example(
+                "`filter_date` of `list_project_actions`",
+                "\"2021-05-21\"",
+            )
+        }
+        ///The spec's example of `filter_actions` of `list_project_actions`: `"1_2_3_4_5"`.
+        pub fn list_project_actions_filter_actions() -> types::UnderscoreIdList {
+            crate::mock_support::example(
+                "`filter_actions` of `list_project_actions`",
+                "\"1_2_3_4_5\"",
+            )
+        }
+        ///The spec's example of the answer of `list_project_actions`: `{}`.
+        pub fn list_project_actions_response() -> types::ProjectActionsResponse {
+            crate::mock_support::example("the answer of `list_project_actions`", "{}")
+        }
+        ///The spec's example of `id` of `get_project_action`: `1`.
+        pub fn get_project_action_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `get_project_action`", "1")
+        }
+        ///The spec's example of the answer of `get_project_action`: `{}`.
+        pub fn get_project_action_response() -> types::ProjectActionResponse {
+            crate::mock_support::example("the answer of `get_project_action`", "{}")
+        }
+        ///The spec's example of `id` of `list_project_checklists`: `1`.
+        pub fn list_project_checklists_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `list_project_checklists`", "1")
+        }
+        ///The spec's example of the answer of `list_project_checklists`: `{}`.
+        pub fn list_project_checklists_response() -> types::ProjectChecklistsResponse {
+            crate::mock_support::example("the answer of `list_project_checklists`", "{}")
+        }
+        ///The spec's example of the body of `filter_projects`: `{"buildin_data":{"actions_type_id":[1,2,3],"created":"2020-01-01;2020-12-31",...`.
+        pub fn filter_projects_request() -> types::ProjectFilter {
+            crate::mock_support::example(
+                "the body of `filter_projects`",
+                "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+            )
+        }
+        ///The spec's example of the answer of `filter_projects`: `{}`.
+        pub fn filter_projects_response() -> types::ProjectsResponse {
+            crate::mock_support::example("the answer of `filter_projects`", "{}")
+        }
+        ///The spec's example of `id` of `list_project_goods`: `1`.
+        pub fn list_project_goods_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `list_project_goods`", "1")
+        }
+        ///The spec's example of the answer of `list_project_goods`: `{}`.
+        pub fn list_project_goods_response() -> types::ProjectGoodsResponse {
+            crate::mock_support::example("the answer of `list_project_goods`", "{}")
+        }
+        ///The spec's example of `id` of `get_project`: `1`.
+        pub fn get_project_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `get_project`", "1")
+        }
+        ///The spec's example of the answer of `get_project`: `{}`.
+        pub fn get_project_response() -> types::ProjectResponse {
+            crate::mock_support::example("the answer of `get_project`", "{}")
+        }
+        ///The spec's example of `id` of `list_project_payments`: `1`.
+        pub fn list_project_payments_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `list_project_payments`", "1")
+        }
+        ///The spec's example of `count` of `list_project_payments`: `100`.
+        pub fn list_project_payments_count() -> u64 {
+            crate::mock_support::example("`count` of `list_project_payments`", "100")
+        }
+        ///The spec's example of `offset` of `list_project_payments`: `0`.
+        pub fn list_project_payments_offset() -> u64 {
+            crate::mock_support::example("`offset` of `list_project_payments`", "0")
+        }
+        ///The spec's example of `filter_id` of `list_project_payments`: `1`.
+        pub fn list_project_payments_filter_id() -> u64 {
+            crate::mock_support::example("`filter_id` of `list_project_payments`", "1")
+        }
+        ///The spec's example of `filter_date` of `list_project_payments`: `"2021-05-21"`.
+        pub fn list_project_payments_filter_date() -> ::chrono::naive::NaiveDate {
+            crate::mock_support::example(
+                "`filter_date` of `list_project_payments`",
+                "\"2021-05-21\"",
+            )
+        }
+        ///The spec's example of `filter_type` of `list_project_payments`: `"1"`.
+        pub fn list_project_payments_filter_type() -> crate::generated::solos::types::PaymentType {
+            crate::mock_support::example(
+                "`filter_type` of `list_project_payments`",
+                "\"1\"",
+            )
+        }
+        ///The spec's example of the answer of `list_project_payments`: `{}`.
+        pub fn list_project_payments_response() -> types::ProjectPaymentsResponse {
+            crate::mock_support::example("the answer of `list_project_payments`", "{}")
+        }
+        ///The spec's example of `id` of `list_project_steps`: `1`.
+        pub fn list_project_steps_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example("`id` of `list_project_steps`", "1")
+        }
+        ///The spec's example of `filter_date` of `list_project_steps`: `"2021-05-21"`.
+        pub fn list_project_steps_filter_date() -> ::chrono::naive::NaiveDate {
+            crate::mock_support::example(
+                "`filter_date` of `list_project_steps`",
+                "\"2021-05-21\"",
+            )
+        }
+        ///The spec's example of `filter_steps` of `list_project_steps`: `"1_2_3_4_5"`.
+        pub fn list_project_steps_filter_steps() -> types::UnderscoreIdList {
+            crate::mock_support::example(
+                "`filter_steps` of `list_project_steps`",
+                "\"1_2_3_4_5\"",
+            )
+        }
+        ///The spec's example of the answer of `list_project_steps`: `{}`.
+        pub fn list_project_steps_response() -> types::ProjectStepsResponse {
+            crate::mock_support::example("the answer of `list_project_steps`", "{}")
+        }
+    }
+    /// Calls every operation with the spec's examples; for the crate's own
+    /// cross-API test suites.
+    #[doc(hidden)]
+    pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
+        vec![
+            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
+            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_projects", e), }; crate
+            ::mock_support::Outcome::of("list_projects", client.list_projects()
+            .count(examples::list_projects_count())
+            .offset(examples::list_projects_offset())
+            .order_by(examples::list_projects_order_by())
+            .reverse(examples::list_projects_reverse())
+            .deleted(examples::list_projects_deleted()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().id(examples::list_project_actions_id())
+            .count(examples::list_project_actions_count())
+            .offset(examples::list_project_actions_offset())
+            .filter_id(examples::list_project_actions_filter_id())
+            .filter_date(examples::list_project_actions_filter_date())
+            .filter_actions(examples::list_project_actions_filter_actions()).send().
+            await) }), }, crate ::mock_support::ExampleCall { operation : &
+            OPERATIONS[2usize], call : | base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("get_project_action",
+            e), }; crate ::mock_support::Outcome::of("get_project_action", client
+            .get_project_action().id(examples::get_project_action_id()).send(). await)
+            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[3usize],
+            call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
+            _ = credentials; let key = format!("{} {base} {config:?}", module_path!());
+            let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_checklists", e), }; crate
+            ::mock_support::Outcome::of("list_project_checklists", client
+            .list_project_checklists().id(examples::list_project_checklists_id()).send().
+            await) }), }, crate ::mock_support::ExampleCall { operation : &
+            OPERATIONS[4usize], call : | base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("filter_projects", e),
+            }; crate ::mock_support::Outcome::of("filter_projects", client
+            .filter_projects().body(examples::filter_projects_request()).send(). await)
+            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[5usize],
+            call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
+            _ = credentials; let key = format!("{} {base} {config:?}", module_path!());
+            let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_goods", e), }; crate
+            ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
+            .id(examples::list_project_goods_id()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[6usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project", e), }; crate
+            ::mock_support::Outcome::of("get_project", client.get_project()
+            .id(examples::get_project_id()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[7usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().id(examples::list_project_payments_id())
+            .count(examples::list_project_payments_count())
+            .offset(examples::list_project_payments_offset())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).send(). await)
+            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[8usize],
+            call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
+            _ = credentials; let key = format!("{} {base} {config:?}", module_path!());
+            let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_steps", e), }; crate
+            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
+            .id(examples::list_project_steps_id())
+            .filter_date(examples::list_project_steps_filter_date())
+            .filter_steps(examples::list_project_steps_filter_steps()).send(). await) }),
+            }
+        ]
+    }
+    /// A value each constraint of the spec forbids, for every parameter and request
+    /// field that has one; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
+        vec![
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "count = -1".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_projects", e),
+            }; crate ::mock_support::Outcome::of("list_projects", client.list_projects()
+            .offset(examples::list_projects_offset())
+            .order_by(examples::list_projects_order_by())
+            .reverse(examples::list_projects_reverse())
+            .deleted(examples::list_projects_deleted()).count(- 1i64).send(). await) })),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "offset = -1".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_projects", e),
+            }; crate ::mock_support::Outcome::of("list_projects", client.list_projects()
+            .count(examples::list_projects_count())
+            .order_by(examples::list_projects_order_by())
+            .reverse(examples::list_projects_reverse())
+            .deleted(examples::list_projects_deleted()).offset(- 1i64).send(). await)
+            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize],
+            what : "reverse = \"undocumented\"".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_projects", e), }; crate
+            ::mock_support::Outcome::of("list_projects", client.list_projects()
+            .count(examples::list_projects_count())
+            .offset(examples::list_projects_offset())
+            .order_by(examples::list_projects_order_by())
+            .deleted(examples::list_projects_deleted()).reverse("undocumented").send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[0usize], what : "deleted = \"undocumented\"".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_projects", e), }; crate
+            ::mock_support::Outcome::of("list_projects", client.list_projects()
+            .count(examples::list_projects_count())
+            .offset(examples::list_projects_offset())
+            .order_by(examples::list_projects_order_by())
+            .reverse(examples::list_projects_reverse()).deleted("undocumented").send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().count(examples::list_project_actions_count())
+            .offset(examples::list_project_actions_offset())
+            .filter_id(examples::list_project_actions_filter_id())
+            .filter_date(examples::list_project_actions_filter_date())
+            .filter_actions(examples::list_project_actions_filter_actions()).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().count(examples::list_project_actions_count())
+            .offset(examples::list_project_actions_offset())
+            .filter_id(examples::list_project_actions_filter_id())
+            .filter_date(examples::list_project_actions_filter_date())
+            .filter_actions(examples::list_project_actions_filter_actions()).id(0u64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "count = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().id(examples::list_project_actions_id())
+            .offset(examples::list_project_actions_offset())
+            .filter_id(examples::list_project_actions_filter_id())
+            .filter_date(examples::list_project_actions_filter_date())
+            .filter_actions(examples::list_project_actions_filter_actions()).count(-
+            1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "offset = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().id(examples::list_project_actions_id())
+            .count(examples::list_project_actions_count())
+            .filter_id(examples::list_project_actions_filter_id())
+            .filter_date(examples::list_project_actions_filter_date())
+            .filter_actions(examples::list_project_actions_filter_actions()).offset(-
+            1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "filter_id = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().id(examples::list_project_actions_id())
+            .count(examples::list_project_actions_count())
+            .offset(examples::list_project_actions_offset())
+            .filter_date(examples::list_project_actions_filter_date())
+            .filter_actions(examples::list_project_actions_filter_actions()).filter_id(-
+            1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[1usize], what : "filter_date = not a date".to_string(), body :
+            ::std::option::Option::None, check : crate
+            ::mock_support::Check::Type("filter_date takes a chrono date"), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "filter_actions = \"\"".to_string(), body : ::std::option::Option::None,
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_actions", e), }; crate
+            ::mock_support::Outcome::of("list_project_actions", client
+            .list_project_actions().id(examples::list_project_actions_id())
+            .count(examples::list_project_actions_count())
+            .offset(examples::list_project_actions_offset())
+            .filter_id(examples::list_project_actions_filter_id())
+            .filter_date(examples::list_project_actions_filter_date()).filter_actions("")
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[2usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project_action", e), }; crate
+            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[2usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project_action", e), }; crate
+            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[3usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_checklists", e), }; crate
+            ::mock_support::Outcome::of("list_project_checklists", client
+            .list_project_checklists().send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what : "id = 0"
+            .to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_checklists", e), }; crate
+            ::mock_support::Outcome::of("list_project_checklists", client
+            .list_project_checklists().id(0u64).send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.actions_type_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.created` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.currency_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.good_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.group_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.participants_group_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.participants_user_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.sales_funnel_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.step_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `buildin_data.user_id` = [-1]".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `condition` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `count` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `deleted` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `having` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `offset` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `reverse` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::ProjectFilter >
+            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[5usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
+            e), }; crate ::mock_support::Outcome::of("list_project_goods", client
+            .list_project_goods().send(). await) })), }, crate ::mock_support::Refusal {
+            operation : & OPERATIONS[5usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_goods", e), }; crate
+            ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[6usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project", e), }; crate
+            ::mock_support::Outcome::of("get_project", client.get_project().send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[6usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project", e), }; crate
+            ::mock_support::Outcome::of("get_project", client.get_project().id(0u64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().count(examples::list_project_payments_count())
+            .offset(examples::list_project_payments_offset())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).send(). await)
+            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[7usize],
+            what : "id = 0".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().count(examples::list_project_payments_count())
+            .offset(examples::list_project_payments_offset())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).id(0u64).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "count = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().id(examples::list_project_payments_id())
+            .offset(examples::list_project_payments_offset())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).count(- 1i64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "offset = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().id(examples::list_project_payments_id())
+            .count(examples::list_project_payments_count())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).offset(- 1i64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "filter_id = -1".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().id(examples::list_project_payments_id())
+            .count(examples::list_project_payments_count())
+            .offset(examples::list_project_payments_offset())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).filter_id(- 1i64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "filter_date = not a date".to_string(), body :
+            ::std::option::Option::None, check : crate
+            ::mock_support::Check::Type("filter_date takes a chrono date"), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[7usize], what :
+            "filter_type = \"undocumented\"".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().id(examples::list_project_payments_id())
+            .count(examples::list_project_payments_count())
+            .offset(examples::list_project_payments_offset())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type("undocumented").send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
+            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
+            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
+            .filter_steps(examples::list_project_steps_filter_steps()).send(). await)
+            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[8usize],
+            what : "id = 0".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
+            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
+            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
+            .filter_steps(examples::list_project_steps_filter_steps()).id(0u64).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[8usize], what : "filter_date = not a date".to_string(), body :
+            ::std::option::Option::None, check : crate
+            ::mock_support::Check::Type("filter_date takes a chrono date"), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
+            "filter_steps = \"\"".to_string(), body : ::std::option::Option::None, check
+            : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
+            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
+            .list_project_steps().id(examples::list_project_steps_id())
+            .filter_date(examples::list_project_steps_filter_date()).filter_steps("")
+            .send(). await) })), }
+        ]
+    }
+    /// An undocumented value of every enum; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
+        vec![
+            crate ::mock_support::EnumProbe { name : "DeletedFlag", raw :
+            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
+            types::DeletedFlag > ("\"undocumented\"", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "FilterCondition", raw :
+            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
+            types::FilterCondition > ("\"undocumented\"", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "PaymentType", raw : "\"undocumented\"",
+            check : || crate ::mock_support::probe_enum:: < types::PaymentType >
+            ("\"undocumented\"", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "ProjectHaving", raw : "\"undocumented\"",
+            check : || crate ::mock_support::probe_enum:: < types::ProjectHaving >
+            ("\"undocumented\"", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "SortReverse", raw : "\"undocumented\"",
+            check : || crate ::mock_support::probe_enum:: < types::SortReverse >
+            ("\"undocumented\"", | v | v.is_unknown()), }
+        ]
+    }
+    /// `Debug` of a client with the test credentials (`None`: the plain
+    /// constructor); for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn client_debug(
+        base: &str,
+        config: ::std::option::Option<&crate::HttpConfig>,
+        credentials: &crate::mock_support::Credentials,
+    ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
+        let _ = credentials;
+        let client = match config {
+            ::std::option::Option::Some(config) => {
+                super::Client::with_keys_and_config(
+                    base,
+                    credentials.keys[0],
+                    credentials.keys[1],
+                    config,
+                )
+            }
+            ::std::option::Option::None => {
+                super::Client::with_keys(base, credentials.keys[0], credentials.keys[1])
+            }
+        };
+        client.map(|c| format!("{c:?}"))
+    }
+    /// Everything above, for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn api() -> crate::mock_support::Api {
+        crate::mock_support::Api {
+            name: "solos",
+            calls: example_calls(),
+            refusals: refusals(),
+            enum_probes: enum_probes(),
+            client_debug,
+        }
+    }
+}

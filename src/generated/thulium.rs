@@ -851,3 +851,273 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/thulium.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use crate::generated::thulium::types;
+    /// Every operation, as the spec describes it, sorted by path.
+    pub const OPERATIONS: &[crate::mock_support::Operation] = &[
+        crate::mock_support::Operation {
+            id: "update_outbound_record",
+            method: "PUT",
+            path: "/crm_outbounds/{id}/records/{customer_id}",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: false,
+                },
+                crate::mock_support::Status::Error {
+                    from: 400u16,
+                    to: 499u16,
+                },
+            ],
+            auth: crate::mock_support::Auth::Basic,
+            request_example: ::std::option::Option::Some("{\"status_id\":3}"),
+            success_example: ::std::option::Option::None,
+            error_example: ::std::option::Option::Some(
+                "{\"errors\":[{\"code\":111111,\"message\":\"Wrong format of phone number.\"},{\"code\":222222,\"message\":\"Duplicated customer name.\"}],\"request_id\":\"53678450401cf\"}",
+            ),
+        },
+    ];
+    /// Answers every operation (any parameters and body) with the spec's example of
+    /// its first documented success.
+    pub async fn mount_examples(server: &::wiremock::MockServer) {
+        let _ = server;
+        update_outbound_record().respond().mount(server).await;
+    }
+    ///A mock of `update_outbound_record` (`PUT /crm_outbounds/{id}/records/{customer_id}`), matching any parameters and body until told otherwise.
+    pub fn update_outbound_record() -> UpdateOutboundRecord {
+        UpdateOutboundRecord(crate::mock_support::Expectation::new(&OPERATIONS[0usize]))
+    }
+    ///A mock of `update_outbound_record` (`PUT /crm_outbounds/{id}/records/{customer_id}`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct UpdateOutboundRecord(crate::mock_support::Expectation);
+    impl UpdateOutboundRecord {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::CampaignId>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: types::CampaignId = value
+                .try_into()
+                .expect("mock `update_outbound_record`: `id` is not a valid value");
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        ///Matches requests whose `customer_id` is `value`.
+        pub fn customer_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: ::std::num::NonZeroU64 = value
+                .try_into()
+                .expect(
+                    "mock `update_outbound_record`: `customer_id` is not a valid value",
+                );
+            Self(self.0.path_param("customer_id", &value.to_string()))
+        }
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::OutboundRecordUpdate) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `200` with no body, as the spec documents.
+        pub fn respond(self) -> ::wiremock::Mock {
+            self.0.respond_empty(200u16)
+        }
+        /// Answers a documented error status with the API's error body (panics on a
+        /// status the spec does not document for this operation).
+        pub fn respond_error(
+            self,
+            status: u16,
+            body: &types::ThuliumError,
+        ) -> ::wiremock::Mock {
+            assert!(
+                (400u16..= 499u16).contains(& status),
+                "mock `update_outbound_record`: {status} is not a documented error status (4XX)"
+            );
+            self.0.respond_json(status, body)
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
+    /// request bodies (`<operation>_request`), answers (`<operation>_response`) and
+    /// documented errors (`<operation>_error`).
+    pub mod examples {
+        #[allow(unused_imports)]
+        use crate::generated::thulium::types;
+        ///The spec's example of `id` of `update_outbound_record`: `"00001"`.
+        pub fn update_outbound_record_id() -> types::CampaignId {
+            crate::mock_support::example("`id` of `update_outbound_record`", "\"00001\"")
+        }
+        ///The spec's example of `customer_id` of `update_outbound_record`: `441`.
+        pub fn update_outbound_record_customer_id() -> ::std::num::NonZeroU64 {
+            crate::mock_support::example(
+                "`customer_id` of `update_outbound_record`",
+                "441",
+            )
+        }
+        ///The spec's example of the body of `update_outbound_record`: `{"status_id":3}`.
+        pub fn update_outbound_record_request() -> types::OutboundRecordUpdate {
+            crate::mock_support::example(
+                "the body of `update_outbound_record`",
+                "{\"status_id\":3}",
+            )
+        }
+        ///The spec's example of the error of `update_outbound_record`: `{"errors":[{"code":111111,"message":"Wrong format of phone number."},{"code":...`.
+        pub fn update_outbound_record_error() -> types::ThuliumError {
+            crate::mock_support::example(
+                "the error of `update_outbound_record`",
+                "{\"errors\":[{\"code\":111111,\"message\":\"Wrong format of phone number.\"},{\"code\":222222,\"message\":\"Duplicated customer name.\"}],\"request_id\":\"53678450401cf\"}",
+            )
+        }
+    }
+    /// Calls every operation with the spec's examples; for the crate's own
+    /// cross-API test suites.
+    #[doc(hidden)]
+    pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
+        vec![
+            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
+            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            ::mock_support::Outcome::of("update_outbound_record", client
+            .update_outbound_record().id(examples::update_outbound_record_id())
+            .customer_id(examples::update_outbound_record_customer_id())
+            .body(examples::update_outbound_record_request()).send(). await) }), }
+        ]
+    }
+    /// A value each constraint of the spec forbids, for every parameter and request
+    /// field that has one; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
+        vec![
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            ::mock_support::Outcome::of("update_outbound_record", client
+            .update_outbound_record()
+            .customer_id(examples::update_outbound_record_customer_id())
+            .body(examples::update_outbound_record_request()).send(). await) })), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "id = \"aaaa\"".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            ::mock_support::Outcome::of("update_outbound_record", client
+            .update_outbound_record()
+            .customer_id(examples::update_outbound_record_customer_id()).id("aaaa")
+            .body(examples::update_outbound_record_request()).send(). await) })), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "customer_id missing".to_string(), body : ::std::option::Option::None, check
+            : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            ::mock_support::Outcome::of("update_outbound_record", client
+            .update_outbound_record().id(examples::update_outbound_record_id())
+            .body(examples::update_outbound_record_request()).send(). await) })), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "customer_id = 0".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            ::mock_support::Outcome::of("update_outbound_record", client
+            .update_outbound_record().id(examples::update_outbound_record_id())
+            .customer_id(0u64).body(examples::update_outbound_record_request()).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[0usize], what : "body `dictionary_status_id` = 0".to_string(),
+            body :
+            ::std::option::Option::Some("{\"dictionary_status_id\":0,\"status_id\":3}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::OutboundRecordUpdate >
+            ("{\"dictionary_status_id\":0,\"status_id\":3}")), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `next_call_date` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"next_call_date\":\"\",\"status_id\":3}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::OutboundRecordUpdate >
+            ("{\"next_call_date\":\"\",\"status_id\":3}")), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `status_id` = 0".to_string(), body :
+            ::std::option::Option::Some("{\"status_id\":0}"), check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::OutboundRecordUpdate > ("{\"status_id\":0}")), }
+        ]
+    }
+    /// An undocumented value of every enum; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
+        vec![]
+    }
+    /// `Debug` of a client with the test credentials (`None`: the plain
+    /// constructor); for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn client_debug(
+        base: &str,
+        config: ::std::option::Option<&crate::HttpConfig>,
+        credentials: &crate::mock_support::Credentials,
+    ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
+        let _ = credentials;
+        let client = match config {
+            ::std::option::Option::Some(config) => {
+                super::Client::with_basic_auth_and_config(
+                    base,
+                    credentials.user,
+                    credentials.password,
+                    config,
+                )
+            }
+            ::std::option::Option::None => {
+                super::Client::with_basic_auth(
+                    base,
+                    credentials.user,
+                    credentials.password,
+                )
+            }
+        };
+        client.map(|c| format!("{c:?}"))
+    }
+    /// Everything above, for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn api() -> crate::mock_support::Api {
+        crate::mock_support::Api {
+            name: "thulium",
+            calls: example_calls(),
+            refusals: refusals(),
+            enum_probes: enum_probes(),
+            client_debug,
+        }
+    }
+}

@@ -2026,3 +2026,363 @@ pub mod rules {
         ),
     ];
 }
+///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/uapay.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use crate::generated::uapay::types;
+    /// Every operation, as the spec describes it, sorted by path.
+    pub const OPERATIONS: &[crate::mock_support::Operation] = &[
+        crate::mock_support::Operation {
+            id: "update_deal",
+            method: "PATCH",
+            path: "/deals/{dealId}",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+                crate::mock_support::Status::Error {
+                    from: 400u16,
+                    to: 400u16,
+                },
+            ],
+            auth: crate::mock_support::Auth::None,
+            request_example: ::std::option::Option::Some(
+                "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+            ),
+            success_example: ::std::option::Option::Some(
+                "{\"data\":{\"externalId\":\"myExternalId537916\",\"id\":\"L8M95ER\"}}",
+            ),
+            error_example: ::std::option::Option::Some(
+                "{\"error\":{\"code\":\"NOT_ALLOWED\",\"message\":\"Authorization credentials are required\"}}",
+            ),
+        },
+    ];
+    /// Answers every operation (any parameters and body) with the spec's example of
+    /// its first documented success.
+    pub async fn mount_examples(server: &::wiremock::MockServer) {
+        let _ = server;
+        update_deal().respond_example().mount(server).await;
+    }
+    ///A mock of `update_deal` (`PATCH /deals/{dealId}`), matching any parameters and body until told otherwise.
+    pub fn update_deal() -> UpdateDeal {
+        UpdateDeal(crate::mock_support::Expectation::new(&OPERATIONS[0usize]))
+    }
+    ///A mock of `update_deal` (`PATCH /deals/{dealId}`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct UpdateDeal(crate::mock_support::Expectation);
+    impl UpdateDeal {
+        ///Matches requests whose `dealId` is `value`.
+        pub fn deal_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::DealId>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: types::DealId = value
+                .try_into()
+                .expect("mock `update_deal`: `dealId` is not a valid value");
+            Self(self.0.path_param("dealId", &value.to_string()))
+        }
+        ///Matches requests whose `byExternalId` is `value`.
+        pub fn by_external_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: bool = value
+                .try_into()
+                .expect("mock `update_deal`: `byExternalId` is not a valid value");
+            Self(self.0.query_param("byExternalId", &value))
+        }
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::DealUpdate) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::DealUpdateResponse) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::update_deal_response())
+        }
+        /// Answers a documented error status with the API's error body (panics on a
+        /// status the spec does not document for this operation).
+        pub fn respond_error(
+            self,
+            status: u16,
+            body: &types::ApiError,
+        ) -> ::wiremock::Mock {
+            assert!(
+                (400u16..= 400u16).contains(& status),
+                "mock `update_deal`: {status} is not a documented error status (400)"
+            );
+            self.0.respond_json(status, body)
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
+    /// request bodies (`<operation>_request`), answers (`<operation>_response`) and
+    /// documented errors (`<operation>_error`).
+    pub mod examples {
+        #[allow(unused_imports)]
+        use crate::generated::uapay::types;
+        ///The spec's example of `dealId` of `update_deal`: `"L8M95ER"`.
+        pub fn update_deal_deal_id() -> types::DealId {
+            crate::mock_support::example("`dealId` of `update_deal`", "\"L8M95ER\"")
+        }
+        ///The spec's example of `byExternalId` of `update_deal`: `true`.
+        pub fn update_deal_by_external_id() -> bool {
+            crate::mock_support::example("`byExternalId` of `update_deal`", "true")
+        }
+        ///The spec's example of the body of `update_deal`: `{"adId":"A-D7ZL93Z","buyerEmail":"petrov@mail.test","buyerFirstName":"Петро",...`.
+        pub fn update_deal_request() -> types::DealUpdate {
+            crate::mock_support::example(
+                "the body of `update_deal`",
+                "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+            )
+        }
+        ///The spec's example of the answer of `update_deal`: `{"data":{"externalId":"myExternalId537916","id":"L8M95ER"}}`.
+        pub fn update_deal_response() -> types::DealUpdateResponse {
+            crate::mock_support::example(
+                "the answer of `update_deal`",
+                "{\"data\":{\"externalId\":\"myExternalId537916\",\"id\":\"L8M95ER\"}}",
+            )
+        }
+        ///The spec's example of the error of `update_deal`: `{"error":{"code":"NOT_ALLOWED","message":"Authorization credentials are requi...`.
+        pub fn update_deal_error() -> types::ApiError {
+            crate::mock_support::example(
+                "the error of `update_deal`",
+                "{\"error\":{\"code\":\"NOT_ALLOWED\",\"message\":\"Authorization credentials are required\"}}",
+            )
+        }
+    }
+    /// Calls every operation with the spec's examples; for the crate's own
+    /// cross-API test suites.
+    #[doc(hidden)]
+    pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
+        vec![
+            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
+            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("update_deal", e), };
+            crate ::mock_support::Outcome::of("update_deal", client.update_deal()
+            .deal_id(examples::update_deal_deal_id())
+            .by_external_id(examples::update_deal_by_external_id())
+            .body(examples::update_deal_request()).send(). await) }), }
+        ]
+    }
+    /// A value each constraint of the spec forbids, for every parameter and request
+    /// field that has one; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
+        vec![
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "dealId missing".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_deal", e), }; crate
+            ::mock_support::Outcome::of("update_deal", client.update_deal()
+            .by_external_id(examples::update_deal_by_external_id())
+            .body(examples::update_deal_request()).send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "dealId = \"\"".to_string(), body : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_deal", e), }; crate
+            ::mock_support::Outcome::of("update_deal", client.update_deal()
+            .by_external_id(examples::update_deal_by_external_id()).deal_id("")
+            .body(examples::update_deal_request()).send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `buyerEmail` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `buyerFirstName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `buyerLastName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `buyerPatronymic` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `buyerPhone` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.recipientEmail` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.recipientFirstName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.recipientLastName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.recipientPatronymic` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.recipientPhone` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.senderEmail` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.senderFirstName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.senderLastName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.senderPatronymic` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `handler.senderPhone` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `productPrice` = 0".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":0,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":0,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `productWeight` = 0".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":0,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":0,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `sellerEmail` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `sellerFirstName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `sellerLastName` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `sellerPatronymic` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"\",\"sellerPhone\":\"380123456789\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"\",\"sellerPhone\":\"380123456789\"}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `sellerPhone` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"\"}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::DealUpdate >
+            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"\"}")),
+            }
+        ]
+    }
+    /// An undocumented value of every enum; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
+        vec![]
+    }
+    /// `Debug` of a client with the test credentials (`None`: the plain
+    /// constructor); for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn client_debug(
+        base: &str,
+        config: ::std::option::Option<&crate::HttpConfig>,
+        credentials: &crate::mock_support::Credentials,
+    ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
+        let _ = credentials;
+        let client = match config {
+            ::std::option::Option::Some(config) => {
+                super::Client::with_http_config(base, config)
+            }
+            ::std::option::Option::None => {
+                super::Client::with_http_config(
+                    base,
+                    &::std::default::Default::default(),
+                )
+            }
+        };
+        client.map(|c| format!("{c:?}"))
+    }
+    /// Everything above, for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn api() -> crate::mock_support::Api {
+        crate::mock_support::Api {
+            name: "uapay",
+            calls: example_calls(),
+            refusals: refusals(),
+            enum_probes: enum_probes(),
+            client_debug,
+        }
+    }
+}

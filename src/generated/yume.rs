@@ -3233,3 +3233,724 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/yume.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use crate::generated::yume::types;
+    /// Every operation, as the spec describes it, sorted by path.
+    pub const OPERATIONS: &[crate::mock_support::Operation] = &[
+        crate::mock_support::Operation {
+            id: "list_wazzup_triggers",
+            method: "GET",
+            path: "/v1/crm/integrations/wazzup/triggers/",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::Bearer,
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::Some(
+                "[{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}]",
+            ),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "create_wazzup_trigger",
+            method: "POST",
+            path: "/v1/crm/integrations/wazzup/triggers/",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 201u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::Bearer,
+            request_example: ::std::option::Option::Some(
+                "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+            ),
+            success_example: ::std::option::Option::Some(
+                "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
+            ),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "update_wazzup_trigger",
+            method: "PUT",
+            path: "/v1/crm/integrations/wazzup/triggers/{id}/",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::Bearer,
+            request_example: ::std::option::Option::Some(
+                "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+            ),
+            success_example: ::std::option::Option::Some(
+                "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
+            ),
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "delete_wazzup_trigger",
+            method: "DELETE",
+            path: "/v1/crm/integrations/wazzup/triggers/{id}/",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 204u16,
+                    body: false,
+                },
+            ],
+            auth: crate::mock_support::Auth::Bearer,
+            request_example: ::std::option::Option::None,
+            success_example: ::std::option::Option::None,
+            error_example: ::std::option::Option::None,
+        },
+        crate::mock_support::Operation {
+            id: "partial_update_wazzup_trigger",
+            method: "PATCH",
+            path: "/v1/crm/integrations/wazzup/triggers/{id}/",
+            statuses: &[
+                crate::mock_support::Status::Success {
+                    code: 200u16,
+                    body: true,
+                },
+            ],
+            auth: crate::mock_support::Auth::Bearer,
+            request_example: ::std::option::Option::Some(
+                "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+            ),
+            success_example: ::std::option::Option::Some(
+                "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
+            ),
+            error_example: ::std::option::Option::None,
+        },
+    ];
+    /// Answers every operation (any parameters and body) with the spec's example of
+    /// its first documented success.
+    pub async fn mount_examples(server: &::wiremock::MockServer) {
+        let _ = server;
+        list_wazzup_triggers().respond_example().mount(server).await;
+        create_wazzup_trigger().respond_example().mount(server).await;
+        update_wazzup_trigger().respond_example().mount(server).await;
+        delete_wazzup_trigger().respond().mount(server).await;
+        partial_update_wazzup_trigger().respond_example().mount(server).await;
+    }
+    ///A mock of `list_wazzup_triggers` (`GET /v1/crm/integrations/wazzup/triggers/`), matching any parameters and body until told otherwise.
+    pub fn list_wazzup_triggers() -> ListWazzupTriggers {
+        ListWazzupTriggers(crate::mock_support::Expectation::new(&OPERATIONS[0usize]))
+    }
+    ///A mock of `list_wazzup_triggers` (`GET /v1/crm/integrations/wazzup/triggers/`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct ListWazzupTriggers(crate::mock_support::Expectation);
+    impl ListWazzupTriggers {
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::WazzupTriggerList) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::list_wazzup_triggers_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `create_wazzup_trigger` (`POST /v1/crm/integrations/wazzup/triggers/`), matching any parameters and body until told otherwise.
+    pub fn create_wazzup_trigger() -> CreateWazzupTrigger {
+        CreateWazzupTrigger(crate::mock_support::Expectation::new(&OPERATIONS[1usize]))
+    }
+    ///A mock of `create_wazzup_trigger` (`POST /v1/crm/integrations/wazzup/triggers/`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct CreateWazzupTrigger(crate::mock_support::Expectation);
+    impl CreateWazzupTrigger {
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::WazzupTriggerRequest) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `201` with `body`.
+        pub fn respond(self, body: &types::WazzupTrigger) -> ::wiremock::Mock {
+            self.0.respond_json(201u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::create_wazzup_trigger_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `update_wazzup_trigger` (`PUT /v1/crm/integrations/wazzup/triggers/{id}/`), matching any parameters and body until told otherwise.
+    pub fn update_wazzup_trigger() -> UpdateWazzupTrigger {
+        UpdateWazzupTrigger(crate::mock_support::Expectation::new(&OPERATIONS[2usize]))
+    }
+    ///A mock of `update_wazzup_trigger` (`PUT /v1/crm/integrations/wazzup/triggers/{id}/`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct UpdateWazzupTrigger(crate::mock_support::Expectation);
+    impl UpdateWazzupTrigger {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: i64 = value
+                .try_into()
+                .expect("mock `update_wazzup_trigger`: `id` is not a valid value");
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::WazzupTriggerRequest) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::WazzupTrigger) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::update_wazzup_trigger_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `delete_wazzup_trigger` (`DELETE /v1/crm/integrations/wazzup/triggers/{id}/`), matching any parameters and body until told otherwise.
+    pub fn delete_wazzup_trigger() -> DeleteWazzupTrigger {
+        DeleteWazzupTrigger(crate::mock_support::Expectation::new(&OPERATIONS[3usize]))
+    }
+    ///A mock of `delete_wazzup_trigger` (`DELETE /v1/crm/integrations/wazzup/triggers/{id}/`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct DeleteWazzupTrigger(crate::mock_support::Expectation);
+    impl DeleteWazzupTrigger {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: i64 = value
+                .try_into()
+                .expect("mock `delete_wazzup_trigger`: `id` is not a valid value");
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        ///Answers `204` with no body, as the spec documents.
+        pub fn respond(self) -> ::wiremock::Mock {
+            self.0.respond_empty(204u16)
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    ///A mock of `partial_update_wazzup_trigger` (`PATCH /v1/crm/integrations/wazzup/triggers/{id}/`), matching any parameters and body until told otherwise.
+    pub fn partial_update_wazzup_trigger() -> PartialUpdateWazzupTrigger {
+        PartialUpdateWazzupTrigger(
+            crate::mock_support::Expectation::new(&OPERATIONS[4usize]),
+        )
+    }
+    ///A mock of `partial_update_wazzup_trigger` (`PATCH /v1/crm/integrations/wazzup/triggers/{id}/`), matching any parameters and body until told otherwise.
+    #[derive(Debug, Clone)]
+    pub struct PartialUpdateWazzupTrigger(crate::mock_support::Expectation);
+    impl PartialUpdateWazzupTrigger {
+        ///Matches requests whose `id` is `value`.
+        pub fn id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Debug,
+        {
+            let value: i64 = value
+                .try_into()
+                .expect(
+                    "mock `partial_update_wazzup_trigger`: `id` is not a valid value",
+                );
+            Self(self.0.path_param("id", &value.to_string()))
+        }
+        /// Matches requests whose JSON body is exactly `body`.
+        pub fn body(self, body: &types::PatchedWazzupTriggerRequest) -> Self {
+            Self(self.0.body(body, false))
+        }
+        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+            Self(self.0.body(&json, true))
+        }
+        ///Answers `200` with `body`.
+        pub fn respond(self, body: &types::WazzupTrigger) -> ::wiremock::Mock {
+            self.0.respond_json(200u16, body)
+        }
+        /// Answers with the spec's example.
+        pub fn respond_example(self) -> ::wiremock::Mock {
+            self.respond(&examples::partial_update_wazzup_trigger_response())
+        }
+        /// Answers with any response (a status or body the spec does not document).
+        pub fn respond_with(
+            self,
+            response: ::wiremock::ResponseTemplate,
+        ) -> ::wiremock::Mock {
+            self.0.respond_with(response)
+        }
+    }
+    /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
+    /// request bodies (`<operation>_request`), answers (`<operation>_response`) and
+    /// documented errors (`<operation>_error`).
+    pub mod examples {
+        #[allow(unused_imports)]
+        use crate::generated::yume::types;
+        ///The spec's example of the answer of `list_wazzup_triggers`: `[{"created_at":"2023-11-07T05:31:56Z","delivery_status":0,"delivery_type":0,"...`.
+        pub fn list_wazzup_triggers_response() -> types::WazzupTriggerList {
+            crate::mock_support::example(
+                "the answer of `list_wazzup_triggers`",
+                "[{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}]",
+            )
+        }
+        ///The spec's example of the body of `create_wazzup_trigger`: `{"delivery_status":0,"delivery_type":0,"documents":[123],"order":-1,"order_pa...`.
+        pub fn create_wazzup_trigger_request() -> types::WazzupTriggerRequest {
+            crate::mock_support::example(
+                "the body of `create_wazzup_trigger`",
+                "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+            )
+        }
+        ///The spec's example of the answer of `create_wazzup_trigger`: `{"created_at":"2023-11-07T05:31:56Z","delivery_status":0,"delivery_type":0,"d...`.
+        pub fn create_wazzup_trigger_response() -> types::WazzupTrigger {
+            crate::mock_support::example(
+                "the answer of `create_wazzup_trigger`",
+                "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
+            )
+        }
+        ///The spec's example of `id` of `update_wazzup_trigger`: `123`.
+        pub fn update_wazzup_trigger_id() -> i64 {
+            crate::mock_support::example("`id` of `update_wazzup_trigger`", "123")
+        }
+        ///The spec's example of the body of `update_wazzup_trigger`: `{"delivery_status":0,"delivery_type":0,"documents":[123],"order":-1,"order_pa...`.
+        pub fn update_wazzup_trigger_request() -> types::WazzupTriggerRequest {
+            crate::mock_support::example(
+                "the body of `update_wazzup_trigger`",
+                "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+            )
+        }
+        ///The spec's example of the answer of `update_wazzup_trigger`: `{"created_at":"2023-11-07T05:31:56Z","delivery_status":0,"delivery_type":0,"d...`.
+        pub fn update_wazzup_trigger_response() -> types::WazzupTrigger {
+            crate::mock_support::example(
+                "the answer of `update_wazzup_trigger`",
+                "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
+            )
+        }
+        ///The spec's example of `id` of `delete_wazzup_trigger`: `123`.
+        pub fn delete_wazzup_trigger_id() -> i64 {
+            crate::mock_support::example("`id` of `delete_wazzup_trigger`", "123")
+        }
+        ///The spec's example of `id` of `partial_update_wazzup_trigger`: `123`.
+        pub fn partial_update_wazzup_trigger_id() -> i64 {
+            crate::mock_support::example(
+                "`id` of `partial_update_wazzup_trigger`",
+                "123",
+            )
+        }
+        ///The spec's example of the body of `partial_update_wazzup_trigger`: `{"delivery_status":0,"delivery_type":0,"documents":[123],"order":-1,"order_pa...`.
+        pub fn partial_update_wazzup_trigger_request() -> types::PatchedWazzupTriggerRequest {
+            crate::mock_support::example(
+                "the body of `partial_update_wazzup_trigger`",
+                "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+            )
+        }
+        ///The spec's example of the answer of `partial_update_wazzup_trigger`: `{"created_at":"2023-11-07T05:31:56Z","delivery_status":0,"delivery_type":0,"d...`.
+        pub fn partial_update_wazzup_trigger_response() -> types::WazzupTrigger {
+            crate::mock_support::example(
+                "the answer of `partial_update_wazzup_trigger`",
+                "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
+            )
+        }
+    }
+    /// Calls every operation with the spec's examples; for the crate's own
+    /// cross-API test suites.
+    #[doc(hidden)]
+    pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
+        vec![
+            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
+            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_wazzup_triggers", e), }; crate
+            ::mock_support::Outcome::of("list_wazzup_triggers", client
+            .list_wazzup_triggers().send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("create_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("create_wazzup_trigger", client
+            .create_wazzup_trigger().body(examples::create_wazzup_trigger_request())
+            .send(). await) }), }, crate ::mock_support::ExampleCall { operation : &
+            OPERATIONS[2usize], call : | base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("update_wazzup_trigger", client
+            .update_wazzup_trigger().id(examples::update_wazzup_trigger_id())
+            .body(examples::update_wazzup_trigger_request()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("delete_wazzup_trigger", client
+            .delete_wazzup_trigger().id(examples::delete_wazzup_trigger_id()).send().
+            await) }), }, crate ::mock_support::ExampleCall { operation : &
+            OPERATIONS[4usize], call : | base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), };
+            crate ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
+            .partial_update_wazzup_trigger()
+            .id(examples::partial_update_wazzup_trigger_id())
+            .body(examples::partial_update_wazzup_trigger_request()).send(). await) }), }
+        ]
+    }
+    /// A value each constraint of the spec forbids, for every parameter and request
+    /// field that has one; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
+        vec![
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `delivery_status` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `delivery_type` = 2".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `order` = -2147483649".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `order_payment_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `order_payment_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `order_status_from` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `order_status_to` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `sale_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `sale_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `template_id` = a string of 256 characters".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `template_keys` = [a string of 256 characters]".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            "body `type` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("update_wazzup_trigger", client
+            .update_wazzup_trigger().body(examples::update_wazzup_trigger_request())
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[2usize], what : "body `delivery_status` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `delivery_type` = 2".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order` = -2147483649".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_payment_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_payment_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_status_from` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_status_to` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `sale_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `sale_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `template_id` = a string of 256 characters".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `template_keys` = [a string of 256 characters]".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `type` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("delete_wazzup_trigger", client
+            .delete_wazzup_trigger().send(). await) })), }, crate ::mock_support::Refusal
+            { operation : & OPERATIONS[4usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
+            .partial_update_wazzup_trigger()
+            .body(examples::partial_update_wazzup_trigger_request()).send(). await) })),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `delivery_status` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `delivery_type` = 2".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `order` = -2147483649".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `order_payment_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `order_payment_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `order_status_from` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `order_status_to` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `sale_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `sale_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `template_id` = a string of 256 characters".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `template_keys` = [a string of 256 characters]".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "body `type` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
+            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
+            < types::PatchedWazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
+            }
+        ]
+    }
+    /// An undocumented value of every enum; for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
+        vec![
+            crate ::mock_support::EnumProbe { name : "DeliveryStatus", raw : "4", check :
+            || crate ::mock_support::probe_enum:: < types::DeliveryStatus > ("4", | v | v
+            .is_unknown()), }, crate ::mock_support::EnumProbe { name : "DeliveryType",
+            raw : "2", check : || crate ::mock_support::probe_enum:: <
+            types::DeliveryType > ("2", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "OrderPaymentStatus", raw : "3", check :
+            || crate ::mock_support::probe_enum:: < types::OrderPaymentStatus > ("3", | v
+            | v.is_unknown()), }, crate ::mock_support::EnumProbe { name : "OrderStatus",
+            raw : "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
+            types::OrderStatus > ("\"undocumented\"", | v | v.is_unknown()), }, crate
+            ::mock_support::EnumProbe { name : "SaleStatus", raw : "3", check : || crate
+            ::mock_support::probe_enum:: < types::SaleStatus > ("3", | v | v
+            .is_unknown()), }, crate ::mock_support::EnumProbe { name : "TriggerType",
+            raw : "4", check : || crate ::mock_support::probe_enum:: < types::TriggerType
+            > ("4", | v | v.is_unknown()), }
+        ]
+    }
+    /// `Debug` of a client with the test credentials (`None`: the plain
+    /// constructor); for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn client_debug(
+        base: &str,
+        config: ::std::option::Option<&crate::HttpConfig>,
+        credentials: &crate::mock_support::Credentials,
+    ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
+        let _ = credentials;
+        let client = match config {
+            ::std::option::Option::Some(config) => {
+                super::Client::with_bearer_token_and_config(
+                    base,
+                    credentials.token,
+                    config,
+                )
+            }
+            ::std::option::Option::None => {
+                super::Client::with_bearer_token(base, credentials.token)
+            }
+        };
+        client.map(|c| format!("{c:?}"))
+    }
+    /// Everything above, for the crate's own test suites.
+    #[doc(hidden)]
+    pub fn api() -> crate::mock_support::Api {
+        crate::mock_support::Api {
+            name: "yume",
+            calls: example_calls(),
+            refusals: refusals(),
+            enum_probes: enum_probes(),
+            client_debug,
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod constraints;
 mod extensions;
 mod generate;
 mod messages;
+mod mocks;
 mod nullable;
 mod send_errors;
 mod spec;
@@ -116,6 +117,27 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
                 .and_then(|()| std::fs::write(&generated.out_path, &generated.code))
                 .map_err(|e| format!("{rel}: {e}"))?;
             println!("  wrote {rel}");
+        }
+    }
+    let apis: Vec<String> = generate::spec_files(root)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(api, _)| api)
+        .collect();
+    let golden: Vec<String> = generate::golden_files(root)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let index = generate::modules_file(&apis, &golden);
+    let index_path = root.join("src/generated/mod.rs");
+    if std::fs::read_to_string(&index_path).unwrap_or_default() != index {
+        if check {
+            stale.push("src/generated/mod.rs (the list of specs changed)".into());
+        } else {
+            std::fs::write(&index_path, &index)
+                .map_err(|e| format!("src/generated/mod.rs: {e}"))?;
+            println!("  wrote src/generated/mod.rs");
         }
     }
     if !failed.is_empty() {

@@ -332,6 +332,15 @@ fn check_operation(
         .pointer("/requestBody/content")
         .and_then(Value::as_object)
     {
+        for (media, body) in content {
+            if media == "application/json" && body.get("example").is_none() {
+                push(
+                    name,
+                    "body-example",
+                    "the JSON request body has no `example`: the typed mocks and the example calls of every suite are built from it".into(),
+                );
+            }
+        }
         for media in content.keys() {
             if media.starts_with("multipart/") {
                 push(

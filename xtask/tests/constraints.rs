@@ -17,7 +17,7 @@ paths:
       operationId: create_t
       requestBody:
         required: true
-        content: {{application/json: {{schema: {{$ref: "#/components/schemas/T"}}}}}}
+        content: {{application/json: {{schema: {{$ref: "#/components/schemas/T"}}, example: {{}}}}}}
       responses:
         "204": {{description: done}}
 components:

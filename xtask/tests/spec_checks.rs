@@ -76,7 +76,7 @@ fn scratch_workspace(name: &str) -> PathBuf {
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    for dir in ["specs", "src/generated"] {
+    for dir in ["specs", "src/generated", "xtask/tests/golden"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
         for entry in std::fs::read_dir(real.join(dir)).unwrap() {
             let path = entry.unwrap().path();

@@ -1,0 +1,370 @@
+//! What the generated `mock` modules share (the `mock` feature): the spec's facts about an
+//! operation, an expectation built from typed values and turned into a `wiremock::Mock`, and
+//! the spec's examples decoded into typed values.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use crate::generated::apis;
+
+/// How an API authenticates, from its spec's security schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// HTTP Basic (`with_basic_auth`).
+    Basic,
+    /// A bearer token (`with_bearer_token`).
+    Bearer,
+    /// API-key headers, all sent together (`with_keys`), by name.
+    ApiKeys(&'static [&'static str]),
+    /// None documented.
+    None,
+}
+
+/// A status an operation documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// A success, with whether it has a body.
+    Success { code: u16, body: bool },
+    /// An error status (or a range, `400..=499` for `4XX`) with the API's error body.
+    Error { from: u16, to: u16 },
+}
+
+/// One operation as the spec describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The operationId (the client's method name).
+    pub id: &'static str,
+    /// `GET`, `POST`, ...
+    pub method: &'static str,
+    /// The path template, as in the spec (`/call_requests/{id}`).
+    pub path: &'static str,
+    /// The documented statuses.
+    pub statuses: &'static [Status],
+    /// How the API authenticates.
+    pub auth: Auth,
+    /// The spec's example of the request body, as JSON.
+    pub request_example: Option<&'static str>,
+    /// The spec's example of the first documented success's body, as JSON.
+    pub success_example: Option<&'static str>,
+    /// The spec's example of the documented error body, as JSON.
+    pub error_example: Option<&'static str>,
+}
+
+/// Decodes one of the spec's examples into its type (checked by the crate's tests, so a
+/// failure here means the spec and its example disagree).
+pub fn example<T: DeserializeOwned>(what: &str, json: &str) -> T {
+    crate::from_json(serde_json::from_str(json).expect("examples are JSON"))
+        .unwrap_or_else(|e| panic!("the spec's example of {what} does not decode: {e}"))
+}
+
+/// The wire form of a query parameter, as the client sends it.
+pub fn query_value<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(e) => panic!("a query value that does not serialize: {e}"),
+    }
+}
+
+/// What a typed mock matches: the method, the path (any base-URL prefix), the path and
+/// query parameters given, and the body.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    method: &'static str,
+    template: &'static str,
+    path_params: Vec<(&'static str, String)>,
+    query: Vec<(&'static str, String)>,
+    body: Option<(serde_json::Value, bool)>,
+}
+
+impl Expectation {
+    pub fn new(operation: &Operation) -> Self {
+        Expectation {
+            method: operation.method,
+            template: operation.path,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Matches the path parameter `name` (as the client encodes it).
+    pub fn path_param(mut self, name: &'static str, value: &str) -> Self {
+        let encoded = progenitor_client::encode_path(value);
+        self.path_params.push((name, encoded));
+        self
+    }
+
+    /// Matches the query parameter `name`.
+    pub fn query_param<T: Serialize>(mut self, name: &'static str, value: &T) -> Self {
+        self.query.push((name, query_value(value)));
+        self
+    }
+
+    /// Matches the body exactly (`partial`: the body contains these fields).
+    pub fn body<T: Serialize>(mut self, body: &T, partial: bool) -> Self {
+        let json = serde_json::to_value(body).expect("a body that serializes");
+        self.body = Some((json, partial));
+        self
+    }
+
+    /// The `wiremock::Mock` answering with `response`.
+    pub fn respond_with(self, response: wiremock::ResponseTemplate) -> wiremock::Mock {
+        use wiremock::matchers::{body_json, body_partial_json, method, path_regex, query_param};
+        let mut pattern = String::from("^(?:/.*)?");
+        let mut rest = self.template;
+        while let Some(open) = rest.find('{') {
+            pattern.push_str(&regex_escape(&rest[..open]));
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            let name = &rest[open + 1..close];
+            match self.path_params.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => pattern.push_str(&regex_escape(value)),
+                None => pattern.push_str("[^/]+"),
+            }
+            rest = &rest[(close + 1).min(rest.len())..];
+        }
+        pattern.push_str(&regex_escape(rest));
+        pattern.push('$');
+        let mut mock = wiremock::Mock::given(method(self.method)).and(path_regex(pattern));
+        for (name, value) in self.query {
+            mock = mock.and(query_param(name, value));
+        }
+        match self.body {
+            Some((json, false)) => mock = mock.and(body_json(json)),
+            Some((json, true)) => mock = mock.and(body_partial_json(json)),
+            None => {}
+        }
+        mock.respond_with(response)
+    }
+
+    /// Answers `status` with `body` as JSON.
+    pub fn respond_json<T: Serialize>(self, status: u16, body: &T) -> wiremock::Mock {
+        self.respond_with(wiremock::ResponseTemplate::new(status).set_body_json(body))
+    }
+
+    /// Answers `status` with no body.
+    pub fn respond_empty(self, status: u16) -> wiremock::Mock {
+        self.respond_with(wiremock::ResponseTemplate::new(status))
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Test credentials for [`ExampleCall`]s: each API's constructor takes what its auth needs.
+#[derive(Debug)]
+pub struct Credentials {
+    pub user: &'static str,
+    pub password: &'static str,
+    pub token: &'static str,
+    pub keys: [&'static str; 2],
+}
+
+/// Calls the operation with the spec's examples against a base URL.
+pub type CallFn = fn(
+    String,
+    crate::HttpConfig,
+    &'static Credentials,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>;
+
+/// One operation of an API with a call of it made from the spec's examples.
+pub struct ExampleCall {
+    pub operation: &'static Operation,
+    pub call: CallFn,
+}
+
+/// What the crate's cross-API suites get of one API, generated from its spec.
+pub struct Api {
+    /// The API's name (its module and feature).
+    pub name: &'static str,
+    /// Every operation, with a call made from the spec's examples.
+    pub calls: Vec<ExampleCall>,
+    /// A value each constraint forbids.
+    pub refusals: Vec<Refusal>,
+    /// An undocumented value of each enum.
+    pub enum_probes: Vec<EnumProbe>,
+    /// `Debug` of a client built with the test credentials: with `Some(config)` through the
+    /// `with_*_and_config` constructor, with `None` through the plain one.
+    pub client_debug:
+        fn(&str, Option<&crate::HttpConfig>, &Credentials) -> Result<String, crate::ConfigError>,
+}
+
+/// What a call gave, reduced to what every API shares.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub operation: &'static str,
+    /// `Ok(status)`, or the error's details.
+    pub result: Result<u16, Failure>,
+}
+
+/// A failed call's details.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The operation the error names.
+    pub operation: &'static str,
+    pub status: Option<u16>,
+    pub body_excerpt: Option<String>,
+    pub is_timeout: bool,
+    /// `InvalidRequest`, `Communication`, `ErrorResponse`, `InvalidResponse`,
+    /// `UnexpectedResponse`, `ResponseTooLarge`, `Config` or `PrismViolation`.
+    pub kind: &'static str,
+    pub display: String,
+    pub debug: String,
+    /// `sl-violations` reported by Prism on a successful answer, if any.
+    pub violations: Option<String>,
+}
+
+impl Outcome {
+    pub fn of<T, E: std::fmt::Debug>(
+        operation: &'static str,
+        result: Result<progenitor_client::ResponseValue<T>, crate::Error<E>>,
+    ) -> Outcome {
+        let result = match result {
+            Ok(answer) => match answer.headers().get("sl-violations") {
+                None => Ok(answer.status().as_u16()),
+                Some(found) => Err(Failure {
+                    operation,
+                    status: Some(answer.status().as_u16()),
+                    body_excerpt: None,
+                    is_timeout: false,
+                    kind: "PrismViolation",
+                    display: String::new(),
+                    debug: String::new(),
+                    violations: Some(String::from_utf8_lossy(found.as_bytes()).into_owned()),
+                }),
+            },
+            Err(err) => Err(Failure {
+                operation: err.operation(),
+                status: err.status().map(|s| s.as_u16()),
+                body_excerpt: err.body_excerpt(),
+                is_timeout: err.is_timeout(),
+                kind: match &err {
+                    crate::Error::InvalidRequest { .. } => "InvalidRequest",
+                    crate::Error::Communication { .. } => "Communication",
+                    crate::Error::ErrorResponse { .. } => "ErrorResponse",
+                    crate::Error::InvalidResponse(_) => "InvalidResponse",
+                    crate::Error::UnexpectedResponse(_) => "UnexpectedResponse",
+                    crate::Error::ResponseTooLarge(_) => "ResponseTooLarge",
+                },
+                display: err.to_string(),
+                debug: format!("{err:?}"),
+                violations: None,
+            }),
+        };
+        Outcome { operation, result }
+    }
+
+    /// The client could not be built.
+    pub fn config(operation: &'static str, error: crate::ConfigError) -> Outcome {
+        Outcome {
+            operation,
+            result: Err(Failure {
+                operation,
+                status: None,
+                body_excerpt: None,
+                is_timeout: false,
+                kind: "Config",
+                display: error.to_string(),
+                debug: format!("{error:?}"),
+                violations: None,
+            }),
+        }
+    }
+}
+
+/// Clients are reused across calls with the same key: building one (its TLS roots) costs
+/// far more than a call to a local mock.
+pub fn cached<C: Clone + Send + Sync + 'static>(
+    key: String,
+    build: impl FnOnce() -> Result<C, crate::ConfigError>,
+) -> Result<C, crate::ConfigError> {
+    use std::any::Any;
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static CACHE: LazyLock<Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>> =
+        LazyLock::new(Default::default);
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = cache.get(&key).and_then(|c| c.downcast_ref::<C>()) {
+        return Ok(found.clone());
+    }
+    let built = build()?;
+    cache.insert(key, Box::new(built.clone()));
+    Ok(built)
+}
+
+/// A value the spec forbids, and how the client refuses it.
+pub struct Refusal {
+    /// The operation it is sent to.
+    pub operation: &'static Operation,
+    /// What is wrong (`page = 0`, `id missing`, body `status` = `"undocumented"`).
+    pub what: String,
+    /// For a body field: the whole body with the forbidden value, as JSON.
+    pub body: Option<&'static str>,
+    pub check: Check,
+}
+
+/// How a [`Refusal`] is checked.
+pub enum Check {
+    /// The operation called with the value: it must be refused before sending.
+    Call(CallFn),
+    /// A body decoded from JSON (`from_json`) with the value: `Ok(message)` when refused.
+    Body(fn() -> Result<String, String>),
+    /// The value cannot even be written in Rust (the parameter's type is `chrono`'s).
+    Type(&'static str),
+}
+
+/// `from_json::<T>(json)` must refuse: `Ok(its message)`, or `Err` when it was accepted.
+pub fn refused<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Result<String, String> {
+    match crate::from_json::<T>(serde_json::from_str(json).expect("JSON")) {
+        Ok(value) => Err(format!("accepted as {value:?}")),
+        Err(err) => Ok(err.to_string()),
+    }
+}
+
+/// An undocumented value of an enum, decoded as in an answer.
+pub struct EnumProbe {
+    /// The enum's type name.
+    pub name: &'static str,
+    /// The undocumented value, as JSON.
+    pub raw: &'static str,
+    /// `Ok(from_json's refusal)` when the value decodes into `Unknown`, shows and re-encodes
+    /// raw, and cannot be parsed or built by `from_json`; `Err(why)` otherwise.
+    pub check: fn() -> Result<String, String>,
+}
+
+/// The checks of an [`EnumProbe`].
+pub fn probe_enum<T>(raw: &str, is_unknown: fn(&T) -> bool) -> Result<String, String>
+where
+    T: DeserializeOwned + Serialize + std::fmt::Display + std::str::FromStr + std::fmt::Debug,
+{
+    let value: T = serde_json::from_str(raw)
+        .map_err(|e| format!("an answer's undocumented value did not decode: {e}"))?;
+    if !is_unknown(&value) {
+        return Err(format!("{raw} decoded into {value:?}, not Unknown"));
+    }
+    let shown = value.to_string();
+    if shown != raw.trim_matches('"') {
+        return Err(format!("{raw} is shown as {shown}"));
+    }
+    let back = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    if back != raw {
+        return Err(format!("{raw} is sent back as {back}"));
+    }
+    if shown.parse::<T>().is_ok() {
+        return Err(format!("{shown} parses: a user could make it up"));
+    }
+    match crate::from_json::<T>(serde_json::from_str(raw).expect("JSON")) {
+        Ok(_) => Err(format!("from_json accepts {raw}")),
+        Err(err) => Ok(err.to_string()),
+    }
+}

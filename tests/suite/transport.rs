@@ -1,0 +1,349 @@
+//! Transport defaults, for every API: rustls only (no OpenSSL, no native-tls), connect
+//! and total timeouts on by default and settable, redirects followed only on the same host
+//! (credentials never travel elsewhere), the `crm-bindings/<version>` User-Agent and no
+//! `api-version` header on every operation.
+//!
+//! Nothing here leaves the machine: every server is a loopback wiremock server or listener.
+
+use crate::support::operations::{self, apis, credentials};
+use crm_bindings::HttpConfig;
+use std::time::Duration;
+use wiremock::matchers::{any, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const USER_AGENT: &str = concat!("crm-bindings/", env!("CARGO_PKG_VERSION"));
+
+fn ok_json() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({}))
+}
+
+// ---------------------------------------------------------------------------------------
+// rustls only.
+
+/// The library's normal dependency tree, every feature on: no OpenSSL and no native-tls
+/// crate, rustls present. `openssl-probe` is allowed: a dependency-free, pure-Rust crate
+/// that only looks up where the system keeps its CA files (for `rustls-native-certs`); it
+/// links nothing.
+#[test]
+fn only_rustls_is_in_the_dependency_tree() {
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "tree",
+            "--locked",
+            "-e",
+            "normal",
+            "--all-features",
+            "-p",
+            "crm-bindings",
+            "--prefix",
+            "none",
+        ])
+        .output()
+        .expect("cargo tree runs");
+    let tree = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut crates: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    crates.sort();
+    crates.dedup();
+    assert!(crates.contains(&"rustls"), "no rustls in:\n{tree}");
+    assert!(
+        crates.contains(&"hyper-rustls"),
+        "no hyper-rustls in:\n{tree}"
+    );
+    let forbidden: Vec<&str> = tree
+        .lines()
+        .filter(|line| line.contains("openssl") || line.contains("native-tls"))
+        .filter(|line| !line.starts_with("openssl-probe "))
+        .collect();
+    assert!(
+        forbidden.is_empty(),
+        "OpenSSL or native-tls in the tree:\n{}",
+        forbidden.join("\n")
+    );
+    // `openssl-probe`, if there, depends on nothing (so it cannot bring OpenSSL in).
+    if crates.contains(&"openssl-probe") {
+        let probe = std::process::Command::new(env!("CARGO"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "tree",
+                "--locked",
+                "-e",
+                "normal",
+                "-p",
+                "openssl-probe",
+                "--prefix",
+                "none",
+            ])
+            .output()
+            .expect("cargo tree runs");
+        let probe = String::from_utf8_lossy(&probe.stdout);
+        let lines: Vec<&str> = probe.lines().collect();
+        assert!(
+            lines.len() == 1 && lines[0].starts_with("openssl-probe "),
+            "openssl-probe depends on:\n{probe}"
+        );
+    }
+    println!(
+        "transport: {} crates in the tree, rustls, no openssl/native-tls",
+        crates.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Timeouts.
+
+/// The defaults: 10 s to connect, 30 s in all; the total timeout reaches every API's
+/// client (reqwest's `Debug` of a built client shows the total timeout, not the connect
+/// one: that one is proved by behaviour below).
+#[test]
+fn timeouts_are_on_by_default_and_settable() {
+    let default = format!("{:?}", HttpConfig::default());
+    assert!(default.contains("connect_timeout: 10s"), "{default}");
+    assert!(default.contains("timeout: 30s"), "{default}");
+    let custom = HttpConfig::default()
+        .connect_timeout(Duration::from_secs(4))
+        .timeout(Duration::from_secs(45));
+    let shown = format!("{custom:?}");
+    assert!(
+        shown.contains("connect_timeout: 4s") && shown.contains("timeout: 45s"),
+        "{shown}"
+    );
+
+    let url = "https://crm.example.com/api";
+    for api in apis() {
+        let c = credentials(api.name);
+        // The plain constructor uses the default; the `_and_config` one the config given.
+        let plain = (api.client_debug)(url, None, c).unwrap();
+        let default = (api.client_debug)(url, Some(&HttpConfig::default()), c).unwrap();
+        let configured = (api.client_debug)(url, Some(&custom), c).unwrap();
+        for debug in [&plain, &default] {
+            assert!(debug.contains("TotalTimeout: 30s"), "{}: {debug}", api.name);
+        }
+        assert!(
+            configured.contains("TotalTimeout: 45s"),
+            "{}: {configured}",
+            api.name
+        );
+    }
+    crate::support::assert_every_spec("transport", operations::api_names());
+}
+
+/// A server that stalls past a short configured total timeout: one operation of each API
+/// gives a `Communication` error with `is_timeout()`.
+#[tokio::test]
+async fn a_stalling_server_times_out_for_every_api() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok_json().set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let config = HttpConfig::default().timeout(Duration::from_millis(300));
+    for api in operations::api_names() {
+        let op = operations::of(api).remove(0);
+        let outcome = op.run(&server.uri(), config.clone()).await;
+        let failure = outcome
+            .result
+            .expect_err(&format!("{api} {}: answered despite the stall", op.id));
+        assert!(
+            failure.is_timeout && failure.kind == "Communication",
+            "{api} {}: {failure:?}",
+            op.id
+        );
+        assert!(failure.display.contains("timed out"), "{}", failure.display);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Redirects.
+
+/// Redirects every request to `target` + its own path and query.
+struct RedirectTo {
+    status: u16,
+    target: String,
+}
+
+impl Respond for RedirectTo {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut location = format!("{}{}", self.target, request.url.path());
+        if let Some(query) = request.url.query() {
+            location.push('?');
+            location.push_str(query);
+        }
+        ResponseTemplate::new(self.status).insert_header("location", location.as_str())
+    }
+}
+
+/// For every operation of every API, a 302 and a 307 to another host (a second server) are
+/// not followed: the other host receives nothing and the error reports the redirect.
+#[tokio::test]
+async fn redirects_to_another_host_are_not_followed() {
+    let mut checked = 0;
+    for status in [302, 307] {
+        for op in operations::all() {
+            let origin = MockServer::start().await;
+            let elsewhere = MockServer::start().await;
+            Mock::given(any())
+                .respond_with(RedirectTo {
+                    status,
+                    target: elsewhere.uri(),
+                })
+                .mount(&origin)
+                .await;
+            Mock::given(any())
+                .respond_with(ok_json())
+                .mount(&elsewhere)
+                .await;
+
+            let outcome = op.run(&origin.uri(), HttpConfig::default()).await;
+
+            let what = format!("{} {} ({status})", op.api, op.id);
+            assert_eq!(origin.received_requests().await.unwrap().len(), 1, "{what}");
+            let stolen = elsewhere.received_requests().await.unwrap();
+            assert!(stolen.is_empty(), "{what}: followed to {stolen:?}");
+            let failure = outcome
+                .result
+                .expect_err(&format!("{what}: the redirect was taken as a success"));
+            assert_eq!(failure.status, Some(status), "{what}: {failure:?}");
+            assert_eq!(failure.kind, "UnexpectedResponse", "{what}: {failure:?}");
+            checked += 1;
+        }
+    }
+    println!("redirects: {checked} cross-host redirects refused, nothing reached the other host");
+}
+
+/// For every operation of every API, a 302 and a 307 to the same host are followed, and the
+/// credential headers arrive there with their exact values; a 307 keeps the method and body.
+#[tokio::test]
+async fn redirects_on_the_same_host_are_followed_with_the_credentials() {
+    let mut checked = 0;
+    for status in [302, 307] {
+        for op in operations::all() {
+            let server = MockServer::start().await;
+            Mock::given(path_regex("^/moved/"))
+                .respond_with(ok_json())
+                .with_priority(1)
+                .mount(&server)
+                .await;
+            Mock::given(any())
+                .respond_with(RedirectTo {
+                    status,
+                    target: format!("{}/moved", server.uri()),
+                })
+                .with_priority(10)
+                .mount(&server)
+                .await;
+
+            op.run(&server.uri(), HttpConfig::default()).await;
+
+            let what = format!("{} {} ({status})", op.api, op.id);
+            let received = server.received_requests().await.unwrap();
+            assert_eq!(received.len(), 2, "{what}: {received:?}");
+            let (first, moved) = (&received[0], &received[1]);
+            assert_eq!(
+                moved.url.path(),
+                format!("/moved{}", first.url.path()),
+                "{what}"
+            );
+            assert_eq!(moved.url.query(), first.url.query(), "{what}");
+            for (name, value) in operations::credential_headers(op.api) {
+                let arrived = moved.headers.get(name).map(|v| v.as_bytes());
+                assert_eq!(
+                    arrived,
+                    Some(value.as_bytes()),
+                    "{what}: `{name}` did not arrive after the redirect"
+                );
+            }
+            if status == 307 {
+                assert_eq!(moved.method, first.method, "{what}");
+                assert_eq!(moved.body, first.body, "{what}");
+            }
+            checked += 1;
+        }
+    }
+    println!("redirects: {checked} same-host redirects followed with the credentials");
+}
+
+// ---------------------------------------------------------------------------------------
+// Headers.
+
+/// Every operation of every API, each on its own server: the requests it sent.
+async fn every_request() -> Vec<(String, Request)> {
+    let mut all = Vec::new();
+    for op in operations::all() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ok_json())
+            .mount(&server)
+            .await;
+        op.run(&server.uri(), HttpConfig::default()).await;
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), 1, "{} {}", op.api, op.id);
+        all.extend(
+            received
+                .into_iter()
+                .map(|request| (format!("{} {}", op.api, op.id), request)),
+        );
+    }
+    assert_eq!(all.len(), operations::all().len());
+    all
+}
+
+#[tokio::test]
+async fn every_operation_sends_the_crm_bindings_user_agent() {
+    let requests = every_request().await;
+    for (what, request) in &requests {
+        let agents: Vec<_> = request.headers.get_all("user-agent").iter().collect();
+        assert_eq!(agents.len(), 1, "{what}: {agents:?}");
+        assert_eq!(agents[0].as_bytes(), USER_AGENT.as_bytes(), "{what}");
+    }
+    println!(
+        "user-agent: {} operations send `{USER_AGENT}`",
+        requests.len()
+    );
+}
+
+#[tokio::test]
+async fn no_operation_sends_an_api_version_header() {
+    let requests = every_request().await;
+    for (what, request) in &requests {
+        assert!(
+            !request.headers.contains_key("api-version"),
+            "{what}: {:?}",
+            request.headers
+        );
+    }
+    println!(
+        "api-version: none of {} operations sends it",
+        requests.len()
+    );
+}
+
+/// A trailing slash on the base URL changes nothing: every operation of every API sends the
+/// same path with and without it.
+#[tokio::test]
+async fn a_trailing_slash_on_the_base_url_is_harmless() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(599))
+        .mount(&server)
+        .await;
+    for op in operations::all() {
+        op.run(&server.uri(), HttpConfig::default()).await;
+        op.run(&format!("{}/", server.uri()), HttpConfig::default())
+            .await;
+    }
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2 * operations::all().len());
+    for pair in received.chunks(2) {
+        assert_eq!(pair[0].url.path(), pair[1].url.path());
+        assert!(!pair[1].url.path().contains("//"), "{}", pair[1].url);
+    }
+}

@@ -1,0 +1,1028 @@
+//! The `mock` module of a generated client (behind the crate's `mock` feature): typed
+//! wiremock mocks of every operation, the spec's examples as typed values, the operations'
+//! facts (`OPERATIONS`), and, hidden, a call of every operation with the examples for the
+//! crate's cross-API test suites. All from the spec, so a new spec is covered by
+//! construction.
+
+use crate::spec::{operations, parameters, pascal, ref_name, snake_case, type_name};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use serde_json::Value;
+
+/// Everything the generated mock code needs about one operation.
+struct Op {
+    index: usize,
+    id: String,
+    method: String,
+    path: String,
+    params: Vec<Param>,
+    body: Option<(TokenStream, Option<Value>)>,
+    /// `(status, body type, example)` of the first documented success.
+    success: Option<(u16, Option<TokenStream>, Option<Value>)>,
+    /// Documented error statuses as ranges, their body type, and an example.
+    errors: Vec<(u16, u16)>,
+    error_type: Option<TokenStream>,
+    error_example: Option<Value>,
+}
+
+struct Param {
+    name: String,
+    ident: syn::Ident,
+    in_path: bool,
+    rust: TokenStream,
+    example: Option<Value>,
+}
+
+/// The `mock` module for one API.
+pub fn mock_module(
+    api: &str,
+    spec: &Value,
+    text: &str,
+    file: &syn::File,
+) -> Result<TokenStream, String> {
+    let builders = builder_fields(file);
+    let kind = auth_kind(spec, text);
+    let auth = auth_tokens(&kind);
+    let mut ops = Vec::new();
+    for (index, (path, method, op)) in operations(spec).into_iter().enumerate() {
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .ok_or("an operation without operationId")?
+            .to_string();
+        let fields = builders
+            .iter()
+            .find(|(name, _)| *name == pascal(&id))
+            .map(|(_, f)| f)
+            .ok_or_else(|| format!("no builder for {id}"))?;
+        let mut params = Vec::new();
+        for (param, _) in parameters(spec, path, method) {
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let ident = snake_case(name);
+            let rust = fields
+                .iter()
+                .find(|(f, _)| *f == ident)
+                .map(|(_, t)| t.clone())
+                .ok_or_else(|| format!("{id}: no builder field `{ident}`"))?;
+            let example = param
+                .get("example")
+                .or_else(|| param.pointer("/schema/example"))
+                .cloned();
+            params.push(Param {
+                name: name.to_string(),
+                ident: format_ident!("{ident}"),
+                in_path: param.get("in").and_then(Value::as_str) == Some("path"),
+                rust,
+                example,
+            });
+        }
+        let body = op
+            .pointer("/requestBody/content/application~1json")
+            .and_then(|media| {
+                let name = ref_name(media.get("schema")?)?;
+                let ty = format_ident!("{}", type_name(name));
+                let example = media
+                    .get("example")
+                    .or_else(|| schema_example(spec, name))
+                    .cloned();
+                Some((quote!(types::#ty), example))
+            });
+        let mut success = None;
+        let mut errors = Vec::new();
+        let mut error_type = None;
+        let mut error_example = None;
+        for (status, response) in op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let media = response.pointer("/content/application~1json");
+            let body_name = media.and_then(|m| ref_name(m.get("schema")?));
+            let example = media.and_then(|m| {
+                m.get("example")
+                    .or_else(|| body_name.and_then(|n| schema_example(spec, n)))
+                    .cloned()
+            });
+            let ty = body_name.map(|n| {
+                let ident = format_ident!("{}", type_name(n));
+                quote!(types::#ident)
+            });
+            if let Some(code) = status.strip_prefix('2').and(status.parse::<u16>().ok()) {
+                if success.is_none() {
+                    success = Some((code, ty, example));
+                }
+            } else {
+                let range = match status.parse::<u16>() {
+                    Ok(code) => (code, code),
+                    Err(_) => {
+                        let hundred = status[..1].parse::<u16>().unwrap_or(5) * 100;
+                        (hundred, hundred + 99)
+                    }
+                };
+                errors.push(range);
+                if ty.is_some() {
+                    error_type = ty;
+                    error_example = error_example.or(example);
+                }
+            }
+        }
+        ops.push(Op {
+            index,
+            id,
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            params,
+            body,
+            success,
+            errors,
+            error_type,
+            error_example,
+        });
+    }
+
+    let facts = ops.iter().map(|op| {
+        let (id, method, path) = (&op.id, &op.method, &op.path);
+        let mut statuses: Vec<TokenStream> = Vec::new();
+        if let Some((code, ty, _)) = &op.success {
+            let body = ty.is_some();
+            statuses
+                .push(quote!(crate::mock_support::Status::Success { code: #code, body: #body }));
+        }
+        for (from, to) in &op.errors {
+            statuses.push(quote!(crate::mock_support::Status::Error { from: #from, to: #to }));
+        }
+        let json = |v: Option<&Value>| match v {
+            Some(v) => {
+                let text = v.to_string();
+                quote!(::std::option::Option::Some(#text))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let request = json(op.body.as_ref().and_then(|(_, e)| e.as_ref()));
+        let success = json(op.success.as_ref().and_then(|(_, _, e)| e.as_ref()));
+        let error = json(op.error_example.as_ref());
+        quote! {
+            crate::mock_support::Operation {
+                id: #id,
+                method: #method,
+                path: #path,
+                statuses: &[#(#statuses),*],
+                auth: #auth,
+                request_example: #request,
+                success_example: #success,
+                error_example: #error,
+            }
+        }
+    });
+    let module = format!(
+        "crate::generated::{}",
+        api.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
+    let types_path: syn::Path =
+        syn::parse_str(&format!("{module}::types")).map_err(|e| e.to_string())?;
+    let builders_tokens = ops.iter().map(mock_builder);
+    let examples = ops.iter().map(example_fns);
+    let mounts = ops.iter().filter_map(|op| {
+        let f = format_ident!("{}", op.id);
+        match &op.success {
+            Some((_, Some(_), Some(_))) => {
+                Some(quote!(#f().respond_example().mount(server).await;))
+            }
+            Some((_, None, _)) => Some(quote!(#f().respond().mount(server).await;)),
+            _ => None,
+        }
+    });
+    let calls = ops.iter().map(|op| example_call(op, &kind));
+    let refusals = ops
+        .iter()
+        .map(|op| refusals(op, spec, &kind))
+        .collect::<Result<Vec<_>, String>>()?
+        .into_iter()
+        .flatten();
+    let probes = enum_probes(spec);
+    let (with_config, plain) = constructors(&kind);
+    let doc = format!(
+        "Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from \
+         `specs/{api}.yaml` (the `mock` feature): one function per operation returns a mock \
+         that matches the operation's method and path (under any base-URL prefix), \
+         optionally its parameters and body, and answers with a typed value, the spec's \
+         example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed \
+         values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts."
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        #[cfg(feature = "mock")]
+        pub mod mock {
+            #[allow(unused_imports)]
+            use #types_path;
+            /// Every operation, as the spec describes it, sorted by path.
+            pub const OPERATIONS: &[crate::mock_support::Operation] = &[#(#facts),*];
+            /// Answers every operation (any parameters and body) with the spec's example of
+            /// its first documented success.
+            pub async fn mount_examples(server: &::wiremock::MockServer) {
+                let _ = server;
+                #(#mounts)*
+            }
+            #(#builders_tokens)*
+            /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
+            /// request bodies (`<operation>_request`), answers (`<operation>_response`) and
+            /// documented errors (`<operation>_error`).
+            pub mod examples {
+                #[allow(unused_imports)]
+                use #types_path;
+                #(#examples)*
+            }
+            /// Calls every operation with the spec's examples; for the crate's own
+            /// cross-API test suites.
+            #[doc(hidden)]
+            pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
+                vec![#(#calls),*]
+            }
+            /// A value each constraint of the spec forbids, for every parameter and request
+            /// field that has one; for the crate's own test suites.
+            #[doc(hidden)]
+            pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
+                vec![#(#refusals),*]
+            }
+            /// An undocumented value of every enum; for the crate's own test suites.
+            #[doc(hidden)]
+            pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
+                vec![#(#probes),*]
+            }
+            /// `Debug` of a client with the test credentials (`None`: the plain
+            /// constructor); for the crate's own test suites.
+            #[doc(hidden)]
+            pub fn client_debug(
+                base: &str,
+                config: ::std::option::Option<&crate::HttpConfig>,
+                credentials: &crate::mock_support::Credentials,
+            ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
+                let _ = credentials;
+                let client = match config {
+                    ::std::option::Option::Some(config) => #with_config,
+                    ::std::option::Option::None => #plain,
+                };
+                client.map(|c| format!("{c:?}"))
+            }
+            /// Everything above, for the crate's own test suites.
+            #[doc(hidden)]
+            pub fn api() -> crate::mock_support::Api {
+                crate::mock_support::Api {
+                    name: #api,
+                    calls: example_calls(),
+                    refusals: refusals(),
+                    enum_probes: enum_probes(),
+                    client_debug,
+                }
+            }
+        }
+    })
+}
+
+/// The typed mock builder of one operation.
+fn mock_builder(op: &Op) -> TokenStream {
+    let f = format_ident!("{}", op.id);
+    let ty = format_ident!("{}", pascal(&op.id));
+    let index = op.index;
+    let (id, method, path) = (&op.id, &op.method, &op.path);
+    let doc = format!(
+        "A mock of `{id}` (`{method} {path}`), matching any parameters and body until told otherwise."
+    );
+    let setters = op.params.iter().map(|p| {
+        let (ident, name, rust) = (&p.ident, &p.name, &p.rust);
+        let doc = format!("Matches requests whose `{name}` is `value`.");
+        let expect = format!("mock `{id}`: `{name}` is not a valid value");
+        let matcher = if p.in_path {
+            // `to_string` as progenitor writes paths (newtypes through `Deref<Target = String>`).
+            quote!(self.0.path_param(#name, &value.to_string()))
+        } else {
+            quote!(self.0.query_param(#name, &value))
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn #ident<V>(self, value: V) -> Self
+            where
+                V: ::std::convert::TryInto<#rust>,
+                V::Error: ::std::fmt::Debug,
+            {
+                let value: #rust = value.try_into().expect(#expect);
+                Self(#matcher)
+            }
+        }
+    });
+    let body = op.body.as_ref().map(|(body_ty, _)| {
+        quote! {
+            /// Matches requests whose JSON body is exactly `body`.
+            pub fn body(self, body: &#body_ty) -> Self {
+                Self(self.0.body(body, false))
+            }
+            /// Matches requests whose JSON body contains `json` (other fields may be there).
+            pub fn body_partial(self, json: ::serde_json::Value) -> Self {
+                Self(self.0.body(&json, true))
+            }
+        }
+    });
+    let respond = match &op.success {
+        Some((code, Some(body_ty), example)) => {
+            let example_fn = format_ident!("{}_response", op.id);
+            let with_example = example.as_ref().map(|_| {
+                quote! {
+                    /// Answers with the spec's example.
+                    pub fn respond_example(self) -> ::wiremock::Mock {
+                        self.respond(&examples::#example_fn())
+                    }
+                }
+            });
+            let doc = format!("Answers `{code}` with `body`.");
+            quote! {
+                #[doc = #doc]
+                pub fn respond(self, body: &#body_ty) -> ::wiremock::Mock {
+                    self.0.respond_json(#code, body)
+                }
+                #with_example
+            }
+        }
+        Some((code, None, _)) => {
+            let doc = format!("Answers `{code}` with no body, as the spec documents.");
+            quote! {
+                #[doc = #doc]
+                pub fn respond(self) -> ::wiremock::Mock {
+                    self.0.respond_empty(#code)
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let error = op.error_type.as_ref().map(|error_ty| {
+        let ranges = op
+            .errors
+            .iter()
+            .map(|(from, to)| quote!((#from..=#to).contains(&status)));
+        let documented: Vec<String> = op
+            .errors
+            .iter()
+            .map(|(from, to)| {
+                if from == to {
+                    from.to_string()
+                } else {
+                    format!("{}XX", from / 100)
+                }
+            })
+            .collect();
+        let message = format!(
+            "mock `{}`: {{status}} is not a documented error status ({})",
+            op.id,
+            documented.join(", ")
+        );
+        quote! {
+            /// Answers a documented error status with the API's error body (panics on a
+            /// status the spec does not document for this operation).
+            pub fn respond_error(self, status: u16, body: &#error_ty) -> ::wiremock::Mock {
+                assert!(#(#ranges)||*, #message);
+                self.0.respond_json(status, body)
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        pub fn #f() -> #ty {
+            #ty(crate::mock_support::Expectation::new(&OPERATIONS[#index]))
+        }
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #ty(crate::mock_support::Expectation);
+        impl #ty {
+            #(#setters)*
+            #body
+            #respond
+            #error
+            /// Answers with any response (a status or body the spec does not document).
+            pub fn respond_with(self, response: ::wiremock::ResponseTemplate) -> ::wiremock::Mock {
+                self.0.respond_with(response)
+            }
+        }
+    }
+}
+
+/// `examples::<op>_<param>()`, `<op>_request()`, `<op>_response()`, `<op>_error()`.
+fn example_fns(op: &Op) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut push = |name: String, ty: &TokenStream, example: &Value, what: String| {
+        let f = format_ident!("{name}");
+        let json = example.to_string();
+        let doc = format!("The spec's example of {what}: `{}`.", truncate(&json));
+        out.extend(quote! {
+            #[doc = #doc]
+            pub fn #f() -> #ty {
+                crate::mock_support::example(#what, #json)
+            }
+        });
+    };
+    for p in &op.params {
+        if let Some(example) = &p.example {
+            let what = format!("`{}` of `{}`", p.name, op.id);
+            push(format!("{}_{}", op.id, p.ident), &p.rust, example, what);
+        }
+    }
+    if let Some((ty, Some(example))) = &op.body {
+        push(
+            format!("{}_request", op.id),
+            ty,
+            example,
+            format!("the body of `{}`", op.id),
+        );
+    }
+    if let Some((_, Some(ty), Some(example))) = &op.success {
+        push(
+            format!("{}_response", op.id),
+            ty,
+            example,
+            format!("the answer of `{}`", op.id),
+        );
+    }
+    if let (Some(ty), Some(example)) = (&op.error_type, &op.error_example) {
+        push(
+            format!("{}_error", op.id),
+            ty,
+            example,
+            format!("the error of `{}`", op.id),
+        );
+    }
+    out
+}
+
+fn truncate(json: &str) -> String {
+    if json.chars().count() > 80 {
+        json.chars().take(77).collect::<String>() + "..."
+    } else {
+        json.to_string()
+    }
+}
+
+/// One entry of `example_calls()`: the operation called through the facade's constructor
+/// for the API's auth kind, with every parameter and the body the spec exemplifies.
+fn example_call(op: &Op, auth: &AuthKind) -> TokenStream {
+    let params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.example.is_some())
+        .map(|p| example_setter(op, p))
+        .collect();
+    let body = op.body.as_ref().map(|_| {
+        let example = format_ident!("{}_request", op.id);
+        quote!(.body(examples::#example()))
+    });
+    let index = op.index;
+    let call = call_tokens(op, auth, quote!(#(#params)* #body));
+    quote! {
+        crate::mock_support::ExampleCall {
+            operation: &OPERATIONS[#index],
+            call: #call,
+        }
+    }
+}
+
+fn example_setter(op: &Op, p: &Param) -> TokenStream {
+    let ident = &p.ident;
+    let example = format_ident!("{}_{}", op.id, p.ident);
+    quote!(.#ident(examples::#example()))
+}
+
+/// A `CallFn` calling the operation with `setters` on its builder.
+fn call_tokens(op: &Op, auth: &AuthKind, setters: TokenStream) -> TokenStream {
+    let f = format_ident!("{}", op.id);
+    let id = &op.id;
+    let client = match auth {
+        AuthKind::Basic => quote!(super::Client::with_basic_auth_and_config(
+            &base,
+            credentials.user,
+            credentials.password,
+            &config
+        )),
+        AuthKind::Bearer => quote!(super::Client::with_bearer_token_and_config(
+            &base,
+            credentials.token,
+            &config
+        )),
+        AuthKind::Keys(_) => quote!(super::Client::with_keys_and_config(
+            &base,
+            credentials.keys[0],
+            credentials.keys[1],
+            &config
+        )),
+        AuthKind::None => quote!(super::Client::with_http_config(&base, &config)),
+    };
+    quote! {
+        |base, config, credentials| ::std::boxed::Box::pin(async move {
+            let _ = credentials;
+            let key = format!("{} {base} {config:?}", module_path!());
+            let client = match crate::mock_support::cached(key, || #client) {
+                Ok(client) => client,
+                Err(e) => return crate::mock_support::Outcome::config(#id, e),
+            };
+            crate::mock_support::Outcome::of(#id, client.#f()#setters.send().await)
+        })
+    }
+}
+
+/// The refusal cases of one operation: each constrained or required parameter broken (or
+/// left out), each constrained field of its body broken, its body rule broken.
+fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, String> {
+    let index = op.index;
+    let mut out = Vec::new();
+    let body_example = op.body.as_ref().map(|_| {
+        let example = format_ident!("{}_request", op.id);
+        quote!(.body(examples::#example()))
+    });
+    let (path, method) = (op.path.as_str(), op.method.to_lowercase());
+    for (param, _) in parameters(spec, path, &method) {
+        let Some(p) = op.params.iter().find(|p| {
+            p.name
+                == param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+        }) else {
+            continue;
+        };
+        let others: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|o| o.name != p.name && o.example.is_some())
+            .map(|o| example_setter(op, o))
+            .collect();
+        let schema = param.get("schema").cloned().unwrap_or_default();
+        let effective = Value::Object(crate::spec::effective(spec, &schema));
+        let format = effective.get("format").and_then(Value::as_str);
+        if param.get("required") == Some(&Value::Bool(true)) {
+            let call = call_tokens(op, auth, quote!(#(#others)* #body_example));
+            let what = format!("{} missing", p.name);
+            out.push(quote! {
+                crate::mock_support::Refusal {
+                    operation: &OPERATIONS[#index],
+                    what: #what.to_string(),
+                    body: ::std::option::Option::None,
+                    check: crate::mock_support::Check::Call(#call),
+                }
+            });
+        }
+        if matches!(format, Some("date" | "date-time")) {
+            let what = format!("{} = not a date", p.name);
+            let how = format!("{} takes a chrono date", p.name);
+            out.push(quote! {
+                crate::mock_support::Refusal {
+                    operation: &OPERATIONS[#index],
+                    what: #what.to_string(),
+                    body: ::std::option::Option::None,
+                    check: crate::mock_support::Check::Type(#how),
+                }
+            });
+            continue;
+        }
+        let Some(bad) = violation(&effective)? else {
+            continue;
+        };
+        let literal = rust_literal(&bad);
+        let ident = &p.ident;
+        let call = call_tokens(
+            op,
+            auth,
+            quote!(#(#others)* .#ident(#literal) #body_example),
+        );
+        let what = format!("{} = {}", p.name, shown(&bad));
+        out.push(quote! {
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[#index],
+                what: #what.to_string(),
+                body: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(#call),
+            }
+        });
+    }
+    let Some((body_ty, Some(example))) = &op.body else {
+        return Ok(out);
+    };
+    let body_ref = op_body_ref(spec, op);
+    let mut fields = Vec::new();
+    if let Some(name) = &body_ref {
+        body_fields(spec, name, "", &mut fields);
+    }
+    for (pointer, schema) in fields {
+        let effective = Value::Object(crate::spec::effective(spec, &schema));
+        let bad = match effective.get("type").and_then(Value::as_str) {
+            Some("array") => {
+                let items = effective.get("items").cloned().unwrap_or_default();
+                let items = Value::Object(crate::spec::effective(spec, &items));
+                violation(&items)?.map(|v| Value::Array(vec![v]))
+            }
+            _ if matches!(
+                effective.get("format").and_then(Value::as_str),
+                Some("date" | "date-time")
+            ) =>
+            {
+                Some(Value::String("not-a-date".into()))
+            }
+            _ => violation(&effective)?,
+        };
+        let Some(bad) = bad else { continue };
+        let mut json = example.clone();
+        set_pointer(&mut json, &pointer, bad.clone());
+        let text = json.to_string();
+        let what = format!(
+            "body `{}` = {}",
+            pointer.trim_start_matches('/').replace('/', "."),
+            shown(&bad)
+        );
+        out.push(quote! {
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[#index],
+                what: #what.to_string(),
+                body: ::std::option::Option::Some(#text),
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<#body_ty>(#text)),
+            }
+        });
+    }
+    let spec_op = crate::spec::operations(spec)
+        .into_iter()
+        .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.id))
+        .map(|(_, _, o)| o);
+    if let Some(fields) = spec_op
+        .and_then(|o| o.get("x-crm-required-one-of"))
+        .and_then(Value::as_array)
+    {
+        let mut json = example.clone();
+        let names: Vec<&str> = fields.iter().filter_map(Value::as_str).collect();
+        for name in &names {
+            if let Some(object) = json.as_object_mut() {
+                object.remove(*name);
+            }
+        }
+        let text = json.to_string();
+        let what = format!(
+            "body without {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+        let body = quote!(.body(crate::mock_support::example::<#body_ty>("a body", #text)));
+        let others: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|o| o.example.is_some())
+            .map(|o| example_setter(op, o))
+            .collect();
+        let call = call_tokens(op, auth, quote!(#(#others)* #body));
+        out.push(quote! {
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[#index],
+                what: #what.to_string(),
+                body: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(#call),
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// The request body's component name.
+fn op_body_ref(spec: &Value, op: &Op) -> Option<String> {
+    crate::spec::operations(spec)
+        .into_iter()
+        .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.id))
+        .and_then(|(_, _, o)| {
+            let schema = o.pointer("/requestBody/content/application~1json/schema")?;
+            ref_name(schema).map(str::to_string)
+        })
+}
+
+/// `(JSON pointer in the body, schema)` of every property of the body schema `name` that has
+/// a constraint (through object references, recursively).
+fn body_fields(spec: &Value, name: &str, prefix: &str, out: &mut Vec<(String, Value)>) {
+    let Some(schema) = spec.pointer(&format!(
+        "/components/schemas/{}",
+        crate::spec::escape(name)
+    )) else {
+        return;
+    };
+    for (prop, prop_schema) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let pointer = format!("{prefix}/{}", crate::spec::escape(prop));
+        let target = crate::spec::target(spec, prop_schema);
+        if target.get("type").and_then(Value::as_str) == Some("object")
+            && target.get("properties").is_some()
+        {
+            if let Some(inner) = ref_name(prop_schema) {
+                body_fields(spec, inner, &pointer, out);
+            }
+            continue;
+        }
+        out.push((pointer, prop_schema.clone()));
+    }
+}
+
+fn set_pointer(json: &mut Value, pointer: &str, value: Value) {
+    let mut current = json;
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let key = part.replace("~1", "/").replace("~0", "~");
+        if !current.is_object() {
+            *current = Value::Object(Default::default());
+        }
+        let map = current.as_object_mut().expect("an object");
+        if i + 1 == parts.len() {
+            map.insert(key, value);
+            return;
+        }
+        current = map
+            .entry(key)
+            .or_insert_with(|| Value::Object(Default::default()));
+    }
+}
+
+/// A JSON value the (effective) schema forbids, if its constraints allow finding one.
+fn violation(schema: &Value) -> Result<Option<Value>, String> {
+    let get_i = |k: &str| schema.get(k).and_then(Value::as_i64).map(i128::from);
+    let flag = |k: &str| schema.get(k).and_then(Value::as_bool).unwrap_or(false);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => {
+            let (fmin, fmax) = match schema.get("format").and_then(Value::as_str) {
+                Some("int32" | "int") => (Some(i32::MIN.into()), Some(i32::MAX.into())),
+                Some("int16") => (Some(i16::MIN.into()), Some(i16::MAX.into())),
+                Some("int8") => (Some(i8::MIN.into()), Some(i8::MAX.into())),
+                _ => (None, None),
+            };
+            let min = get_i("minimum")
+                .map(|m| if flag("exclusiveMinimum") { m + 1 } else { m })
+                .or(fmin);
+            let max = get_i("maximum")
+                .map(|m| if flag("exclusiveMaximum") { m - 1 } else { m })
+                .or(fmax);
+            if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+                let listed: Vec<i128> = values
+                    .iter()
+                    .filter_map(Value::as_i64)
+                    .map(i128::from)
+                    .collect();
+                let candidate = listed.iter().max().map_or(0, |m| m + 1);
+                return Ok(Some(Value::from(candidate as i64)));
+            }
+            let bad = match (min, max, get_i("multipleOf")) {
+                (Some(min), _, _) if min > i64::MIN as i128 => Some(min - 1),
+                (_, Some(max), _) if max < i64::MAX as i128 => Some(max + 1),
+                (_, _, Some(m)) if m > 1 => Some(m + 1),
+                _ => None,
+            };
+            Ok(bad.map(|b| Value::from(b as i64)))
+        }
+        Some("string") | None => {
+            if schema.get("enum").is_some() {
+                return Ok(Some(Value::String("undocumented".into())));
+            }
+            let min = schema.get("minLength").and_then(Value::as_u64);
+            let max = schema.get("maxLength").and_then(Value::as_u64);
+            if let Some(min) = min.filter(|m| *m > 0) {
+                return Ok(Some(Value::String("a".repeat(min as usize - 1))));
+            }
+            if let Some(max) = max {
+                return Ok(Some(Value::String("a".repeat(max as usize + 1))));
+            }
+            if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+                let regex =
+                    regress::Regex::new(pattern).map_err(|e| format!("pattern {pattern}: {e}"))?;
+                let candidates = ["", "a", "!", " ", "0", "Z9 z", "\u{1}"];
+                return Ok(candidates
+                    .iter()
+                    .find(|c| regex.find(c).is_none())
+                    .map(|c| Value::String(c.to_string())));
+            }
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A forbidden value for a case's label: long strings by their length.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) if s.chars().count() > 24 => {
+            format!("a string of {} characters", s.chars().count())
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(shown).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A Rust literal for a setter: `-1i64`, `"abc"`.
+fn rust_literal(value: &Value) -> TokenStream {
+    match value {
+        // Non-negative as `u64` (`NonZeroU64` converts only from unsigned), negative as `i64`.
+        Value::Number(n) => match n.as_u64() {
+            Some(u) => {
+                let lit = proc_macro2::Literal::u64_suffixed(u);
+                quote!(#lit)
+            }
+            None => {
+                let lit = proc_macro2::Literal::i64_suffixed(n.as_i64().unwrap_or_default());
+                quote!(#lit)
+            }
+        },
+        Value::String(s) => quote!(#s),
+        other => {
+            let text = other.to_string();
+            quote!(#text)
+        }
+    }
+}
+
+/// `enum_probes()`: one undocumented value per enum component.
+fn enum_probes(spec: &Value) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for e in crate::extensions::enums(spec) {
+        let schema = spec
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .and_then(|m| m.iter().find(|(k, _)| type_name(k) == e.name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let raw = match violation(&schema) {
+            Ok(Some(v)) => v.to_string(),
+            _ => continue,
+        };
+        let name = &e.name;
+        let ty = format_ident!("{}", e.name);
+        out.push(quote! {
+            crate::mock_support::EnumProbe {
+                name: #name,
+                raw: #raw,
+                check: || crate::mock_support::probe_enum::<types::#ty>(#raw, |v| v.is_unknown()),
+            }
+        });
+    }
+    out
+}
+
+/// The facade's constructors for the API's auth: with a config (`base`, `config`,
+/// `credentials` in scope) and the plain one.
+fn constructors(auth: &AuthKind) -> (TokenStream, TokenStream) {
+    match auth {
+        AuthKind::Basic => (
+            quote!(super::Client::with_basic_auth_and_config(
+                base,
+                credentials.user,
+                credentials.password,
+                config
+            )),
+            quote!(super::Client::with_basic_auth(
+                base,
+                credentials.user,
+                credentials.password
+            )),
+        ),
+        AuthKind::Bearer => (
+            quote!(super::Client::with_bearer_token_and_config(
+                base,
+                credentials.token,
+                config
+            )),
+            quote!(super::Client::with_bearer_token(base, credentials.token)),
+        ),
+        AuthKind::Keys(_) => (
+            quote!(super::Client::with_keys_and_config(
+                base,
+                credentials.keys[0],
+                credentials.keys[1],
+                config
+            )),
+            quote!(super::Client::with_keys(
+                base,
+                credentials.keys[0],
+                credentials.keys[1]
+            )),
+        ),
+        AuthKind::None => (
+            quote!(super::Client::with_http_config(base, config)),
+            quote!(super::Client::with_http_config(
+                base,
+                &::std::default::Default::default()
+            )),
+        ),
+    }
+}
+
+enum AuthKind {
+    Basic,
+    Bearer,
+    Keys(Vec<String>),
+    None,
+}
+
+/// The API's auth, from its first security requirement (operations here share one). API
+/// keys come in the order the spec lists them (the facade's `with_keys` takes them so), read
+/// from the YAML text: the JSON form of the spec sorts its maps.
+fn auth_kind(spec: &Value, text: &str) -> AuthKind {
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap_or_default();
+    let names: Vec<String> = yaml
+        .get("security")
+        .and_then(|s| s.as_sequence())
+        .and_then(|r| r.first())
+        .and_then(|r| r.as_mapping())
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut keys = Vec::new();
+    for name in &names {
+        let scheme = spec.pointer(&format!("/components/securitySchemes/{name}"));
+        match (
+            scheme.and_then(|s| s.get("type")).and_then(Value::as_str),
+            scheme.and_then(|s| s.get("scheme")).and_then(Value::as_str),
+        ) {
+            (Some("http"), Some("basic")) => return AuthKind::Basic,
+            (Some("http"), Some("bearer")) => return AuthKind::Bearer,
+            (Some("apiKey"), _) => keys.push(
+                scheme
+                    .and_then(|s| s.get("name"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            _ => {}
+        }
+    }
+    if keys.is_empty() {
+        AuthKind::None
+    } else {
+        AuthKind::Keys(keys)
+    }
+}
+
+fn auth_tokens(auth: &AuthKind) -> TokenStream {
+    match auth {
+        AuthKind::Basic => quote!(crate::mock_support::Auth::Basic),
+        AuthKind::Bearer => quote!(crate::mock_support::Auth::Bearer),
+        AuthKind::Keys(keys) => quote!(crate::mock_support::Auth::ApiKeys(&[#(#keys),*])),
+        AuthKind::None => quote!(crate::mock_support::Auth::None),
+    }
+}
+
+/// A component's own `example`.
+fn schema_example<'a>(spec: &'a Value, name: &str) -> Option<&'a Value> {
+    spec.pointer(&format!("/components/schemas/{name}/example"))
+}
+
+/// `(builder struct, [(field, value type)])` of every operation builder: the parameter's
+/// type without the builder's `Result<Option<..>, String>`.
+fn builder_fields(file: &syn::File) -> Vec<(String, Vec<(String, TokenStream)>)> {
+    let mut out = Vec::new();
+    let items = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
+        _ => None,
+    });
+    for item in items.into_iter().flatten() {
+        let syn::Item::Struct(s) = item else { continue };
+        let fields = s
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let name = f.ident.as_ref()?.to_string();
+                let ty = first_generic(&f.ty, "Result")?;
+                let ty = first_generic(&ty, "Option").unwrap_or(ty);
+                Some((name, ty.to_token_stream()))
+            })
+            .collect();
+        out.push((s.ident.to_string(), fields));
+    }
+    out
+}
+
+fn first_generic(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
