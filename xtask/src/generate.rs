@@ -19,6 +19,8 @@ pub struct Generated {
     pub code: String,
     pub operations: usize,
     pub types: usize,
+    /// The public surface (`surface.rs`), for the change report.
+    pub surface: String,
 }
 
 /// Why a spec could not be generated: always one readable line per problem.
@@ -165,6 +167,7 @@ pub struct Model {
 /// Generates the code for one spec (nothing is written here).
 pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generated, GenError> {
     let model = build(root, api, spec_path)?;
+    let surface = crate::surface::render(&model);
     let types = count_types(&model.file);
     let body = prettyplease::unparse(&model.file);
     let header = format!(
@@ -183,6 +186,7 @@ pub fn generate_one(root: &Path, api: &str, spec_path: &Path) -> Result<Generate
         code: header + &body,
         operations: model.operations,
         types,
+        surface,
     })
 }
 

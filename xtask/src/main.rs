@@ -7,6 +7,8 @@ mod generate;
 mod messages;
 mod mocks;
 mod nullable;
+mod report;
+mod scaffold;
 mod send_errors;
 mod spec;
 mod spec_checks;
@@ -24,6 +26,8 @@ tasks:
   generate           regenerate src/generated/<api>.rs from specs/<api>.yaml
   generate --check   fail with a diff when the committed code is not what the specs give
   check <spec.yaml>  run the spec checks and progenitor on one file; print a summary, write nothing
+  new-api <name>     scaffold an API from specs/<name>.yaml (a template if missing): facade,
+                     feature, tests, fixtures folder, tour section
   surface <api|spec.yaml>
                      print the API surface of one spec: operations, parameters, types, fields
   lint [spec.yaml]   lint every spec (or one) with Redocly CLI and redocly.yaml (runs `npm ci` first)
@@ -39,6 +43,10 @@ fn main() -> ExitCode {
         ["generate", "--check"] => generate(&root, true),
         ["check", spec] => check(Path::new(spec)),
         ["surface", which] => surface(&root, which),
+        ["new-api", name] => scaffold::new_api(&root, name).and_then(|log| {
+            println!("{}", log.join("\n"));
+            generate(&root, false)
+        }),
         ["lint"] => lint(&root, None),
         ["lint", spec] => lint(&root, Some(spec)),
         ["test", rest @ ..] => test(&root, rest),
@@ -71,10 +79,20 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
         "{:<10} {:>10} {:>6} {:>7}",
         "api", "operations", "types", "lines"
     );
-    let mut specs = generate::spec_files(root).map_err(|e| e.to_string())?;
+    let mut specs: Vec<(String, PathBuf, String)> = generate::spec_files(root)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(api, path)| (api.clone(), path, api))
+        .collect();
     // A scratch workspace (xtask's own tests) may have no golden samples.
-    specs.extend(generate::golden_files(root).unwrap_or_default());
-    for (api, spec_path) in specs {
+    specs.extend(
+        generate::golden_files(root)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, path)| (name.clone(), path, format!("golden_{name}"))),
+    );
+    let mut reports = String::new();
+    for (api, spec_path, surface_name) in specs {
         let generated = match generate::generate_one(root, &api, &spec_path) {
             Ok(g) => g,
             Err(e) => {
@@ -82,6 +100,9 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
                 continue;
             }
         };
+        // What the edit does to users, against the accepted surface snapshot.
+        let changes = report::changes(&report::committed(root, &surface_name), &generated.surface);
+        reports += &report::render(&api, &changes);
         let current = std::fs::read_to_string(&generated.out_path).unwrap_or_default();
         println!(
             "{:<10} {:>10} {:>6} {:>7}",
@@ -140,6 +161,8 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
             println!("  wrote src/generated/mod.rs");
         }
     }
+    println!("\nWhat the specs change in the public surface (against xtask/tests/snapshots/):");
+    print!("{reports}");
     if !failed.is_empty() {
         return Err(failed.join("\n"));
     }

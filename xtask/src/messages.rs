@@ -6,7 +6,6 @@
 //! Each rewrite looks for progenitor's or typify's exact shape and fails generation when it is
 //! not there, so an upgrade that changes them is caught here.
 
-use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Stmt, Type, parse_quote};
 
@@ -78,11 +77,11 @@ pub fn rewrite_operation_builders(file: &mut syn::File) -> Result<usize, String>
 fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<(), String> {
     let field = f.sig.ident.clone();
     let name = field.to_string();
-    let body = f.block.to_token_stream().to_string();
-    if !body.contains("try_into ()") || !body.contains("map_err (| _ |") {
+    let calls = method_calls(&f.block);
+    if !calls.iter().any(|(m, _)| m == "try_into") || !calls.iter().any(|(m, _)| m == "map_err") {
         return Err("progenitor's setter changed shape (no `try_into().map_err(|_| ..)`)".into());
     }
-    let optional = body.contains(". map (Some)");
+    let optional = calls.iter().any(|(m, some)| m == "map" && *some);
     let where_clause = f
         .sig
         .generics
@@ -149,6 +148,89 @@ fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+/// The method calls in `block`: `(name, whether its one argument is the path `Some`)`.
+fn method_calls(block: &syn::Block) -> Vec<(String, bool)> {
+    struct Calls(Vec<(String, bool)>);
+    impl<'ast> syn::visit::Visit<'ast> for Calls {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            let some = matches!(call.args.first(), Some(Expr::Path(p)) if p.path.is_ident("Some"));
+            self.0.push((call.method.to_string(), some));
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut calls = Calls(Vec::new());
+    syn::visit::Visit::visit_block(&mut calls, block);
+    calls.0
+}
+
+/// `value.chars().count() > N` / `< N`: `(is_max, N)`.
+fn length_check(cond: &Expr) -> Option<(bool, usize)> {
+    let Expr::Binary(binary) = cond else {
+        return None;
+    };
+    let is_max = match binary.op {
+        syn::BinOp::Gt(_) => true,
+        syn::BinOp::Lt(_) => false,
+        _ => return None,
+    };
+    let Expr::MethodCall(count) = &*binary.left else {
+        return None;
+    };
+    let Expr::MethodCall(chars) = &*count.receiver else {
+        return None;
+    };
+    let on_value = matches!(&*chars.receiver, Expr::Path(p) if p.path.is_ident("value"));
+    if count.method != "count" || chars.method != "chars" || !on_value {
+        return None;
+    }
+    let Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(n),
+        ..
+    }) = &*binary.right
+    else {
+        return None;
+    };
+    Some((is_max, n.base10_parse().ok()?))
+}
+
+/// `PATTERN.find(value).is_none()`.
+fn is_pattern_check(cond: &Expr) -> bool {
+    let Expr::MethodCall(is_none) = cond else {
+        return false;
+    };
+    let Expr::MethodCall(find) = &*is_none.receiver else {
+        return false;
+    };
+    is_none.method == "is_none"
+        && find.method == "find"
+        && matches!(&*find.receiver, Expr::Path(p) if p.path.is_ident("PATTERN"))
+}
+
+/// The string literal given to `Regex::new(..)` in an expression.
+fn regex_literal(expr: &Expr) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            let is_regex_new = matches!(&*call.func, Expr::Path(p)
+                if p.path.segments.iter().rev().take(2).map(|s| s.ident.to_string()).collect::<Vec<_>>() == ["new", "Regex"]);
+            if let (
+                true,
+                Some(Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                })),
+            ) = (is_regex_new, call.args.first())
+            {
+                self.0 = Some(s.value());
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_expr(&mut find, expr);
+    find.0
 }
 
 /// progenitor's and typify's fixed refusal texts, reworded.
@@ -222,29 +304,16 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
     let mut pattern = None;
     for stmt in &block.stmts {
         match stmt {
-            Stmt::Expr(Expr::If(check), _) => {
-                let cond = check.cond.to_token_stream().to_string();
-                if let Some(rest) = cond.strip_prefix("value . chars () . count () > ") {
-                    max = Some(usize_literal(rest)?);
-                } else if let Some(rest) = cond.strip_prefix("value . chars () . count () < ") {
-                    min = Some(usize_literal(rest)?);
-                }
-            }
+            Stmt::Expr(Expr::If(check), _) => match length_check(&check.cond) {
+                Some((true, n)) => max = Some(n),
+                Some((false, n)) => min = Some(n),
+                None => {}
+            },
             Stmt::Item(Item::Static(s)) if s.ident == "PATTERN" => {
-                let text = s.expr.to_token_stream().to_string();
-                let literal = text
-                    .split("Regex :: new (")
-                    .nth(1)
-                    .ok_or("a `PATTERN` without `Regex::new(..)`")?;
-                let lit: syn::LitStr = syn::parse_str(
-                    literal
-                        .trim()
-                        .split(") . unwrap")
-                        .next()
-                        .unwrap_or_default(),
-                )
-                .map_err(|e| format!("{name}: the pattern literal: {e}"))?;
-                pattern = Some(lit.value());
+                pattern =
+                    Some(regex_literal(&s.expr).ok_or_else(|| {
+                        format!("{name}: a `PATTERN` without `Regex::new(\"..\")`")
+                    })?);
             }
             _ => {}
         }
@@ -261,10 +330,10 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
     let mut stmts = Vec::new();
     for stmt in block.stmts.drain(..) {
         let cond = match &stmt {
-            Stmt::Expr(Expr::If(check), _) => check.cond.to_token_stream().to_string(),
-            _ => String::new(),
+            Stmt::Expr(Expr::If(check), _) => Some(&*check.cond),
+            _ => None,
         };
-        if cond.starts_with("value . chars () . count ()") {
+        if cond.and_then(length_check).is_some() {
             if !length_done {
                 length_done = true;
                 stmts.push(parse_quote! {
@@ -275,7 +344,7 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
                     }
                 });
             }
-        } else if cond == "PATTERN . find (value) . is_none ()" {
+        } else if cond.is_some_and(is_pattern_check) {
             let pattern = pattern.as_deref().unwrap_or_default();
             stmts.push(parse_quote! {
                 if PATTERN.find(value).is_none() {
@@ -288,11 +357,4 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
     }
     block.stmts = stmts;
     Ok(true)
-}
-
-fn usize_literal(text: &str) -> Result<usize, String> {
-    text.trim()
-        .trim_end_matches("usize")
-        .parse()
-        .map_err(|_| format!("not a length: `{text}`"))
 }

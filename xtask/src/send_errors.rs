@@ -6,7 +6,6 @@
 //! The rewrite is token-level and narrow: each pattern below must be found, or generation
 //! fails (a progenitor upgrade that changes its output is caught here, not by users).
 
-use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, parse_quote};
 
@@ -16,9 +15,8 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
     let mut reexported = false;
     for item in &mut file.items {
         if let syn::Item::Use(item_use) = item {
-            let tree = item_use.tree.to_token_stream().to_string();
             let public = matches!(item_use.vis, syn::Visibility::Public(_));
-            if public && tree.starts_with("progenitor_client") && tree.contains("Error") {
+            if public && reexports_error(&item_use.tree) {
                 item_use.tree =
                     parse_quote!(progenitor_client::{ByteStream, ClientInfo, ResponseValue});
                 reexported = true;
@@ -54,7 +52,8 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
             if f.sig.ident != "send" {
                 continue;
             }
-            let operation = operation_id(&f.block).ok_or("a `send` without an `operation_id`")?;
+            let operation =
+                operation_id(&mut f.block).ok_or("a `send` without an `operation_id`")?;
             let mut rewriter = SendRewriter {
                 operation,
                 found: Default::default(),
@@ -93,7 +92,7 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
             }
             syn::Item::Impl(imp)
                 if imp.trait_.is_none()
-                    && imp.self_ty.to_token_stream().to_string() == "Client" =>
+                    && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
             {
                 for item in &mut imp.items {
                     let syn::ImplItem::Fn(f) = item else { continue };
@@ -128,11 +127,33 @@ impl VisitMut for AddRuntimeInit {
     }
 }
 
-/// The `operation_id: "..."` literal of `OperationInfo` in a `send` body.
-fn operation_id(block: &syn::Block) -> Option<String> {
-    let text = block.to_token_stream().to_string();
-    let rest = text.split("operation_id : \"").nth(1)?;
-    Some(rest.split('"').next()?.to_string())
+/// The `operation_id: "..."` literal of the `OperationInfo { .. }` in a `send` body.
+fn operation_id(block: &mut syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl VisitMut for Find {
+        fn visit_expr_struct_mut(&mut self, s: &mut syn::ExprStruct) {
+            if s.path.is_ident("OperationInfo") {
+                for field in &s.fields {
+                    let is_id =
+                        matches!(&field.member, syn::Member::Named(n) if n == "operation_id");
+                    if let (
+                        true,
+                        Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(l),
+                            ..
+                        }),
+                    ) = (is_id, &field.expr)
+                    {
+                        self.0 = Some(l.value());
+                    }
+                }
+            }
+            visit_mut::visit_expr_struct_mut(self, s);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block_mut(block);
+    find.0
 }
 
 #[derive(Default)]
@@ -161,28 +182,83 @@ struct SendRewriter {
     found: Found,
 }
 
+/// `pub use progenitor_client::{.., Error, ..};`
+fn reexports_error(tree: &syn::UseTree) -> bool {
+    let syn::UseTree::Path(path) = tree else {
+        return false;
+    };
+    if path.ident != "progenitor_client" {
+        return false;
+    }
+    match &*path.tree {
+        syn::UseTree::Group(group) => group
+            .items
+            .iter()
+            .any(|item| matches!(item, syn::UseTree::Name(n) if n.ident == "Error")),
+        syn::UseTree::Name(n) => n.ident == "Error",
+        _ => false,
+    }
+}
+
+/// `expr` is the path `a::b::..` exactly.
+fn is_path(expr: &Expr, segments: &[&str]) -> bool {
+    match expr {
+        Expr::Path(p) => {
+            p.qself.is_none()
+                && p.path.segments.len() == segments.len()
+                && p.path.segments.iter().zip(segments).all(|(s, want)| {
+                    s.ident == want && matches!(s.arguments, syn::PathArguments::None)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// `expr` is `func(arg)` with `func` the path `segments` and one argument, the path `arg`.
+fn is_call(expr: &Expr, segments: &[&str], arg: &str) -> bool {
+    matches!(expr, Expr::Call(call)
+        if is_path(&call.func, segments)
+            && call.args.len() == 1
+            && is_path(&call.args[0], &[arg]))
+}
+
+/// `expr` is `receiver.method(..)` (possibly followed by `.await`) with `receiver` the path
+/// `receiver`.
+fn is_method_on(expr: &Expr, receiver: &str, method: &str) -> bool {
+    let expr = match expr {
+        Expr::Await(a) => &*a.base,
+        other => other,
+    };
+    matches!(expr, Expr::MethodCall(m) if m.method == method && is_path(&m.receiver, &[receiver]))
+}
+
+/// `expr` ends with the method call `.method()` (`... .build()`).
+fn ends_with_call(expr: &Expr, method: &str) -> bool {
+    matches!(expr, Expr::MethodCall(m) if m.method == method && m.args.is_empty())
+}
+
 impl VisitMut for SendRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         let op = self.operation.clone();
         let op = &op;
-        let text = expr.to_token_stream().to_string();
-        let replacement: Option<Expr> = match text.as_str() {
+        let replacement: Option<Expr> = if is_path(expr, &["Error", "InvalidRequest"]) {
             // `.map_err(Error::InvalidRequest)`: a parameter or body failed its conversion.
             // The message may quote a value given: never a credential of the client.
-            "Error :: InvalidRequest" => Some(parse_quote! {
+            Some(parse_quote! {
                 |message| Error::invalid_request(#op, client.runtime.scrub(message))
-            }),
+            })
+        } else if matches!(expr, Expr::Await(a)
+            if is_call(&a.base, &["ResponseValue", "from_response"], "response"))
+        {
             // Bodies are read through the client's runtime: bounded by its body limit.
-            "ResponseValue :: from_response (response) . await" => Some(parse_quote! {
+            Some(parse_quote! {
                 crate::error::decode(&client.runtime, response, #op).await
-            }),
-            "Error :: UnexpectedResponse (response)" => {
-                self.found.unexpected = true;
-                Some(
-                    parse_quote! { crate::error::unexpected(&client.runtime, response, #op).await },
-                )
-            }
-            _ => None,
+            })
+        } else if is_call(expr, &["Error", "UnexpectedResponse"], "response") {
+            self.found.unexpected = true;
+            Some(parse_quote! { crate::error::unexpected(&client.runtime, response, #op).await })
+        } else {
+            None
         };
         if let Some(replacement) = replacement {
             *expr = replacement;
@@ -190,27 +266,24 @@ impl VisitMut for SendRewriter {
         }
         match expr {
             // `Error::ErrorResponse(value)` -> with the operation.
-            Expr::Call(call)
-                if call.func.to_token_stream().to_string() == "Error :: ErrorResponse" =>
-            {
+            Expr::Call(call) if is_path(&call.func, &["Error", "ErrorResponse"]) => {
                 let mut arg = call.args.first().cloned().expect("one argument");
                 self.visit_expr_mut(&mut arg);
                 *expr = parse_quote! { Error::error_response(#op, #arg) };
             }
             // `x?` on reqwest's or a hook's error -> with the operation.
             Expr::Try(try_expr) => {
-                let inner = try_expr.expr.to_token_stream().to_string();
-                if inner == "result" || inner.ends_with(". build ()") {
-                    self.found.communication |= inner == "result";
-                    let inner = &try_expr.expr;
+                let inner = &*try_expr.expr;
+                let is_result = is_path(inner, &["result"]);
+                if is_result || ends_with_call(inner, "build") {
+                    self.found.communication |= is_result;
                     *expr = parse_quote! {
                         #inner.map_err(|source| Error::communication(#op, source))?
                     };
-                } else if inner.starts_with("client . pre (")
-                    || inner.starts_with("client . post (")
+                } else if is_method_on(inner, "client", "pre")
+                    || is_method_on(inner, "client", "post")
                 {
-                    self.found.hooks |= inner.starts_with("client . pre (");
-                    let inner = &try_expr.expr;
+                    self.found.hooks |= is_method_on(inner, "client", "pre");
                     *expr = parse_quote! { #inner.map_err(|e| Error::from_hook(#op, e))? };
                 } else {
                     visit_mut::visit_expr_mut(self, expr);

@@ -76,7 +76,12 @@ fn scratch_workspace(name: &str) -> PathBuf {
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    for dir in ["specs", "src/generated", "xtask/tests/golden"] {
+    for dir in [
+        "specs",
+        "src/generated",
+        "xtask/tests/golden",
+        "xtask/tests/snapshots",
+    ] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
         for entry in std::fs::read_dir(real.join(dir)).unwrap() {
             let path = entry.unwrap().path();
@@ -137,5 +142,114 @@ fn an_enum_edit_fails_check_with_a_small_diff_until_regenerated() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// `generate --check` says what each kind of spec edit does to users, against the accepted
+/// surface snapshots: breaking or additive.
+#[test]
+fn a_spec_edit_prints_what_it_does_to_users() {
+    let root = scratch_workspace("report");
+    let spec = root.join("specs/cscart.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let edits = [
+        // An enum value removed.
+        (
+            "enum: [new, in_progress, completed, no_answer]",
+            "enum: [new, in_progress, completed]",
+        ),
+        // A new optional field in a request body.
+        (
+            "        cart_products:\n          type: string\n          description: Products of the customer's cart (serialized by the store).",
+            "        comment:\n          type: string\n          description: A comment.\n          example: hi\n        cart_products:\n          type: string\n          description: Products of the customer's cart (serialized by the store).",
+        ),
+        // A tightened constraint on a parameter.
+        (
+            "          description: Only requests of this storefront (CS-Cart) or vendor (Multi-Vendor).\n          schema:\n            type: integer\n            minimum: 0",
+            "          description: Only requests of this storefront (CS-Cart) or vendor (Multi-Vendor).\n          schema:\n            type: integer\n            minimum: 5",
+        ),
+    ];
+    let mut edited = text.clone();
+    for (from, to) in edits {
+        assert!(edited.contains(from), "the spec has `{from}`");
+        edited = edited.replacen(from, to, 1);
+    }
+    // A new required field in the request body.
+    edited = edited.replacen(
+        "      description: |\n        Body of create and update.",
+        "      required: [phone]\n      description: |\n        Body of create and update.",
+        1,
+    );
+    std::fs::write(&spec, edited).unwrap();
+
+    let out = xtask(&["generate", "--check"], Some(&root));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    for expected in [
+        "cscart: 5 change(s) to the public surface, 3 breaking, 2 additive",
+        "  additive: new type `ListCallRequestsCompanyId: newtype i64 [>= 5]`",
+        "  breaking: type `CallRequestStatus`: `NoAnswer` removed",
+        "  additive: type `CallRequestInput`: new `comment: Option<String>, optional`",
+        "  breaking: type `CallRequestInput`: `phone` type `Option<String>` -> `String`",
+        "  breaking: operation `list_call_requests`: `query company_id` type `Option<u64>` -> `Option<ListCallRequestsCompanyId>`",
+        "yume: no change to the public surface",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "expected `{expected}` in:\n{stdout}"
+        );
+    }
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// `cargo xtask new-api NAME` makes everything an API needs besides its spec, from the spec
+/// (here a template, as the spec does not exist yet), and generates its code.
+#[test]
+fn new_api_scaffolds_facade_feature_tests_and_tour() {
+    let root = scratch_workspace("new-api");
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "tests/suite/apis/mod.rs",
+        "examples/tour/main.rs",
+    ] {
+        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        std::fs::copy(real.join(file), root.join(file)).unwrap();
+    }
+    let out = xtask(&["new-api", "demo"], Some(&root));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for made in [
+        "specs/demo.yaml",
+        "src/demo.rs",
+        "src/generated/demo.rs",
+        "tests/suite/apis/demo.rs",
+        "tests/fixtures/demo/README.md",
+        "examples/tour/demo.rs",
+    ] {
+        assert!(root.join(made).exists(), "{made} was not made:\n{stdout}");
+    }
+    let read = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
+    // The template's bearer scheme gives the bearer constructor the generated mocks call.
+    assert!(read("src/demo.rs").contains("pub fn with_bearer_token_and_config("));
+    assert!(read("src/lib.rs").contains("#[cfg(feature = \"demo\")]\npub mod demo;"));
+    assert!(read("Cargo.toml").contains("\ndemo = []\n"));
+    assert!(read("Cargo.toml").contains("\"demo\"]"), "in default");
+    assert!(read("src/generated/mod.rs").contains("all.push(demo::mock::api());"));
+    assert!(read("tests/suite/apis/mod.rs").contains("mod demo;"));
+    assert!(read("examples/tour/main.rs").contains("demo::run().await?;"));
+    assert!(
+        stdout.contains("demo: 1 change(s) to the public surface, 0 breaking, 1 additive")
+            || stdout.contains("new operation"),
+        "{stdout}"
+    );
+    // A second run keeps what is there.
+    let again = xtask(&["new-api", "demo"], Some(&root));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("kept    src/demo.rs (exists)"));
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -1,0 +1,419 @@
+//! What a spec edit does to users: the public surface the generator emits (`surface.rs`),
+//! compared with the committed one (the accepted snapshot,
+//! `xtask/tests/snapshots/<api>_surface.snap`), each change marked breaking or additive:
+//! a removed operation, parameter, field or enum value, a new required parameter or request
+//! field, a changed type and a tightened constraint are breaking; a new operation, optional
+//! parameter or field, enum value and a loosened constraint are additive.
+
+use std::collections::BTreeMap;
+
+/// One change, with whether users' code may stop compiling or working.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    pub breaking: bool,
+    pub what: String,
+}
+
+/// The surface as items and their member lines: `(section, item) -> (header, members)`.
+struct Surface {
+    items: BTreeMap<(String, String), (String, BTreeMap<String, String>)>,
+}
+
+fn parse(text: &str) -> Surface {
+    let mut items = BTreeMap::new();
+    let mut section = String::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("# ") {
+            section = name.trim().to_string();
+            current = None;
+            continue;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(member) = line.strip_prefix("  ") {
+            if let Some(key) = &current {
+                let name = member_name(member);
+                if let Some((_, members)) = items.get_mut(key) {
+                    let members: &mut BTreeMap<String, String> = members;
+                    members.insert(name, member.to_string());
+                }
+            }
+            continue;
+        }
+        let name = line
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let key = (section.clone(), name);
+        items.insert(key.clone(), (line.to_string(), BTreeMap::new()));
+        current = Some(key);
+    }
+    Surface { items }
+}
+
+/// A member's identity: `query page`, `body application/json`, `rule`, a field's name, an
+/// enum variant's name.
+fn member_name(member: &str) -> String {
+    let head = member.split(':').next().unwrap_or(member);
+    let head = head.split(" = ").next().unwrap_or(head);
+    head.trim().to_string()
+}
+
+/// The changes from `old` to `new` (surface texts).
+pub fn changes(old: &str, new: &str) -> Vec<Change> {
+    let (old, new) = (parse(old), parse(new));
+    let mut out = Vec::new();
+    let mut push = |breaking: bool, what: String| out.push(Change { breaking, what });
+    for (key, (header, members)) in &old.items {
+        let (section, name) = key;
+        let kind = if section == "operations" {
+            "operation"
+        } else {
+            "type"
+        };
+        match new.items.get(key) {
+            None => push(true, format!("{kind} `{name}` removed")),
+            Some((new_header, new_members)) => {
+                if header != new_header {
+                    let breaking = !only_added_responses(header, new_header);
+                    push(
+                        breaking,
+                        format!("{kind} `{name}`: `{header}` -> `{new_header}`"),
+                    );
+                }
+                let request = new_header.contains("(request body)") || section == "operations";
+                for (member, line) in members {
+                    match new_members.get(member) {
+                        None => push(true, format!("{kind} `{name}`: `{member}` removed")),
+                        Some(new_line) if new_line != line => {
+                            let (breaking, why) = member_change(line, new_line, request);
+                            push(breaking, format!("{kind} `{name}`: `{member}` {why}"));
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for (member, line) in new_members {
+                    if members.contains_key(member) {
+                        continue;
+                    }
+                    let (breaking, what) = added_member(line, request, header.contains("enum"));
+                    push(breaking, format!("{kind} `{name}`: {what} `{line}`"));
+                }
+            }
+        }
+    }
+    for (key, (header, _)) in &new.items {
+        if !old.items.contains_key(key) {
+            let kind = if key.0 == "operations" {
+                "operation"
+            } else {
+                "type"
+            };
+            push(false, format!("new {kind} `{header}`"));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn only_added_responses(old: &str, new: &str) -> bool {
+    let split = |h: &str| {
+        let (head, responses) = h.split_once(" -> ").unwrap_or((h, ""));
+        let responses: Vec<String> = responses.split(", ").map(str::to_string).collect();
+        (head.to_string(), responses)
+    };
+    let ((old_head, old_responses), (new_head, new_responses)) = (split(old), split(new));
+    old_head == new_head && old_responses.iter().all(|r| new_responses.contains(r))
+}
+
+/// A new member: a required parameter or request field breaks callers; anything optional, a
+/// field of an answer, an enum value is additive.
+fn added_member(line: &str, request: bool, enumeration: bool) -> (bool, &'static str) {
+    if enumeration {
+        return (false, "new value");
+    }
+    let required = facts(line).0.iter().any(|f| f == "required");
+    if request && required {
+        (true, "new required")
+    } else {
+        (false, "new")
+    }
+}
+
+/// `(facts, type, constraints)` of a member line `name: Type, required, nullable [c; c]`.
+fn facts(line: &str) -> (Vec<String>, String, Vec<String>) {
+    let (body, constraints) = match line.rsplit_once(" [") {
+        Some((body, rest)) if rest.ends_with(']') => (
+            body,
+            rest.trim_end_matches(']')
+                .split("; ")
+                .map(str::to_string)
+                .collect(),
+        ),
+        _ => (line, Vec::new()),
+    };
+    let after = body.split_once(": ").map_or(body, |(_, rest)| rest);
+    // The type ends at the first ", " outside angle brackets.
+    let mut depth = 0;
+    let mut end = after.len();
+    for (i, c) in after.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            ',' if depth == 0 => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let ty = after[..end].trim().to_string();
+    let facts = after[end..]
+        .split(", ")
+        .map(|f| f.trim_start_matches(',').trim().to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
+    (facts, ty, constraints)
+}
+
+/// How one member changed: `(breaking, description)`.
+fn member_change(old: &str, new: &str, request: bool) -> (bool, String) {
+    let (old_facts, old_ty, old_rules) = facts(old);
+    let (new_facts, new_ty, new_rules) = facts(new);
+    if old_ty != new_ty {
+        return (true, format!("type `{old_ty}` -> `{new_ty}`"));
+    }
+    let mut breaking = false;
+    let mut notes = Vec::new();
+    let required = |f: &[String]| f.iter().any(|x| x == "required");
+    if !required(&old_facts) && required(&new_facts) {
+        breaking |= request;
+        notes.push("now required".to_string());
+    } else if required(&old_facts) && !required(&new_facts) {
+        notes.push("now optional".to_string());
+    }
+    let (tightened, loosened) = compare_rules(&old_rules, &new_rules);
+    if !tightened.is_empty() {
+        breaking = true;
+        notes.push(format!("tightened: {}", tightened.join("; ")));
+    }
+    if !loosened.is_empty() {
+        notes.push(format!("loosened: {}", loosened.join("; ")));
+    }
+    if notes.is_empty() {
+        notes.push(format!("`{old}` -> `{new}`"));
+    }
+    (breaking, notes.join(", "))
+}
+
+/// One value's bounds, from the surface's constraint words.
+#[derive(Default, Debug)]
+struct Bounds {
+    min: Option<f64>,
+    max: Option<f64>,
+    len_min: Option<f64>,
+    len_max: Option<f64>,
+    others: Vec<String>,
+}
+
+fn bounds(rules: &[String], prefix: &str) -> Bounds {
+    let mut b = Bounds::default();
+    for rule in rules {
+        let Some(rule) = rule.strip_prefix(prefix) else {
+            continue;
+        };
+        if prefix.is_empty() && rule.starts_with("each ") {
+            continue;
+        }
+        let number = |s: &str| s.trim().parse::<f64>().ok();
+        if let Some(n) = rule.strip_prefix(">= ").and_then(number) {
+            b.min = Some(n);
+        } else if let Some(n) = rule.strip_prefix("> ").and_then(number) {
+            b.min = Some(n + 1.0);
+        } else if let Some(n) = rule.strip_prefix("<= ").and_then(number) {
+            b.max = Some(n);
+        } else if let Some(n) = rule.strip_prefix("< ").and_then(number) {
+            b.max = Some(n - 1.0);
+        } else if let Some(rest) = rule.strip_prefix("length ") {
+            if let Some(n) = rest.strip_prefix(">= ").and_then(number) {
+                b.len_min = Some(n);
+            } else if let Some(n) = rest.strip_prefix("<= ").and_then(number) {
+                b.len_max = Some(n);
+            } else if let Some((a, z)) = rest.split_once("..=") {
+                b.len_min = number(a);
+                b.len_max = number(z);
+            } else if let Some(n) = number(rest) {
+                b.len_min = Some(n);
+                b.len_max = Some(n);
+            }
+        } else {
+            b.others.push(rule.to_string());
+        }
+    }
+    b
+}
+
+/// `(tightened, loosened)` descriptions between two constraint lists.
+fn compare_rules(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut tightened = Vec::new();
+    let mut loosened = Vec::new();
+    for prefix in ["", "each "] {
+        let (o, n) = (bounds(old, prefix), bounds(new, prefix));
+        let mut lower = |what: &str, a: Option<f64>, b: Option<f64>| match (a, b) {
+            (a, Some(b)) if a.is_none_or(|a| b > a) => {
+                tightened.push(format!("{prefix}{what} {b}"))
+            }
+            (Some(a), b) if b.is_none_or(|b| b < a) => {
+                loosened.push(format!("{prefix}{what} {a} -> {b:?}"))
+            }
+            _ => {}
+        };
+        lower("minimum", o.min, n.min);
+        lower("minimum length", o.len_min, n.len_min);
+        let mut upper = |what: &str, a: Option<f64>, b: Option<f64>| match (a, b) {
+            (a, Some(b)) if a.is_none_or(|a| b < a) => {
+                tightened.push(format!("{prefix}{what} {b}"))
+            }
+            (Some(a), b) if b.is_none_or(|b| b > a) => {
+                loosened.push(format!("{prefix}{what} {a} -> {b:?}"))
+            }
+            _ => {}
+        };
+        upper("maximum", o.max, n.max);
+        upper("maximum length", o.len_max, n.len_max);
+        for rule in &n.others {
+            if !o.others.contains(rule) {
+                tightened.push(format!("{prefix}{rule}"));
+            }
+        }
+        for rule in &o.others {
+            if !n.others.contains(rule) {
+                loosened.push(format!("no more {prefix}{rule}"));
+            }
+        }
+    }
+    (tightened, loosened)
+}
+
+/// The report of one API, for the terminal.
+pub fn render(api: &str, changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return format!("{api}: no change to the public surface\n");
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let mut out = format!(
+        "{api}: {} change(s) to the public surface, {breaking} breaking, {} additive\n",
+        changes.len(),
+        changes.len() - breaking
+    );
+    for change in changes.iter().rev() {
+        let label = if change.breaking {
+            "breaking"
+        } else {
+            "additive"
+        };
+        out += &format!("  {label}: {}\n", change.what);
+    }
+    out
+}
+
+/// The committed surface of `api`: the accepted snapshot without insta's header (empty when
+/// there is none, a new API).
+pub fn committed(root: &std::path::Path, api: &str) -> String {
+    let path = root.join(format!("xtask/tests/snapshots/{api}_surface.snap"));
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    match text.strip_prefix("---\n") {
+        Some(rest) => rest
+            .split_once("\n---\n")
+            .map_or("", |(_, body)| body)
+            .to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "# operations
+list: GET /a -> 200 A
+  query page: Option<NonZeroU64>, optional [>= 1]
+
+# types
+A: struct (request body)
+  name: Option<String>, optional [length <= 10]
+S: enum of strings, undocumented values kept as Unknown
+  New = \"new\"
+  Done = \"done\"
+";
+
+    fn report(new: &str) -> Vec<(bool, String)> {
+        changes(OLD, new)
+            .into_iter()
+            .map(|c| (c.breaking, c.what))
+            .collect()
+    }
+
+    #[test]
+    fn each_kind_of_edit() {
+        assert!(report(OLD).is_empty());
+        let removed_value = OLD.replace("  Done = \"done\"\n", "");
+        assert_eq!(
+            report(&removed_value),
+            [(true, "type `S`: `Done` removed".to_string())]
+        );
+        let added_value = OLD.replace(
+            "  Done = \"done\"\n",
+            "  Done = \"done\"\n  Late = \"late\"\n",
+        );
+        assert_eq!(
+            report(&added_value),
+            [(false, "type `S`: new value `Late = \"late\"`".to_string())]
+        );
+        let optional = OLD.replace("  name:", "  note: Option<String>, optional\n  name:");
+        assert_eq!(
+            report(&optional),
+            [(
+                false,
+                "type `A`: new `note: Option<String>, optional`".to_string()
+            )]
+        );
+        let required = OLD.replace("  name:", "  id: u64, required\n  name:");
+        assert_eq!(
+            report(&required),
+            [(
+                true,
+                "type `A`: new required `id: u64, required`".to_string()
+            )]
+        );
+        let tightened = OLD.replace("[length <= 10]", "[length <= 5]");
+        assert_eq!(
+            report(&tightened),
+            [(
+                true,
+                "type `A`: `name` tightened: maximum length 5".to_string()
+            )]
+        );
+        let loosened = OLD.replace("[>= 1]", "[>= 0]").replace("NonZeroU64", "u64");
+        assert_eq!(
+            report(&loosened),
+            [(
+                true,
+                "operation `list`: `query page` type `Option<NonZeroU64>` -> `Option<u64>`"
+                    .to_string()
+            )]
+        );
+        let new_op = OLD.replace("\n# types", "get: GET /a/{id} -> 200 A\n\n# types");
+        assert_eq!(
+            report(&new_op),
+            [(
+                false,
+                "new operation `get: GET /a/{id} -> 200 A`".to_string()
+            )]
+        );
+    }
+}
