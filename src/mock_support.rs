@@ -310,7 +310,17 @@ pub struct Refusal {
     pub what: String,
     /// For a body field: the whole body with the forbidden value, as JSON.
     pub body: Option<&'static str>,
+    /// For a parameter: the forbidden value as it would be written on the wire.
+    pub param: Option<BadParam>,
     pub check: Check,
+}
+
+/// A parameter's forbidden value as raw text, to send around the client's checks.
+pub struct BadParam {
+    pub name: &'static str,
+    /// In the path (`{name}`), or else in the query.
+    pub in_path: bool,
+    pub value: &'static str,
 }
 
 /// How a [`Refusal`] is checked.

@@ -2763,6 +2763,19 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+/// Compiles only while the client is `Send + Sync + Clone + 'static` and every
+/// operation's `send()` future is `Send` (never called).
+#[allow(dead_code)]
+fn assert_send_sync(client: &Client) {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    send_sync(client);
+    send(client.list_call_requests().send());
+    send(client.create_call_request().send());
+    send(client.get_call_request().send());
+    send(client.update_call_request().send());
+    send(client.delete_call_request().send());
+}
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/cscart.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -3426,14 +3439,15 @@ pub mod mock {
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
         vec![
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "page = 0".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            "page = 0".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "page",
+            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .items_per_page(examples::list_call_requests_items_per_page())
             .sort_by(examples::list_call_requests_sort_by())
@@ -3447,10 +3461,12 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists()).page(0u64).send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[0usize], what : "items_per_page = 0".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "items_per_page", in_path : false, value :
+            "0", }), check : crate ::mock_support::Check::Call(| base, config,
+            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
+            key = format!("{} {base} {config:?}", module_path!()); let client = match
+            crate ::mock_support::cached(key, ||
             super::Client::with_basic_auth_and_config(& base, credentials.user,
             credentials.password, & config)) { Ok(client) => client, Err(e) => return
             crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
@@ -3467,7 +3483,9 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists())
             .items_per_page(0u64).send(). await) })), }, crate ::mock_support::Refusal {
             operation : & OPERATIONS[0usize], what : "sort_by = \"undocumented\""
-            .to_string(), body : ::std::option::Option::None, check : crate
+            .to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "sort_by", in_path : false, value : "undocumented", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
@@ -3488,7 +3506,9 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists())
             .sort_by("undocumented").send(). await) })), }, crate ::mock_support::Refusal
             { operation : & OPERATIONS[0usize], what : "sort_order = \"undocumented\""
-            .to_string(), body : ::std::option::Option::None, check : crate
+            .to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "sort_order", in_path : false, value : "undocumented", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
@@ -3510,7 +3530,9 @@ pub mod mock {
             .sort_order("undocumented").send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "status = \"undocumented\"".to_string(), body : ::std::option::Option::None,
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            param : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "status", in_path : false, value : "undocumented", }), check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
@@ -3530,14 +3552,15 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists())
             .status("undocumented").send(). await) })), }, crate ::mock_support::Refusal
             { operation : & OPERATIONS[0usize], what : "company_id = -1".to_string(),
-            body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            body : ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "company_id", in_path : false, value :
+            "-1", }), check : crate ::mock_support::Check::Call(| base, config,
+            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
+            key = format!("{} {base} {config:?}", module_path!()); let client = match
+            crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3551,13 +3574,15 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists()).company_id(- 1i64)
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[0usize], what : "user_id = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "user_id", in_path : false, value : "-1",
+            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3571,14 +3596,15 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists()).user_id(- 1i64)
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[0usize], what : "order_exists = \"undocumented\"".to_string(),
-            body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            body : ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "order_exists", in_path : false, value :
+            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
+            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
+            key = format!("{} {base} {config:?}", module_path!()); let client = match
+            crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3593,63 +3619,60 @@ pub mod mock {
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "body `email` = \"\"".to_string(), body :
             ::std::option::Option::Some("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
             ("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}")), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `order_id` = -1".to_string(), body :
             ::std::option::Option::Some("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
             ("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}")), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `product_id` = -1".to_string(), body :
             ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
             ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}")), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `status` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
             ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `timestamp` = -1".to_string(), body :
             ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
             ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}")), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `user_id` = -1".to_string(), body :
             ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
             ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}")), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body without `email` or `phone`".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("create_call_request", e), }; crate
-            ::mock_support::Outcome::of("create_call_request", client
-            .create_call_request().body(crate ::mock_support::example:: <
-            types::CallRequestInput > ("a body", "{\"name\":\"Api\"}")).send(). await)
-            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize],
-            what : "id missing".to_string(), body : ::std::option::Option::None, check :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
             base, credentials.user, credentials.password, & config)) { Ok(client) =>
             client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_call_request", e), }; crate
-            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "id = 0".to_string(), body :
+            ::mock_support::Outcome::config("create_call_request", e), }; crate
+            ::mock_support::Outcome::of("create_call_request", client
+            .create_call_request().body(crate ::mock_support::example:: <
+            types::CallRequestInput > ("a body", "{\"name\":\"Api\"}")).send(). await)
+            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize],
+            what : "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
@@ -3658,76 +3681,87 @@ pub mod mock {
             credentials.password, & config)) { Ok(client) => client, Err(e) => return
             crate ::mock_support::Outcome::config("get_call_request", e), }; crate
             ::mock_support::Outcome::of("get_call_request", client.get_call_request()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[3usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
-            ::mock_support::Outcome::of("update_call_request", client
-            .update_call_request().body(examples::update_call_request_request()).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[3usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
-            ::mock_support::Outcome::of("update_call_request", client
-            .update_call_request().id(0u64).body(examples::update_call_request_request())
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[3usize], what : "body `email` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
-            ("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `order_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `product_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `status` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"undocumented\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"status\":\"undocumented\"}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `timestamp` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `user_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
+            OPERATIONS[2usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
             base, credentials.user, credentials.password, & config)) { Ok(client) =>
             client, Err(e) => return crate
-            ::mock_support::Outcome::config("delete_call_request", e), }; crate
-            ::mock_support::Outcome::of("delete_call_request", client
-            .delete_call_request().send(). await) })), }, crate ::mock_support::Refusal {
-            operation : & OPERATIONS[4usize], what : "id = 0".to_string(), body :
+            ::mock_support::Outcome::config("get_call_request", e), }; crate
+            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[3usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_call_request", e), }; crate
+            ::mock_support::Outcome::of("update_call_request", client
+            .update_call_request().body(examples::update_call_request_request()).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[3usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_call_request", e), }; crate
+            ::mock_support::Outcome::of("update_call_request", client
+            .update_call_request().id(0u64).body(examples::update_call_request_request())
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[3usize], what : "body `email` = \"\"".to_string(), body :
+            ::std::option::Option::Some("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
+            ("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `order_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `product_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `status` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"undocumented\"}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"status\":\"undocumented\"}")), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `timestamp` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "body `user_id` = -1".to_string(), body :
+            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::CallRequestInput >
+            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
@@ -3735,6 +3769,18 @@ pub mod mock {
             super::Client::with_basic_auth_and_config(& base, credentials.user,
             credentials.password, & config)) { Ok(client) => client, Err(e) => return
             crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            ::mock_support::Outcome::of("delete_call_request", client
+            .delete_call_request().send(). await) })), }, crate ::mock_support::Refusal {
+            operation : & OPERATIONS[4usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("delete_call_request", e), }; crate
             ::mock_support::Outcome::of("delete_call_request", client
             .delete_call_request().id(0u64).send(). await) })), }
         ]

@@ -2268,6 +2268,15 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+/// Compiles only while the client is `Send + Sync + Clone + 'static` and every
+/// operation's `send()` future is `Send` (never called).
+#[allow(dead_code)]
+fn assert_send_sync(client: &Client) {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    send_sync(client);
+    send(client.put_thing().send());
+}
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/keywords.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -2430,27 +2439,30 @@ pub mod mock {
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
         vec![
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing()
+            "id missing".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
+            crate ::mock_support::Outcome::of("put_thing", client.put_thing()
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what : "id = 0"
-            .to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing().id(0u64)
+            .to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
+            in_path : true, value : "0", }), check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
+            crate ::mock_support::Outcome::of("put_thing", client.put_thing().id(0u64)
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "score = -1".to_string(), body : ::std::option::Option::None, check : crate
+            "score = -1".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "score",
+            in_path : false, value : "-1", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
@@ -2460,21 +2472,25 @@ pub mod mock {
             ::mock_support::Outcome::of("put_thing", client.put_thing().score(- 1i64)
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "code = \"a\"".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing().code("a")
+            "code = \"a\"".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "code",
+            in_path : false, value : "a", }), check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
+            crate ::mock_support::Outcome::of("put_thing", client.put_thing().code("a")
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "on = not a date".to_string(), body : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Type("on takes a chrono date"), }, crate
+            "on = not a date".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::None, check : crate
+            ::mock_support::Check::Type("on takes a chrono date"), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "size = \"undocumented\"".to_string(), body : ::std::option::Option::None,
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            param : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "size", in_path : false, value : "undocumented", }), check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_http_config(& base, &
@@ -2485,73 +2501,76 @@ pub mod mock {
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `at` = \"not-a-date\"".to_string(), body :
             ::std::option::Option::Some("{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}")),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `code` = \"aa\"".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"aa\",\"note\":null,\"percent\":50}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing > ("{\"code\":\"aa\",\"note\":null,\"percent\":50}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"aa\",\"note\":null,\"percent\":50}")), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `email` = \"\"".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `even` = 3".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}")), }, crate
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}")), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `level` = 4".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}")), }, crate
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}")), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `note` = \"aaaaaaaaaaaaaaaaaaaaa\"".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `percent` = -1".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":-1}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing > ("{\"code\":\"ABC\",\"note\":null,\"percent\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":-1}")), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `positive` = 0".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}")), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `rating` = 0".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}")), }, crate
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}")), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `small` = -32769".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}")), },
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}")), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `tags` = [\"aaaaaaaaa\"]".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"tags\":[\"aaaaaaaaa\"]}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            >
             ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"tags\":[\"aaaaaaaaa\"]}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `weights` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::Thing >
-            ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}")), }
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
+            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}")), }
         ]
     }
     /// An undocumented value of every enum; for the crate's own test suites.

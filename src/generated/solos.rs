@@ -3258,6 +3258,23 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+/// Compiles only while the client is `Send + Sync + Clone + 'static` and every
+/// operation's `send()` future is `Send` (never called).
+#[allow(dead_code)]
+fn assert_send_sync(client: &Client) {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    send_sync(client);
+    send(client.list_projects().send());
+    send(client.list_project_actions().send());
+    send(client.get_project_action().send());
+    send(client.list_project_checklists().send());
+    send(client.filter_projects().send());
+    send(client.list_project_goods().send());
+    send(client.get_project().send());
+    send(client.list_project_payments().send());
+    send(client.list_project_steps().send());
+}
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/solos.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -4213,7 +4230,9 @@ pub mod mock {
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
         vec![
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "count = -1".to_string(), body : ::std::option::Option::None, check : crate
+            "count = -1".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "count",
+            in_path : false, value : "-1", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
@@ -4226,7 +4245,9 @@ pub mod mock {
             .reverse(examples::list_projects_reverse())
             .deleted(examples::list_projects_deleted()).count(- 1i64).send(). await) })),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "offset = -1".to_string(), body : ::std::option::Option::None, check : crate
+            "offset = -1".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "offset",
+            in_path : false, value : "-1", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
@@ -4240,12 +4261,14 @@ pub mod mock {
             .deleted(examples::list_projects_deleted()).offset(- 1i64).send(). await)
             })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize],
             what : "reverse = \"undocumented\"".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "reverse", in_path : false, value :
+            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
+            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
+            key = format!("{} {base} {config:?}", module_path!()); let client = match
+            crate ::mock_support::cached(key, || super::Client::with_keys_and_config(&
+            base, credentials.keys[0], credentials.keys[1], & config)) { Ok(client) =>
+            client, Err(e) => return crate
             ::mock_support::Outcome::config("list_projects", e), }; crate
             ::mock_support::Outcome::of("list_projects", client.list_projects()
             .count(examples::list_projects_count())
@@ -4254,12 +4277,14 @@ pub mod mock {
             .deleted(examples::list_projects_deleted()).reverse("undocumented").send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[0usize], what : "deleted = \"undocumented\"".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "deleted", in_path : false, value :
+            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
+            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
+            key = format!("{} {base} {config:?}", module_path!()); let client = match
+            crate ::mock_support::cached(key, || super::Client::with_keys_and_config(&
+            base, credentials.keys[0], credentials.keys[1], & config)) { Ok(client) =>
+            client, Err(e) => return crate
             ::mock_support::Outcome::config("list_projects", e), }; crate
             ::mock_support::Outcome::of("list_projects", client.list_projects()
             .count(examples::list_projects_count())
@@ -4268,12 +4293,13 @@ pub mod mock {
             .reverse(examples::list_projects_reverse()).deleted("undocumented").send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().count(examples::list_project_actions_count())
@@ -4283,12 +4309,14 @@ pub mod mock {
             .filter_actions(examples::list_project_actions_filter_actions()).send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().count(examples::list_project_actions_count())
@@ -4298,12 +4326,14 @@ pub mod mock {
             .filter_actions(examples::list_project_actions_filter_actions()).id(0u64)
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "count = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "count", in_path : false, value : "-1", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4313,12 +4343,14 @@ pub mod mock {
             .filter_actions(examples::list_project_actions_filter_actions()).count(-
             1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "offset = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "offset", in_path : false, value : "-1",
+            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4328,12 +4360,14 @@ pub mod mock {
             .filter_actions(examples::list_project_actions_filter_actions()).offset(-
             1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "filter_id = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "filter_id", in_path : false, value : "-1",
+            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4343,11 +4377,13 @@ pub mod mock {
             .filter_actions(examples::list_project_actions_filter_actions()).filter_id(-
             1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[1usize], what : "filter_date = not a date".to_string(), body :
-            ::std::option::Option::None, check : crate
-            ::mock_support::Check::Type("filter_date takes a chrono date"), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Type("filter_date takes a chrono date"), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "filter_actions = \"\"".to_string(), body : ::std::option::Option::None,
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            param : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "filter_actions", in_path : false, value : "", }), check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
@@ -4362,26 +4398,28 @@ pub mod mock {
             .filter_date(examples::list_project_actions_filter_date()).filter_actions("")
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[2usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project_action", e), }; crate
-            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project_action", e), }; crate
-            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[3usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("get_project_action",
+            e), }; crate ::mock_support::Outcome::of("get_project_action", client
+            .get_project_action().send(). await) })), }, crate ::mock_support::Refusal {
+            operation : & OPERATIONS[2usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("get_project_action",
+            e), }; crate ::mock_support::Outcome::of("get_project_action", client
+            .get_project_action().id(0u64).send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
@@ -4392,123 +4430,131 @@ pub mod mock {
             ::mock_support::Outcome::of("list_project_checklists", client
             .list_project_checklists().send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[3usize], what : "id = 0"
-            .to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            .to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
+            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_checklists", e), }; crate
             ::mock_support::Outcome::of("list_project_checklists", client
             .list_project_checklists().id(0u64).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.actions_type_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.created` = \"\"".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.currency_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.good_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.group_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.participants_group_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.participants_user_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.sales_funnel_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.step_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `buildin_data.user_id` = [-1]".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `condition` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `count` = -1".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `deleted` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `having` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `offset` = -1".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `reverse` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::ProjectFilter >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::ProjectFilter >
             ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[5usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
-            e), }; crate ::mock_support::Outcome::of("list_project_goods", client
-            .list_project_goods().send(). await) })), }, crate ::mock_support::Refusal {
-            operation : & OPERATIONS[5usize], what : "id = 0".to_string(), body :
+            "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
@@ -4517,8 +4563,20 @@ pub mod mock {
             .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_goods", e), }; crate
             ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[6usize], what : "id missing".to_string(), body :
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[5usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
+            e), }; crate ::mock_support::Outcome::of("list_project_goods", client
+            .list_project_goods().id(0u64).send(). await) })), }, crate
+            ::mock_support::Refusal { operation : & OPERATIONS[6usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
@@ -4529,31 +4587,18 @@ pub mod mock {
             ::mock_support::Outcome::of("get_project", client.get_project().send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[6usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project", e), }; crate
-            ::mock_support::Outcome::of("get_project", client.get_project().id(0u64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().count(examples::list_project_payments_count())
-            .offset(examples::list_project_payments_offset())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).send(). await)
-            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[7usize],
-            what : "id = 0".to_string(), body : ::std::option::Option::None, check :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("get_project", e), };
+            crate ::mock_support::Outcome::of("get_project", client.get_project()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[7usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
@@ -4566,15 +4611,33 @@ pub mod mock {
             .offset(examples::list_project_payments_offset())
             .filter_id(examples::list_project_payments_filter_id())
             .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).id(0u64).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "count = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            .filter_type(examples::list_project_payments_filter_type()).send(). await)
+            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[7usize],
+            what : "id = 0".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
+            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
             client = match crate ::mock_support::cached(key, ||
             super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
             .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_payments", e), }; crate
+            ::mock_support::Outcome::of("list_project_payments", client
+            .list_project_payments().count(examples::list_project_payments_count())
+            .offset(examples::list_project_payments_offset())
+            .filter_id(examples::list_project_payments_filter_id())
+            .filter_date(examples::list_project_payments_filter_date())
+            .filter_type(examples::list_project_payments_filter_type()).id(0u64).send().
+            await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "count = -1".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "count", in_path : false, value : "-1", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4584,12 +4647,14 @@ pub mod mock {
             .filter_type(examples::list_project_payments_filter_type()).count(- 1i64)
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[7usize], what : "offset = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "offset", in_path : false, value : "-1",
+            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4599,12 +4664,14 @@ pub mod mock {
             .filter_type(examples::list_project_payments_filter_type()).offset(- 1i64)
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[7usize], what : "filter_id = -1".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "filter_id", in_path : false, value : "-1",
+            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4614,16 +4681,18 @@ pub mod mock {
             .filter_type(examples::list_project_payments_filter_type()).filter_id(- 1i64)
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[7usize], what : "filter_date = not a date".to_string(), body :
-            ::std::option::Option::None, check : crate
-            ::mock_support::Check::Type("filter_date takes a chrono date"), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[7usize], what :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Type("filter_date takes a chrono date"), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[7usize], what :
             "filter_type = \"undocumented\"".to_string(), body :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "filter_type", in_path : false, value :
+            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
+            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
+            key = format!("{} {base} {config:?}", module_path!()); let client = match
+            crate ::mock_support::cached(key, || super::Client::with_keys_and_config(&
+            base, credentials.keys[0], credentials.keys[1], & config)) { Ok(client) =>
+            client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4633,34 +4702,39 @@ pub mod mock {
             .filter_date(examples::list_project_payments_filter_date())
             .filter_type("undocumented").send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
-            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
-            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
+            "id missing".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_steps", e), }; crate
+            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
+            .filter_date(examples::list_project_steps_filter_date())
             .filter_steps(examples::list_project_steps_filter_steps()).send(). await)
             })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[8usize],
-            what : "id = 0".to_string(), body : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
-            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
-            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
+            what : "id = 0".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
+            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_steps", e), }; crate
+            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
+            .filter_date(examples::list_project_steps_filter_date())
             .filter_steps(examples::list_project_steps_filter_steps()).id(0u64).send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[8usize], what : "filter_date = not a date".to_string(), body :
-            ::std::option::Option::None, check : crate
-            ::mock_support::Check::Type("filter_date takes a chrono date"), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
-            "filter_steps = \"\"".to_string(), body : ::std::option::Option::None, check
-            : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Type("filter_date takes a chrono date"), },
+            crate ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
+            "filter_steps = \"\"".to_string(), body : ::std::option::Option::None, param
+            : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "filter_steps", in_path : false, value : "", }), check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,

@@ -851,6 +851,15 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+/// Compiles only while the client is `Send + Sync + Clone + 'static` and every
+/// operation's `send()` future is `Send` (never called).
+#[allow(dead_code)]
+fn assert_send_sync(client: &Client) {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    send_sync(client);
+    send(client.update_outbound_record().send());
+}
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/thulium.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -1007,21 +1016,23 @@ pub mod mock {
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
         vec![
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            "id missing".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record()
             .customer_id(examples::update_outbound_record_customer_id())
             .body(examples::update_outbound_record_request()).send(). await) })), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "id = \"aaaa\"".to_string(), body : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
+            "id = \"aaaa\"".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
+            in_path : true, value : "aaaa", }), check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
@@ -1033,20 +1044,22 @@ pub mod mock {
             .customer_id(examples::update_outbound_record_customer_id()).id("aaaa")
             .body(examples::update_outbound_record_request()).send(). await) })), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "customer_id missing".to_string(), body : ::std::option::Option::None, check
-            : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            "customer_id missing".to_string(), body : ::std::option::Option::None, param
+            : ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record().id(examples::update_outbound_record_id())
             .body(examples::update_outbound_record_request()).send(). await) })), },
             crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "customer_id = 0".to_string(), body : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
+            "customer_id = 0".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::Some(crate ::mock_support::BadParam { name :
+            "customer_id", in_path : true, value : "0", }), check : crate
+            ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
             format!("{} {base} {config:?}", module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
@@ -1060,20 +1073,22 @@ pub mod mock {
             OPERATIONS[0usize], what : "body `dictionary_status_id` = 0".to_string(),
             body :
             ::std::option::Option::Some("{\"dictionary_status_id\":0,\"status_id\":3}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::OutboundRecordUpdate >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::OutboundRecordUpdate >
             ("{\"dictionary_status_id\":0,\"status_id\":3}")), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `next_call_date` = \"\"".to_string(), body :
             ::std::option::Option::Some("{\"next_call_date\":\"\",\"status_id\":3}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::OutboundRecordUpdate >
-            ("{\"next_call_date\":\"\",\"status_id\":3}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `status_id` = 0".to_string(), body :
-            ::std::option::Option::Some("{\"status_id\":0}"), check : crate
+            param : ::std::option::Option::None, check : crate
             ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::OutboundRecordUpdate > ("{\"status_id\":0}")), }
+            types::OutboundRecordUpdate > ("{\"next_call_date\":\"\",\"status_id\":3}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
+            "body `status_id` = 0".to_string(), body :
+            ::std::option::Option::Some("{\"status_id\":0}"), param :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Body(||
+            crate ::mock_support::refused:: < types::OutboundRecordUpdate >
+            ("{\"status_id\":0}")), }
         ]
     }
     /// An undocumented value of every enum; for the crate's own test suites.

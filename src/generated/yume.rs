@@ -3233,6 +3233,19 @@ pub mod rules {
     /// be sent while the resource has `status` (`x-crm-allowed-fields-by-status`).
     pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[];
 }
+/// Compiles only while the client is `Send + Sync + Clone + 'static` and every
+/// operation's `send()` future is `Send` (never called).
+#[allow(dead_code)]
+fn assert_send_sync(client: &Client) {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    send_sync(client);
+    send(client.list_wazzup_triggers().send());
+    send(client.create_wazzup_trigger().send());
+    send(client.update_wazzup_trigger().send());
+    send(client.delete_wazzup_trigger().send());
+    send(client.partial_update_wazzup_trigger().send());
+}
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/yume.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -3651,249 +3664,287 @@ pub mod mock {
             crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `delivery_status` = 4".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `delivery_type` = 2".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `order` = -2147483649".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `order_payment_status_from` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `order_payment_status_to` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `order_status_from` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `order_status_to` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `sale_status_from` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `sale_status_to` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `template_id` = a string of 256 characters".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `template_keys` = [a string of 256 characters]".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
             "body `type` = 4".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("update_wazzup_trigger", client
-            .update_wazzup_trigger().body(examples::update_wazzup_trigger_request())
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "body `delivery_status` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `delivery_type` = 2".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order` = -2147483649".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_payment_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_payment_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_status_from` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_status_to` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `sale_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `sale_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `template_id` = a string of 256 characters".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `template_keys` = [a string of 256 characters]".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `type` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("delete_wazzup_trigger", client
-            .delete_wazzup_trigger().send(). await) })), }, crate ::mock_support::Refusal
-            { operation : & OPERATIONS[4usize], what : "id missing".to_string(), body :
+            "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
             credentials; let key = format!("{} {base} {config:?}", module_path!()); let
             client = match crate ::mock_support::cached(key, ||
             super::Client::with_bearer_token_and_config(& base, credentials.token, &
             config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
+            ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("update_wazzup_trigger", client
+            .update_wazzup_trigger().body(examples::update_wazzup_trigger_request())
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[2usize], what : "body `delivery_status` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `delivery_type` = 2".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order` = -2147483649".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_payment_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_payment_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_status_from` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `order_status_to` = \"undocumented\"".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `sale_status_from` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `sale_status_to` = 3".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `template_id` = a string of 256 characters".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `template_keys` = [a string of 256 characters]".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
+            "body `type` = 4".to_string(), body :
+            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::WazzupTriggerRequest >
+            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
+            }, crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
+            "id missing".to_string(), body : ::std::option::Option::None, param :
+            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
+            client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("delete_wazzup_trigger", client
+            .delete_wazzup_trigger().send(). await) })), }, crate ::mock_support::Refusal
+            { operation : & OPERATIONS[4usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), };
+            crate ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
             .partial_update_wazzup_trigger()
             .body(examples::partial_update_wazzup_trigger_request()).send(). await) })),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `delivery_status` = 4".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `delivery_type` = 2".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `order` = -2147483649".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `order_payment_status_from` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `order_payment_status_to` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `order_status_from` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `order_status_to` = \"undocumented\"".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `sale_status_from` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `sale_status_to` = 3".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `template_id` = a string of 256 characters".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `template_keys` = [a string of 256 characters]".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
             "body `type` = 4".to_string(), body :
             ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
-            check : crate ::mock_support::Check::Body(|| crate ::mock_support::refused::
-            < types::PatchedWazzupTriggerRequest >
+            param : ::std::option::Option::None, check : crate
+            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
+            types::PatchedWazzupTriggerRequest >
             ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
             }
         ]

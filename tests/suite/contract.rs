@@ -61,28 +61,61 @@ async fn every_operation_of_every_api_passes_prism() {
     crate::support::assert_every_spec("contract", apis);
 }
 
-/// What the typed client refuses in a body (the generator's forbidden value for a field),
-/// sent around it with plain reqwest: Prism must flag it too, for every API.
+/// What the typed client refuses (the generator's forbidden value for a body field, or for
+/// a parameter when no body field has a constraint), sent around it with plain reqwest:
+/// Prism must flag it too, for every API.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn prism_catches_a_body_the_client_refuses() {
+async fn prism_catches_a_request_the_client_refuses() {
     let mut runs = Vec::new();
     for api in operations::apis() {
         let refusal = api
             .refusals
             .iter()
             .find(|r| r.body.is_some())
-            .unwrap_or_else(|| panic!("{}: no body field with a constraint to break", api.name));
-        let (api, op, body) = (api.name, refusal.operation, refusal.body.unwrap());
+            .or_else(|| api.refusals.iter().find(|r| r.param.is_some()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no constraint on a body field or a parameter to break",
+                    api.name
+                )
+            });
+        let (api, op) = (api.name, refusal.operation);
+        let (body, param) = (refusal.body, refusal.param.as_ref());
         runs.push(tokio::spawn(assert_caught(api, move |http, base| {
             let spec = SpecExamples::cached(api);
             let mut path = op.path.to_string();
+            let mut query = Vec::new();
             for (name, value) in spec.path_examples(op.id) {
                 path = path.replace(&format!("{{{name}}}"), &value);
             }
+            if let Some(bad) = param {
+                if bad.in_path {
+                    // The examples are in already: put the forbidden value back in its place.
+                    path = op.path.to_string();
+                    for (name, value) in spec.path_examples(op.id) {
+                        let value = if name == bad.name {
+                            bad.value.to_string()
+                        } else {
+                            value
+                        };
+                        path = path.replace(&format!("{{{name}}}"), &value);
+                    }
+                } else {
+                    query.push((bad.name, bad.value));
+                }
+            }
             let mut request = http
                 .request(op.method.parse().unwrap(), format!("{base}{path}"))
-                .header("content-type", "application/json")
-                .body(body);
+                .query(&query);
+            if let Some(body) = body {
+                request = request
+                    .header("content-type", "application/json")
+                    .body(body);
+            } else if let Some(example) = op.request_example {
+                request = request
+                    .header("content-type", "application/json")
+                    .body(example);
+            }
             for (name, value) in operations::credential_headers(api) {
                 request = request.header(name, value);
             }

@@ -13,8 +13,10 @@
 //! levels of nesting, objects turned into arrays), sometimes sent with a BOM, truncated, as
 //! UTF-16, with invalid UTF-8 or trailing garbage.
 //!
-//! `fuzz_regressions_<api>` replays every file of `tests/fuzz-regressions/<api>/` (see its
-//! README). `fuzz_<api>` runs cases for `CRM_FUZZ_SECONDS` (default 3; CI sets 30): half of
+//! `fuzz_regressions_of_every_api` replays every file of `tests/fuzz-regressions/<api>/`
+//! (see its README) and, for every operation, the same kinds of nasty inputs derived from its
+//! own documented answer (`derived_seeds`), so a new API needs no files to be covered.
+//! `fuzz_every_api` runs cases for `CRM_FUZZ_SECONDS` (default 3; CI sets 30): half of
 //! the time from the API's fixed seed, half from a random one (`CRM_FUZZ_SEED=<n>` replays a
 //! printed random seed). A failing case is shrunk, saved to
 //! `tests/fuzz-regressions/<api>/<hash>.bin` and reported with its bytes in hex.
@@ -844,6 +846,34 @@ impl Target {
         files.len()
     }
 
+    /// Replays every operation's [`derived_seeds`] against that operation, under its
+    /// documented statuses and a 500. Returns the number of inputs.
+    async fn replay_derived(&self) -> usize {
+        let mut replayed = 0;
+        for operation in 0..self.operations.len() {
+            let (success, error) = &self.statuses[operation];
+            let mut statuses: Vec<u16> = success.iter().chain(error).copied().collect();
+            statuses.push(500);
+            statuses.sort();
+            statuses.dedup();
+            for (what, body) in derived_seeds(&self.operations[operation]) {
+                replayed += 1;
+                for &status in &statuses {
+                    if let Err(crash) = self.check(operation, status, &body, CONTENT_TYPES[0]).await
+                    {
+                        panic!(
+                            "fuzz {}: the {what} input of {} fails:\n{}",
+                            self.api,
+                            self.operations[operation].id,
+                            describe(&crash)
+                        );
+                    }
+                }
+            }
+        }
+        replayed
+    }
+
     /// Runs cases from `seed` until `deadline`; on a failure, shrinks it, saves it and panics.
     async fn run_cases(
         &self,
@@ -912,6 +942,88 @@ impl Target {
         }
         failing
     }
+}
+
+/// The nasty inputs of `tests/fuzz-regressions/README.md`, derived at run time from each
+/// operation's own documented answer (its success example, else its error example, else its
+/// request example), so every operation of every API gets them by construction, with or
+/// without files of its own.
+fn derived_seeds(op: &Operation) -> Vec<(&'static str, Vec<u8>)> {
+    let facts = op.facts;
+    let Some(example) = facts
+        .success_example
+        .or(facts.error_example)
+        .or(facts.request_example)
+    else {
+        return Vec::new();
+    };
+    let value: Value = serde_json::from_str(example).expect("the generator's example is JSON");
+    let answer = Json::from_value(&value);
+    const HUGE: [&str; 7] = [
+        "18446744073709551616",
+        "-9223372036854775809",
+        "1e400",
+        "-1",
+        "1.5",
+        "-0",
+        "340282366920938463463374607431768211456",
+    ];
+    const NAN: [&str; 7] = [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e999",
+        "0x1F",
+        " 12 ",
+        "-0",
+    ];
+    // Every number (or, in an answer without numbers, every string) replaced in turn.
+    let replaced = |with: &dyn Fn(usize) -> Json| {
+        let mut copy = answer.clone();
+        let numbers = copy.positions(|n| matches!(n, Json::Num(_)));
+        let targets = if numbers.is_empty() {
+            copy.positions(|n| matches!(n, Json::Str(_)))
+        } else {
+            numbers
+        };
+        for (i, position) in targets.into_iter().enumerate() {
+            if let Some(node) = copy.nth_mut(&mut position.clone()) {
+                *node = with(i);
+            }
+        }
+        copy.to_bytes()
+    };
+    let huge = replaced(&|i| Json::Num(HUGE[i % HUGE.len()].to_string()));
+    let nan = replaced(&|i| Json::Str(NAN[i % NAN.len()].to_string()));
+    // 200 nested arrays under an undocumented key: past serde_json's recursion limit (128).
+    let nested = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let deep = match answer.clone() {
+        Json::Obj(mut fields) => {
+            fields.push(("undocumented".into(), Json::Num(nested)));
+            Json::Obj(fields).to_bytes()
+        }
+        other => Json::Arr(vec![other, Json::Num(nested)]).to_bytes(),
+    };
+    let text = answer.to_bytes();
+    let bom = [b"\xEF\xBB\xBF".as_slice(), &text].concat();
+    // Inside the first string: invalid UTF-8, and a Cyrillic letter cut in half.
+    let first_string = text.iter().position(|b| *b == b'"').map_or(0, |i| i + 1);
+    let invalid = [
+        &text[..first_string],
+        b"\xFF\xFE\xC3",
+        &text[first_string..],
+    ]
+    .concat();
+    let truncated = [&text[..first_string], "Им".as_bytes()].concat();
+    let truncated = truncated[..truncated.len() - 1].to_vec();
+    vec![
+        ("derived huge numbers", huge),
+        ("derived NaN strings", nan),
+        ("derived deep nesting", deep),
+        ("derived BOM", bom),
+        ("derived invalid UTF-8", invalid),
+        ("derived truncated UTF-8", truncated),
+    ]
 }
 
 /// `seed-*`: a hand-picked input; anything else was saved by a failing run.
@@ -1032,13 +1144,15 @@ async fn fuzz(api: &'static str) {
 
 async fn regressions(api: &'static str) {
     let target = Target::start(api).await;
-    let replayed = target.replay_corpus().await;
+    let files = target.replay_corpus().await;
+    let derived = target.replay_derived().await;
     assert!(
-        replayed > 0,
-        "{api}: no regression inputs in tests/fuzz-regressions/{api}/"
+        derived > 0,
+        "{api}: no operation has an example answer, error or request to derive inputs from"
     );
     println!(
-        "fuzz {api}: {replayed} regression inputs replayed, 0 crashes (outcomes {:?})",
+        "fuzz {api}: {files} files of tests/fuzz-regressions/{api}/ and {derived} inputs derived \
+         from the examples replayed, 0 crashes (outcomes {:?})",
         target.outcomes.lock().unwrap()
     );
 }

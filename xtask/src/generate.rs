@@ -235,7 +235,13 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
         let what = what.to_string();
         move |e: String| GenError::Progenitor(format!("{rel}: {what}: {e}"))
     };
-    GateSchemars.visit_file_mut(&mut file);
+    let mut gate = GateSchemars { gated: 0 };
+    gate.visit_file_mut(&mut file);
+    if gate.gated == 0 {
+        return Err(edit("gating schemars")(
+            "progenitor derived `schemars::JsonSchema` on no type: its output changed shape".into(),
+        ));
+    }
     crate::send_errors::rewrite(&mut file).map_err(edit("rewriting send() errors"))?;
     messages::rewrite_operation_builders(&mut file).map_err(edit("rewording refusals"))?;
     // Our own additions to `types`: enums, validated integers and lenient field decoders.
@@ -252,6 +258,8 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     types.extend(additions.items);
     nullable::apply(types, &nullable::changes(&value)).map_err(edit("nullable fields"))?;
     mark_lenient_fields(types, &lenient_fields).map_err(edit("field extension"))?;
+    let threads = send_sync_proof(&file).map_err(edit("Send + Sync proof"))?;
+    file.items.push(threads);
     let mock = mocks::mock_module(api, &value, &text, &file).map_err(edit("mock module"))?;
     let mock: syn::Item = syn::parse2(mock).map_err(unparsable)?;
     file.items.push(mock);
@@ -262,6 +270,50 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
         spec: value,
         file,
     })
+}
+
+/// A never-called function that compiles only while the client is `Send + Sync + Clone +
+/// 'static` and the future of every operation's `send()` is `Send`, so clients and calls
+/// can move across tokio tasks: a proof in the library itself, for every operation
+/// progenitor made (the `impl Client` methods returning a `builder::` type).
+fn send_sync_proof(file: &syn::File) -> Result<syn::Item, String> {
+    let operations: Vec<&syn::Ident> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if i.trait_.is_none() && is_client(&i.self_ty) => Some(&i.items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) if returns_builder(&f.sig) => Some(&f.sig.ident),
+            _ => None,
+        })
+        .collect();
+    if operations.is_empty() {
+        return Err("no `impl Client` method returns a `builder::` type".into());
+    }
+    Ok(syn::parse_quote! {
+        /// Compiles only while the client is `Send + Sync + Clone + 'static` and every
+        /// operation's `send()` future is `Send` (never called).
+        #[allow(dead_code)]
+        fn assert_send_sync(client: &Client) {
+            fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+            fn send<T: Send>(_: T) {}
+            send_sync(client);
+            #( send(client.#operations().send()); )*
+        }
+    })
+}
+
+fn is_client(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+}
+
+fn returns_builder(sig: &syn::Signature) -> bool {
+    matches!(&sig.output, syn::ReturnType::Type(_, ty)
+        if matches!(&**ty, syn::Type::Path(p)
+            if p.path.segments.first().is_some_and(|s| s.ident == "builder")))
 }
 
 /// progenitor panics on some inputs the checks do not foresee: report those as one line too.
@@ -293,21 +345,54 @@ fn run_progenitor(
 /// Moves `schemars::JsonSchema` out of every `#[derive(...)]` into
 /// `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`, so the schemars
 /// dependency stays optional for users.
-struct GateSchemars;
+/// Counts the types it gated: none means progenitor's output changed shape.
+struct GateSchemars {
+    gated: usize,
+}
 
 impl VisitMut for GateSchemars {
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        gate_schemars(&mut item.attrs);
+        self.gated += usize::from(gate_schemars(&mut item.attrs));
         syn::visit_mut::visit_item_struct_mut(self, item);
     }
 
     fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        gate_schemars(&mut item.attrs);
+        self.gated += usize::from(gate_schemars(&mut item.attrs));
         syn::visit_mut::visit_item_enum_mut(self, item);
     }
 }
 
-fn gate_schemars(attrs: &mut Vec<syn::Attribute>) {
+/// `schemars::JsonSchema` (or `::schemars::JsonSchema`), by its path segments.
+fn is_json_schema(path: &syn::Path) -> bool {
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .eq(["schemars", "JsonSchema"])
+}
+
+/// Whether the field's type is `Option<..>` (`::std::option::Option` or a shorter path).
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// The keys of a `#[serde(...)]` attribute (`default`, `deserialize_with`, ...).
+fn serde_keys(attr: &syn::Attribute) -> Vec<String> {
+    let mut keys = Vec::new();
+    let _ = attr.parse_nested_meta(|meta| {
+        if let Some(key) = meta.path.get_ident() {
+            keys.push(key.to_string());
+        }
+        // Skip the value, if any (`= "..."`), so the next key parses.
+        if meta.input.peek(syn::Token![=]) {
+            meta.value()?.parse::<syn::Expr>()?;
+        }
+        Ok(())
+    });
+    keys
+}
+
+fn gate_schemars(attrs: &mut Vec<syn::Attribute>) -> bool {
     let mut gated = false;
     for attr in attrs.iter_mut() {
         if !attr.path().is_ident("derive") {
@@ -318,10 +403,7 @@ fn gate_schemars(attrs: &mut Vec<syn::Attribute>) {
         ) else {
             continue;
         };
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| quote!(#p).to_string().replace(' ', "") != "schemars::JsonSchema")
-            .collect();
+        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_json_schema(p)).collect();
         if kept.len() != paths.len() {
             gated = true;
             *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
@@ -332,6 +414,7 @@ fn gate_schemars(attrs: &mut Vec<syn::Attribute>) {
             #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         ));
     }
+    gated
 }
 
 fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
@@ -358,23 +441,21 @@ fn mark_lenient_fields(
             .ok_or_else(|| {
                 format!("no field `{struct_name}.{field_name}` in the generated types")
             })?;
-        let serde_attrs: Vec<String> = field
+        let serde_keys: Vec<String> = field
             .attrs
             .iter()
             .filter(|a| a.path().is_ident("serde"))
-            .map(|a| quote!(#a).to_string())
+            .flat_map(serde_keys)
             .collect();
-        if serde_attrs.iter().any(|a| a.contains("deserialize_with")) {
+        if serde_keys.iter().any(|k| k == "deserialize_with") {
             return Err(format!(
                 "`{struct_name}.{field_name}` already has a deserializer (required and nullable?)"
             ));
         }
         // A missing optional field must still decode as `None`: `deserialize_with` needs
         // `default` then; a required field stays required.
-        let optional = quote!(#field)
-            .to_string()
-            .contains(":: std :: option :: Option <");
-        let has_default = serde_attrs.iter().any(|a| a.contains("default"));
+        let optional = is_option(&field.ty);
+        let has_default = serde_keys.iter().any(|k| k == "default");
         field.attrs.push(if optional && !has_default {
             syn::parse_quote!(#[serde(default, deserialize_with = #function)])
         } else {

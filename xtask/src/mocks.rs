@@ -566,6 +566,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
                     operation: &OPERATIONS[#index],
                     what: #what.to_string(),
                     body: ::std::option::Option::None,
+                    param: ::std::option::Option::None,
                     check: crate::mock_support::Check::Call(#call),
                 }
             });
@@ -578,6 +579,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
                     operation: &OPERATIONS[#index],
                     what: #what.to_string(),
                     body: ::std::option::Option::None,
+                    param: ::std::option::Option::None,
                     check: crate::mock_support::Check::Type(#how),
                 }
             });
@@ -594,11 +596,22 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
             quote!(#(#others)* .#ident(#literal) #body_example),
         );
         let what = format!("{} = {}", p.name, shown(&bad));
+        let name = &p.name;
+        let in_path = p.in_path;
+        let wire = match &bad {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
         out.push(quote! {
             crate::mock_support::Refusal {
                 operation: &OPERATIONS[#index],
                 what: #what.to_string(),
                 body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: #name,
+                    in_path: #in_path,
+                    value: #wire,
+                }),
                 check: crate::mock_support::Check::Call(#call),
             }
         });
@@ -642,6 +655,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
                 operation: &OPERATIONS[#index],
                 what: #what.to_string(),
                 body: ::std::option::Option::Some(#text),
+                param: ::std::option::Option::None,
                 check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<#body_ty>(#text)),
             }
         });
@@ -683,6 +697,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
                 operation: &OPERATIONS[#index],
                 what: #what.to_string(),
                 body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
                 check: crate::mock_support::Check::Call(#call),
             }
         });

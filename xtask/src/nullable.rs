@@ -236,11 +236,8 @@ fn retype_builder(
             _ => None,
         })
         .ok_or("no `types::builder` module")?;
-    let same = |a: &Type, b: &Type| {
-        // typify writes `super::X` in the builder where the struct says `X`.
-        let text = |t: &Type| t.to_token_stream().to_string().replace("super :: ", "");
-        text(a) == text(b)
-    };
+    // typify writes `super::X` in the builder where the struct says `X`.
+    let same = |a: &Type, b: &Type| without_super(a) == without_super(b);
     // The builder spells the inner type its own way (`super::X`): change its own type.
     let builder_old = find_builder_field(builder, struct_name, field)?;
     if !same(&builder_old, old) {
@@ -354,4 +351,23 @@ fn result_ok_type(ty: &mut Type) -> Option<&mut Type> {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
     }
+}
+
+/// The type with every leading `super::` segment of its paths dropped, for comparing a
+/// builder's field type with its struct's.
+fn without_super(ty: &Type) -> Type {
+    struct DropSuper;
+    impl syn::visit_mut::VisitMut for DropSuper {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            while path.segments.first().is_some_and(|s| s.ident == "super") {
+                let rest: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
+                    path.segments.iter().skip(1).cloned().collect();
+                path.segments = rest;
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut DropSuper, &mut ty);
+    ty
 }

@@ -296,31 +296,35 @@ fn item_name(item: &Item) -> String {
     }
 }
 
-/// A type as users write it: `Option<Nullable<OrderStatus>>`, paths dropped.
+/// A type as users write it: `Option<Nullable<OrderStatus>>`, each path down to its last
+/// segment and that segment's generic arguments.
 fn type_text(ty: &Type) -> String {
-    let mut text = ty.to_token_stream().to_string().replace(' ', "");
-    // Our types are referred to by absolute path: `crate::generated::<api>::types::X`.
-    while let Some(start) = text.find("crate::generated::") {
-        let rest = &text[start + "crate::generated::".len()..];
-        let api_len = rest.find("::").map(|i| i + 2).unwrap_or(0);
-        text.replace_range(start..start + "crate::generated::".len() + api_len, "");
+    match ty {
+        Type::Path(p) if p.qself.is_none() => match p.path.segments.last() {
+            Some(last) => {
+                let mut text = last.ident.to_string();
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    let args: Vec<String> = args
+                        .args
+                        .iter()
+                        .map(|arg| match arg {
+                            syn::GenericArgument::Type(t) => type_text(t),
+                            other => other.to_token_stream().to_string(),
+                        })
+                        .collect();
+                    text = format!("{text}<{}>", args.join(", "));
+                }
+                text
+            }
+            None => String::new(),
+        },
+        Type::Tuple(t) => format!(
+            "({})",
+            t.elems.iter().map(type_text).collect::<Vec<_>>().join(", ")
+        ),
+        Type::Reference(r) => format!("&{}", type_text(&r.elem)),
+        Type::Array(a) => format!("[{}; {}]", type_text(&a.elem), a.len.to_token_stream()),
+        Type::Slice(s) => format!("[{}]", type_text(&s.elem)),
+        other => other.to_token_stream().to_string(),
     }
-    for prefix in [
-        "crate::",
-        "naive::",
-        "offset::",
-        "::std::option::",
-        "::std::string::",
-        "::std::vec::",
-        "::std::num::",
-        "::std::collections::",
-        "::std::result::",
-        "::serde_json::",
-        "::chrono::",
-        "super::",
-        "types::",
-    ] {
-        text = text.replace(prefix, "");
-    }
-    text.replace(',', ", ")
 }

@@ -253,3 +253,65 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("kept    src/demo.rs (exists)"));
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// What `new-api` writes compiles: the facade, the feature, the generated mocks, the test
+/// file and the tour section, in a copy of the whole repository (`cargo check` of the
+/// library, the integration tests and the tour, sharing this workspace's target directory
+/// so only crm-bindings itself is checked again).
+#[test]
+fn what_new_api_writes_compiles() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = std::env::temp_dir().join(format!("xtask-new-api-full-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let tracked = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(&real)
+        .output()
+        .expect("git runs");
+    assert!(tracked.status.success(), "git ls-files");
+    for file in tracked.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
+        let file = std::str::from_utf8(file).unwrap();
+        if !real.join(file).is_file() {
+            continue; // deleted in the working tree
+        }
+        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        std::fs::copy(real.join(file), root.join(file)).unwrap();
+    }
+    let out = xtask(&["new-api", "demo"], Some(&root));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| real.join("target"));
+    let check = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--offline",
+            "--locked",
+            "--tests",
+            "--examples",
+            "--features",
+            "mock",
+        ])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        check.status.success(),
+        "the scaffolded API does not compile:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}

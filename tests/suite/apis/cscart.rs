@@ -4,6 +4,7 @@
 #![cfg(feature = "cscart")]
 
 use crate::support::json_fixture;
+use crate::support::matchers::{no_query, standard_headers_only};
 use crm_bindings::cscart::mock::mount_examples;
 use crm_bindings::cscart::{Client, Error, types};
 
@@ -12,7 +13,7 @@ fn base_url(server: &MockServer) -> String {
     format!("{}/api/2.0", server.uri())
 }
 use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const EMAIL: &str = "admin@example.com";
 const API_KEY: &str = "cscart-test-key-9f3b";
@@ -27,15 +28,6 @@ fn expected_authorization() -> String {
         "Basic {}",
         crate::support::operations::basic_token(EMAIL, API_KEY)
     )
-}
-
-/// Only the headers the API documents plus standard ones: no progenitor `api-version`.
-fn standard_headers_only(request: &Request) -> bool {
-    !request.headers.contains_key("api-version")
-}
-
-fn no_query(request: &Request) -> bool {
-    request.url.query().is_none()
 }
 
 #[tokio::test]
@@ -376,22 +368,6 @@ async fn out_of_range_values_are_refused_before_sending() {
     );
 
     assert!(server.received_requests().await.unwrap().is_empty());
-}
-
-#[test]
-fn clients_and_requests_can_move_across_tasks() {
-    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
-    fn send<T: Send>(_: T) {}
-    let client =
-        Client::with_basic_auth("https://shop.example.com/api/2.0", EMAIL, API_KEY).unwrap();
-    send_sync(&client);
-    send(client.list_call_requests().send());
-    send(
-        client
-            .create_call_request()
-            .body(types::CallRequestInput::default())
-            .send(),
-    );
 }
 
 /// Every documented example request exactly as the typed client sends it (method, path and

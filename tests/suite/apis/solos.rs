@@ -9,6 +9,7 @@
 #![cfg(feature = "solos")]
 
 use crate::support::json_fixture;
+use crate::support::matchers::standard_headers_only;
 use chrono::NaiveDate;
 use crm_bindings::solos::mock::{OPERATIONS, mount_examples};
 use crm_bindings::solos::{Client, Error, types};
@@ -26,18 +27,13 @@ fn empty_object() -> ResponseTemplate {
         .set_body_string("{}")
 }
 use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "solos-test-token-4b1d";
 const SECRET: &str = "solos-test-secret-8c2e";
 
 fn client(server: &MockServer) -> Client {
     Client::with_keys(&base_url(server), TOKEN, SECRET).unwrap()
-}
-
-/// Only the headers the API documents plus standard ones: no progenitor `api-version`.
-fn standard_headers_only(request: &Request) -> bool {
-    !request.headers.contains_key("api-version")
 }
 
 fn day(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -728,22 +724,6 @@ async fn an_error_status_is_an_unexpected_response() {
             "{operation}: {err:?}"
         );
     }
-}
-
-#[test]
-fn clients_and_requests_can_move_across_tasks() {
-    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
-    fn send<T: Send>(_: T) {}
-    let client =
-        Client::with_keys("https://crm.example.com/backend/public", TOKEN, SECRET).unwrap();
-    send_sync(&client);
-    send(client.list_projects().send());
-    send(
-        client
-            .filter_projects()
-            .body(types::ProjectFilter::default())
-            .send(),
-    );
 }
 
 /// Every documented example request exactly as the typed client sends it (method, path and

@@ -5,16 +5,18 @@
 #![cfg(feature = "thulium")]
 
 use crate::support::json_fixture;
+use crate::support::matchers::{no_query, standard_headers_only};
 use crm_bindings::thulium::mock::mount_examples;
 use crm_bindings::thulium::{Client, Error, types};
 use std::num::NonZeroU64;
+
+use wiremock::matchers::{any, body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The docs' `/api` root on the mock server.
 fn base_url(server: &MockServer) -> String {
     format!("{}/api", server.uri())
 }
-use wiremock::matchers::{any, body_json, header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The documentation's API user (`curl -u api_user:api_pass`).
 const USER: &str = "api_user";
@@ -73,15 +75,6 @@ fn thulium_error_json() -> serde_json::Value {
             { "message": "Duplicated customer name.", "code": 222222 }
         ]
     })
-}
-
-/// Only the headers the API documents plus standard ones: no progenitor `api-version`.
-fn standard_headers_only(request: &Request) -> bool {
-    !request.headers.contains_key("api-version")
-}
-
-fn no_query(request: &Request) -> bool {
-    request.url.query().is_none()
 }
 
 #[test]
@@ -665,24 +658,6 @@ async fn a_500_is_not_decoded_as_a_thulium_error() {
     assert!(
         matches!(err, Error::UnexpectedResponse(_)),
         "expected UnexpectedResponse, got {err:?}"
-    );
-}
-
-#[test]
-fn clients_and_requests_can_move_across_tasks() {
-    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
-    fn send<T: Send>(_: T) {}
-    let client =
-        Client::with_basic_auth("https://your-system-name.thulium.com/api", USER, PASSWORD)
-            .unwrap();
-    send_sync(&client);
-    send(
-        client
-            .update_outbound_record()
-            .id(campaign())
-            .customer_id(441u64)
-            .body(seed_body())
-            .send(),
     );
 }
 

@@ -6,6 +6,7 @@
 #![cfg(feature = "yume")]
 
 use crate::support::json_fixture;
+use crate::support::matchers::{no_body, no_query, standard_headers_only};
 use crm_bindings::Nullable;
 use crm_bindings::yume::mock::mount_examples;
 use crm_bindings::yume::{Client, Error, types};
@@ -15,7 +16,7 @@ fn base_url(server: &MockServer) -> String {
     server.uri()
 }
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjo0Mn0.yume-test-signature";
 const TRIGGERS: &str = "/v1/crm/integrations/wazzup/triggers/";
@@ -30,19 +31,6 @@ fn expected_authorization() -> String {
 }
 
 const USER_AGENT: &str = concat!("crm-bindings/", env!("CARGO_PKG_VERSION"));
-
-/// Only the headers the API documents plus standard ones: no progenitor `api-version`.
-fn standard_headers_only(request: &Request) -> bool {
-    !request.headers.contains_key("api-version")
-}
-
-fn no_query(request: &Request) -> bool {
-    request.url.query().is_none()
-}
-
-fn no_body(request: &Request) -> bool {
-    request.body.is_empty()
-}
 
 /// The seed's PUT body (`--data '{...}'`) as typed values.
 fn seed_request() -> types::WazzupTriggerRequest {
@@ -1069,23 +1057,6 @@ fn a_non_ascii_token_is_refused() {
     assert_eq!(
         err,
         crm_bindings::ConfigError::InvalidCredential("authorization")
-    );
-}
-
-#[test]
-fn clients_and_requests_can_move_across_tasks() {
-    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
-    fn send<T: Send>(_: T) {}
-    let client = Client::with_bearer_token("https://api.yume.cloud", TOKEN).unwrap();
-    send_sync(&client);
-    send(client.list_wazzup_triggers().send());
-    send(client.create_wazzup_trigger().body(seed_request()).send());
-    send(
-        client
-            .partial_update_wazzup_trigger()
-            .id(123)
-            .body(spec_patch())
-            .send(),
     );
 }
 
