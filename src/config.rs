@@ -155,6 +155,12 @@ pub(crate) struct Credential {
 }
 
 /// A header value that `Debug` and logs show as `Sensitive`; the value is the secret.
+#[cfg(any(
+    feature = "solos",
+    feature = "cscart",
+    feature = "thulium",
+    feature = "yume"
+))]
 pub(crate) fn secret_header(name: &'static str, value: &str) -> Result<Credential, ConfigError> {
     secret_header_named(HeaderName::from_static(name), value)
 }
@@ -190,6 +196,7 @@ fn header_label(name: &HeaderName) -> &'static str {
 
 /// `Authorization: Basic base64(user:password)`, marked sensitive. The secrets are the
 /// password and the Base64 token (the user, an e-mail or login, is not one).
+#[cfg(any(feature = "cscart", feature = "thulium"))]
 pub(crate) fn basic_auth(user: &str, password: &str) -> Result<Credential, ConfigError> {
     use base64::Engine as _;
     // Checked before encoding: base64 would hide a stray newline read from a file.
@@ -205,6 +212,7 @@ pub(crate) fn basic_auth(user: &str, password: &str) -> Result<Credential, Confi
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive.
+#[cfg(feature = "yume")]
 pub(crate) fn bearer(token: &str) -> Result<Credential, ConfigError> {
     if token.trim().is_empty() {
         return Err(ConfigError::InvalidCredential("authorization"));

@@ -4,6 +4,7 @@
 //! administrator's e-mail and API key: [`Client::with_basic_auth`].
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use crate::generated::cscart::mock;
 pub use crate::generated::cscart::rules;
 pub use crate::generated::cscart::{Client, ClientInfo, Error, ResponseValue, builder, types};

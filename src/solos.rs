@@ -5,6 +5,7 @@
 //! responses are JSON objects (`serde_json::Map`) with no declared fields.
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use crate::generated::solos::mock;
 pub use crate::generated::solos::rules;
 pub use crate::generated::solos::{Client, ClientInfo, Error, ResponseValue, builder, types};

@@ -5,6 +5,7 @@
 //! or more `{message, code}` entries.
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use crate::generated::thulium::mock;
 pub use crate::generated::thulium::rules;
 pub use crate::generated::thulium::{Client, ClientInfo, Error, ResponseValue, builder, types};

@@ -9,6 +9,7 @@
 //! check with [`types::DealUpdate::check_allowed`] before sending.
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use crate::generated::uapay::mock;
 pub use crate::generated::uapay::rules;
 pub use crate::generated::uapay::{Client, ClientInfo, Error, ResponseValue, builder, types};

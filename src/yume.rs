@@ -5,6 +5,7 @@
 //! (`types::TriggerType::OrderPayment`) sent as their integers.
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use crate::generated::yume::mock;
 pub use crate::generated::yume::rules;
 pub use crate::generated::yume::{Client, ClientInfo, Error, ResponseValue, builder, types};

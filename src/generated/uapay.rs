@@ -1705,11 +1705,11 @@ pub struct Client {
     pub(crate) runtime: crate::runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
+    /// per request): **the unprotected path**. It sends no credentials and applies none of
+    /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
+    /// `http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+    /// Prefer the module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1720,12 +1720,12 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap())
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
+    /// that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
+    /// redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
+    /// those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
+    /// body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
+    /// constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),

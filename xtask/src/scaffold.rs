@@ -271,6 +271,7 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
     let facade = format!(
         "//! {title} (`specs/{name}.yaml`).\n\n\
          #[cfg(feature = \"mock\")]\n\
+         #[cfg_attr(docsrs, doc(cfg(feature = \"mock\")))]\n\
          pub use crate::generated::{name}::mock;\n\
          pub use crate::generated::{name}::rules;\n\
          pub use crate::generated::{name}::{{Client, ClientInfo, Error, ResponseValue, builder, types}};\n\n\
@@ -282,7 +283,9 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
         root,
         "src/lib.rs",
         "pub mod ",
-        &format!("#[cfg(feature = \"{name}\")]\npub mod {name};"),
+        &format!(
+            "#[cfg(feature = \"{name}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{name}\")))]\npub mod {name};"
+        ),
         &mut log,
     )?;
     let regress = if text.contains("pattern:") {

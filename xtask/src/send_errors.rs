@@ -96,6 +96,19 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
             {
                 for item in &mut imp.items {
                     let syn::ImplItem::Fn(f) = item else { continue };
+                    if f.sig.ident == "new" || f.sig.ident == "new_with_client" {
+                        // Say in their rustdoc that they are the unprotected path.
+                        f.attrs.retain(|a| !a.path().is_ident("doc"));
+                        let doc = if f.sig.ident == "new" {
+                            UNPROTECTED_NEW
+                        } else {
+                            UNPROTECTED_NEW_WITH_CLIENT
+                        };
+                        for line in doc.lines() {
+                            let line = format!(" {line}");
+                            f.attrs.push(syn::parse_quote!(#[doc = #line]));
+                        }
+                    }
                     if f.sig.ident != "new_with_client" {
                         continue;
                     }
@@ -112,6 +125,22 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
         _ => Err("no `pub struct Client` and `Self { .. }` in `new_with_client`".into()),
     }
 }
+
+/// The rustdoc of progenitor's constructors: what they keep and what they leave out.
+const UNPROTECTED_NEW: &str = "\
+A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
+per request): **the unprotected path**. It sends no credentials and applies none of
+[`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
+`http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+Prefer the module's `with_*` constructors.";
+
+const UNPROTECTED_NEW_WITH_CLIENT: &str = "\
+A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
+that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
+redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
+those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
+body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
+constructors.";
 
 /// `Self { baseurl, client }` -> `Self { baseurl, client, runtime: Default::default() }`.
 struct AddRuntimeInit(bool);

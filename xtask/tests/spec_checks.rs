@@ -237,7 +237,9 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
     let read = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
     // The template's bearer scheme gives the bearer constructor the generated mocks call.
     assert!(read("src/demo.rs").contains("pub fn with_bearer_token_and_config("));
-    assert!(read("src/lib.rs").contains("#[cfg(feature = \"demo\")]\npub mod demo;"));
+    assert!(read("src/lib.rs").contains(
+        "#[cfg(feature = \"demo\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"demo\")))]\npub mod demo;"
+    ));
     assert!(read("Cargo.toml").contains("\ndemo = []\n"));
     assert!(read("Cargo.toml").contains("\"demo\"]"), "in default");
     assert!(read("src/generated/mod.rs").contains("all.push(demo::mock::api());"));
