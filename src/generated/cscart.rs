@@ -3375,11 +3375,12 @@ pub mod mock {
         vec![
             crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
             | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3394,40 +3395,43 @@ pub mod mock {
             .order_exists(examples::list_call_requests_order_exists()).send(). await) }),
             }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call
             : | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("create_call_request", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("create_call_request", e), }; crate
             ::mock_support::Outcome::of("create_call_request", client
             .create_call_request().body(examples::create_call_request_request()).send().
             await) }), }, crate ::mock_support::ExampleCall { operation : &
             OPERATIONS[2usize], call : | base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_call_request", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("get_call_request", e), }; crate
             ::mock_support::Outcome::of("get_call_request", client.get_call_request()
             .id(examples::get_call_request_id()).send(). await) }), }, crate
             ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_call_request", e), }; crate
             ::mock_support::Outcome::of("update_call_request", client
             .update_call_request().id(examples::update_call_request_id())
             .body(examples::update_call_request_request()).send(). await) }), }, crate
             ::mock_support::ExampleCall { operation : & OPERATIONS[4usize], call : |
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("delete_call_request", e), }; crate
             ::mock_support::Outcome::of("delete_call_request", client
             .delete_call_request().id(examples::delete_call_request_id()).send(). await)
             }), }
@@ -3443,11 +3447,12 @@ pub mod mock {
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "page",
             in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .items_per_page(examples::list_call_requests_items_per_page())
             .sort_by(examples::list_call_requests_sort_by())
@@ -3465,8 +3470,8 @@ pub mod mock {
             ::mock_support::BadParam { name : "items_per_page", in_path : false, value :
             "0", }), check : crate ::mock_support::Check::Call(| base, config,
             credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{} {base} {config:?}", module_path!()); let client = match
-            crate ::mock_support::cached(key, ||
+            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
             super::Client::with_basic_auth_and_config(& base, credentials.user,
             credentials.password, & config)) { Ok(client) => client, Err(e) => return
             crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
@@ -3488,11 +3493,11 @@ pub mod mock {
             "sort_by", in_path : false, value : "undocumented", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3511,11 +3516,11 @@ pub mod mock {
             "sort_order", in_path : false, value : "undocumented", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3534,11 +3539,11 @@ pub mod mock {
             "status", in_path : false, value : "undocumented", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3556,8 +3561,8 @@ pub mod mock {
             ::mock_support::BadParam { name : "company_id", in_path : false, value :
             "-1", }), check : crate ::mock_support::Check::Call(| base, config,
             credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{} {base} {config:?}", module_path!()); let client = match
-            crate ::mock_support::cached(key, ||
+            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
             super::Client::with_basic_auth_and_config(& base, credentials.user,
             credentials.password, & config)) { Ok(client) => client, Err(e) => return
             crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
@@ -3578,11 +3583,11 @@ pub mod mock {
             ::mock_support::BadParam { name : "user_id", in_path : false, value : "-1",
             }), check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
             ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
             .page(examples::list_call_requests_page())
             .items_per_page(examples::list_call_requests_items_per_page())
@@ -3600,8 +3605,8 @@ pub mod mock {
             ::mock_support::BadParam { name : "order_exists", in_path : false, value :
             "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
             credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{} {base} {config:?}", module_path!()); let client = match
-            crate ::mock_support::cached(key, ||
+            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
             super::Client::with_basic_auth_and_config(& base, credentials.user,
             credentials.password, & config)) { Ok(client) => client, Err(e) => return
             crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
@@ -3663,11 +3668,11 @@ pub mod mock {
             ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("create_call_request", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("create_call_request", e), }; crate
             ::mock_support::Outcome::of("create_call_request", client
             .create_call_request().body(crate ::mock_support::example:: <
             types::CallRequestInput > ("a body", "{\"name\":\"Api\"}")).send(). await)
@@ -3675,11 +3680,12 @@ pub mod mock {
             what : "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("get_call_request", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_call_request", e), }; crate
             ::mock_support::Outcome::of("get_call_request", client.get_call_request()
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[2usize], what : "id = 0".to_string(), body :
@@ -3687,22 +3693,22 @@ pub mod mock {
             ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_call_request", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("get_call_request", e), }; crate
             ::mock_support::Outcome::of("get_call_request", client.get_call_request()
             .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
             & OPERATIONS[3usize], what : "id missing".to_string(), body :
             ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_call_request", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
             ::mock_support::Outcome::of("update_call_request", client
             .update_call_request().body(examples::update_call_request_request()).send().
             await) })), }, crate ::mock_support::Refusal { operation : &
@@ -3711,11 +3717,11 @@ pub mod mock {
             ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_call_request", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
             ::mock_support::Outcome::of("update_call_request", client
             .update_call_request().id(0u64).body(examples::update_call_request_request())
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
@@ -3764,11 +3770,12 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("delete_call_request", e), }; crate
             ::mock_support::Outcome::of("delete_call_request", client
             .delete_call_request().send(). await) })), }, crate ::mock_support::Refusal {
             operation : & OPERATIONS[4usize], what : "id = 0".to_string(), body :
@@ -3776,11 +3783,11 @@ pub mod mock {
             ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("delete_call_request", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
             ::mock_support::Outcome::of("delete_call_request", client
             .delete_call_request().id(0u64).send(). await) })), }
         ]

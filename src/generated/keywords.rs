@@ -2425,11 +2425,12 @@ pub mod mock {
         vec![
             crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
             | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
-            crate ::mock_support::Outcome::of("put_thing", client.put_thing()
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("put_thing", e), }; crate
+            ::mock_support::Outcome::of("put_thing", client.put_thing()
             .body(examples::put_thing_request()).send(). await) }), }
         ]
     }
@@ -2442,22 +2443,24 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
-            crate ::mock_support::Outcome::of("put_thing", client.put_thing()
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("put_thing", e), }; crate
+            ::mock_support::Outcome::of("put_thing", client.put_thing()
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what : "id = 0"
             .to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
             in_path : true, value : "0", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
-            crate ::mock_support::Outcome::of("put_thing", client.put_thing().id(0u64)
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("put_thing", e), }; crate
+            ::mock_support::Outcome::of("put_thing", client.put_thing().id(0u64)
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "score = -1".to_string(), body : ::std::option::Option::None, param :
@@ -2465,22 +2468,23 @@ pub mod mock {
             in_path : false, value : "-1", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing().score(- 1i64)
-            .body(examples::put_thing_request()).send(). await) })), }, crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
+            crate ::mock_support::Outcome::of("put_thing", client.put_thing().score(-
+            1i64).body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "code = \"a\"".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "code",
             in_path : false, value : "a", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
-            crate ::mock_support::Outcome::of("put_thing", client.put_thing().code("a")
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("put_thing", e), }; crate
+            ::mock_support::Outcome::of("put_thing", client.put_thing().code("a")
             .body(examples::put_thing_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "on = not a date".to_string(), body : ::std::option::Option::None, param :
@@ -2492,11 +2496,11 @@ pub mod mock {
             "size", in_path : false, value : "undocumented", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing()
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
+            crate ::mock_support::Outcome::of("put_thing", client.put_thing()
             .size("undocumented").body(examples::put_thing_request()).send(). await) })),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
             "body `at` = \"not-a-date\"".to_string(), body :

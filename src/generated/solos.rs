@@ -4126,12 +4126,12 @@ pub mod mock {
         vec![
             crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
             | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_projects", e), }; crate
-            ::mock_support::Outcome::of("list_projects", client.list_projects()
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_projects", e),
+            }; crate ::mock_support::Outcome::of("list_projects", client.list_projects()
             .count(examples::list_projects_count())
             .offset(examples::list_projects_offset())
             .order_by(examples::list_projects_order_by())
@@ -4139,10 +4139,11 @@ pub mod mock {
             .deleted(examples::list_projects_deleted()).send(). await) }), }, crate
             ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call : |
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4154,54 +4155,58 @@ pub mod mock {
             await) }), }, crate ::mock_support::ExampleCall { operation : &
             OPERATIONS[2usize], call : | base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("get_project_action",
-            e), }; crate ::mock_support::Outcome::of("get_project_action", client
-            .get_project_action().id(examples::get_project_action_id()).send(). await)
-            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[3usize],
-            call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
-            _ = credentials; let key = format!("{} {base} {config:?}", module_path!());
-            let client = match crate ::mock_support::cached(key, ||
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
             super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
             .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project_action", e), }; crate
+            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
+            .id(examples::get_project_action_id()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_checklists", e), }; crate
             ::mock_support::Outcome::of("list_project_checklists", client
             .list_project_checklists().id(examples::list_project_checklists_id()).send().
             await) }), }, crate ::mock_support::ExampleCall { operation : &
             OPERATIONS[4usize], call : | base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("filter_projects", e), }; crate
+            ::mock_support::Outcome::of("filter_projects", client.filter_projects()
+            .body(examples::filter_projects_request()).send(). await) }), }, crate
+            ::mock_support::ExampleCall { operation : & OPERATIONS[5usize], call : |
+            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
             credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("filter_projects", e),
-            }; crate ::mock_support::Outcome::of("filter_projects", client
-            .filter_projects().body(examples::filter_projects_request()).send(). await)
-            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[5usize],
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
+            e), }; crate ::mock_support::Outcome::of("list_project_goods", client
+            .list_project_goods().id(examples::list_project_goods_id()).send(). await)
+            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[6usize],
             call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
-            _ = credentials; let key = format!("{} {base} {config:?}", module_path!());
-            let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_goods", e), }; crate
-            ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
-            .id(examples::list_project_goods_id()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[6usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project", e), }; crate
-            ::mock_support::Outcome::of("get_project", client.get_project()
+            _ = credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("get_project", e), };
+            crate ::mock_support::Outcome::of("get_project", client.get_project()
             .id(examples::get_project_id()).send(). await) }), }, crate
             ::mock_support::ExampleCall { operation : & OPERATIONS[7usize], call : |
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4212,13 +4217,13 @@ pub mod mock {
             .filter_type(examples::list_project_payments_filter_type()).send(). await)
             }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[8usize],
             call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
-            _ = credentials; let key = format!("{} {base} {config:?}", module_path!());
-            let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_steps", e), }; crate
-            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
-            .id(examples::list_project_steps_id())
+            _ = credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
+            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
+            .list_project_steps().id(examples::list_project_steps_id())
             .filter_date(examples::list_project_steps_filter_date())
             .filter_steps(examples::list_project_steps_filter_steps()).send(). await) }),
             }
@@ -4235,11 +4240,12 @@ pub mod mock {
             in_path : false, value : "-1", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_projects", e),
-            }; crate ::mock_support::Outcome::of("list_projects", client.list_projects()
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_projects", e), }; crate
+            ::mock_support::Outcome::of("list_projects", client.list_projects()
             .offset(examples::list_projects_offset())
             .order_by(examples::list_projects_order_by())
             .reverse(examples::list_projects_reverse())
@@ -4250,11 +4256,12 @@ pub mod mock {
             in_path : false, value : "-1", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_projects", e),
-            }; crate ::mock_support::Outcome::of("list_projects", client.list_projects()
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_projects", e), }; crate
+            ::mock_support::Outcome::of("list_projects", client.list_projects()
             .count(examples::list_projects_count())
             .order_by(examples::list_projects_order_by())
             .reverse(examples::list_projects_reverse())
@@ -4265,10 +4272,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "reverse", in_path : false, value :
             "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
             credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{} {base} {config:?}", module_path!()); let client = match
-            crate ::mock_support::cached(key, || super::Client::with_keys_and_config(&
-            base, credentials.keys[0], credentials.keys[1], & config)) { Ok(client) =>
-            client, Err(e) => return crate
+            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_projects", e), }; crate
             ::mock_support::Outcome::of("list_projects", client.list_projects()
             .count(examples::list_projects_count())
@@ -4281,10 +4288,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "deleted", in_path : false, value :
             "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
             credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{} {base} {config:?}", module_path!()); let client = match
-            crate ::mock_support::cached(key, || super::Client::with_keys_and_config(&
-            base, credentials.keys[0], credentials.keys[1], & config)) { Ok(client) =>
-            client, Err(e) => return crate
+            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_projects", e), }; crate
             ::mock_support::Outcome::of("list_projects", client.list_projects()
             .count(examples::list_projects_count())
@@ -4296,10 +4303,10 @@ pub mod mock {
             ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().count(examples::list_project_actions_count())
@@ -4313,10 +4320,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().count(examples::list_project_actions_count())
@@ -4330,10 +4337,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "count", in_path : false, value : "-1", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4347,10 +4354,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "offset", in_path : false, value : "-1",
             }), check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4364,10 +4371,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "filter_id", in_path : false, value : "-1",
             }), check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4385,10 +4392,10 @@ pub mod mock {
             "filter_actions", in_path : false, value : "", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_actions", e), }; crate
             ::mock_support::Outcome::of("list_project_actions", client
             .list_project_actions().id(examples::list_project_actions_id())
@@ -4401,29 +4408,31 @@ pub mod mock {
             ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("get_project_action",
-            e), }; crate ::mock_support::Outcome::of("get_project_action", client
-            .get_project_action().send(). await) })), }, crate ::mock_support::Refusal {
-            operation : & OPERATIONS[2usize], what : "id = 0".to_string(), body :
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project_action", e), }; crate
+            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[2usize], what : "id = 0".to_string(), body :
             ::std::option::Option::None, param : ::std::option::Option::Some(crate
             ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("get_project_action",
-            e), }; crate ::mock_support::Outcome::of("get_project_action", client
-            .get_project_action().id(0u64).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project_action", e), }; crate
+            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[3usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
             super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
             .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_checklists", e), }; crate
@@ -4434,10 +4443,11 @@ pub mod mock {
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
             in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_checklists", e), }; crate
             ::mock_support::Outcome::of("list_project_checklists", client
             .list_project_checklists().id(0u64).send(). await) })), }, crate
@@ -4557,30 +4567,31 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_goods", e), }; crate
-            ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[5usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
             ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
             credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
             Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
             e), }; crate ::mock_support::Outcome::of("list_project_goods", client
-            .list_project_goods().id(0u64).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[6usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
+            .list_project_goods().send(). await) })), }, crate ::mock_support::Refusal {
+            operation : & OPERATIONS[5usize], what : "id = 0".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::Some(crate
+            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
+            check : crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_goods", e), }; crate
+            ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
+            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
+            & OPERATIONS[6usize], what : "id missing".to_string(), body :
+            ::std::option::Option::None, param : ::std::option::Option::None, check :
+            crate ::mock_support::Check::Call(| base, config, credentials |
+            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
             super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
             .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("get_project", e), }; crate
@@ -4591,20 +4602,21 @@ pub mod mock {
             ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("get_project", e), };
-            crate ::mock_support::Outcome::of("get_project", client.get_project()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[7usize], what : "id missing".to_string(), body :
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("get_project", e), }; crate
+            ::mock_support::Outcome::of("get_project", client.get_project().id(0u64)
+            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
+            OPERATIONS[7usize], what : "id missing".to_string(), body :
             ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().count(examples::list_project_payments_count())
@@ -4617,10 +4629,11 @@ pub mod mock {
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
             in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().count(examples::list_project_payments_count())
@@ -4634,10 +4647,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "count", in_path : false, value : "-1", }),
             check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4651,10 +4664,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "offset", in_path : false, value : "-1",
             }), check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4668,10 +4681,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "filter_id", in_path : false, value : "-1",
             }), check : crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4689,10 +4702,10 @@ pub mod mock {
             ::mock_support::BadParam { name : "filter_type", in_path : false, value :
             "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
             credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{} {base} {config:?}", module_path!()); let client = match
-            crate ::mock_support::cached(key, || super::Client::with_keys_and_config(&
-            base, credentials.keys[0], credentials.keys[1], & config)) { Ok(client) =>
-            client, Err(e) => return crate
+            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
             ::mock_support::Outcome::config("list_project_payments", e), }; crate
             ::mock_support::Outcome::of("list_project_payments", client
             .list_project_payments().id(examples::list_project_payments_id())
@@ -4705,26 +4718,26 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_steps", e), }; crate
-            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
-            .filter_date(examples::list_project_steps_filter_date())
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
+            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
+            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
             .filter_steps(examples::list_project_steps_filter_steps()).send(). await)
             })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[8usize],
             what : "id = 0".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
             in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_steps", e), }; crate
-            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
-            .filter_date(examples::list_project_steps_filter_date())
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
+            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
+            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
+            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
+            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
             .filter_steps(examples::list_project_steps_filter_steps()).id(0u64).send().
             await) })), }, crate ::mock_support::Refusal { operation : &
             OPERATIONS[8usize], what : "filter_date = not a date".to_string(), body :
@@ -4736,12 +4749,13 @@ pub mod mock {
             "filter_steps", in_path : false, value : "", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
-            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
-            .list_project_steps().id(examples::list_project_steps_id())
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
+            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("list_project_steps", e), }; crate
+            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
+            .id(examples::list_project_steps_id())
             .filter_date(examples::list_project_steps_filter_date()).filter_steps("")
             .send(). await) })), }
         ]

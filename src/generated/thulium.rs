@@ -999,11 +999,12 @@ pub mod mock {
         vec![
             crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
             | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record().id(examples::update_outbound_record_id())
             .customer_id(examples::update_outbound_record_customer_id())
@@ -1019,11 +1020,12 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record()
             .customer_id(examples::update_outbound_record_customer_id())
@@ -1034,11 +1036,11 @@ pub mod mock {
             in_path : true, value : "aaaa", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record()
             .customer_id(examples::update_outbound_record_customer_id()).id("aaaa")
@@ -1047,11 +1049,12 @@ pub mod mock {
             "customer_id missing".to_string(), body : ::std::option::Option::None, param
             : ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
+            base, credentials.user, credentials.password, & config)) { Ok(client) =>
+            client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record().id(examples::update_outbound_record_id())
             .body(examples::update_outbound_record_request()).send(). await) })), },
@@ -1061,11 +1064,11 @@ pub mod mock {
             "customer_id", in_path : true, value : "0", }), check : crate
             ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_basic_auth_and_config(& base, credentials.user,
+            credentials.password, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
             ::mock_support::Outcome::of("update_outbound_record", client
             .update_outbound_record().id(examples::update_outbound_record_id())
             .customer_id(0u64).body(examples::update_outbound_record_request()).send().

@@ -2184,11 +2184,12 @@ pub mod mock {
         vec![
             crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
             | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("update_deal", e), };
-            crate ::mock_support::Outcome::of("update_deal", client.update_deal()
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_deal", e), }; crate
+            ::mock_support::Outcome::of("update_deal", client.update_deal()
             .deal_id(examples::update_deal_deal_id())
             .by_external_id(examples::update_deal_by_external_id())
             .body(examples::update_deal_request()).send(). await) }), }
@@ -2203,11 +2204,12 @@ pub mod mock {
             "dealId missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("update_deal", e), };
-            crate ::mock_support::Outcome::of("update_deal", client.update_deal()
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_deal", e), }; crate
+            ::mock_support::Outcome::of("update_deal", client.update_deal()
             .by_external_id(examples::update_deal_by_external_id())
             .body(examples::update_deal_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
@@ -2215,11 +2217,12 @@ pub mod mock {
             ::std::option::Option::Some(crate ::mock_support::BadParam { name : "dealId",
             in_path : true, value : "", }), check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("update_deal", e), };
-            crate ::mock_support::Outcome::of("update_deal", client.update_deal()
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_deal", e), }; crate
+            ::mock_support::Outcome::of("update_deal", client.update_deal()
             .by_external_id(examples::update_deal_by_external_id()).deal_id("")
             .body(examples::update_deal_request()).send(). await) })), }, crate
             ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :

@@ -3608,49 +3608,51 @@ pub mod mock {
         vec![
             crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
             | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_wazzup_triggers", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("list_wazzup_triggers", e), }; crate
             ::mock_support::Outcome::of("list_wazzup_triggers", client
             .list_wazzup_triggers().send(). await) }), }, crate
             ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call : |
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("create_wazzup_trigger", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("create_wazzup_trigger", e), }; crate
             ::mock_support::Outcome::of("create_wazzup_trigger", client
             .create_wazzup_trigger().body(examples::create_wazzup_trigger_request())
             .send(). await) }), }, crate ::mock_support::ExampleCall { operation : &
             OPERATIONS[2usize], call : | base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
             ::mock_support::Outcome::of("update_wazzup_trigger", client
             .update_wazzup_trigger().id(examples::update_wazzup_trigger_id())
             .body(examples::update_wazzup_trigger_request()).send(). await) }), }, crate
             ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
             ::mock_support::Outcome::of("delete_wazzup_trigger", client
             .delete_wazzup_trigger().id(examples::delete_wazzup_trigger_id()).send().
             await) }), }, crate ::mock_support::ExampleCall { operation : &
             OPERATIONS[4usize], call : | base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), };
-            crate ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
             .partial_update_wazzup_trigger()
             .id(examples::partial_update_wazzup_trigger_id())
             .body(examples::partial_update_wazzup_trigger_request()).send(). await) }), }
@@ -3749,11 +3751,11 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
             ::mock_support::Outcome::of("update_wazzup_trigger", client
             .update_wazzup_trigger().body(examples::update_wazzup_trigger_request())
             .send(). await) })), }, crate ::mock_support::Refusal { operation : &
@@ -3844,22 +3846,23 @@ pub mod mock {
             "id missing".to_string(), body : ::std::option::Option::None, param :
             ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
             base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{} {base} {config:?}", module_path!()); let
-            client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
+            credentials; let key = format!("{:?} {} {base} {config:?}",
+            ::std::thread::current().id(), module_path!()); let client = match crate
+            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
+            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
+            crate ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
             ::mock_support::Outcome::of("delete_wazzup_trigger", client
             .delete_wazzup_trigger().send(). await) })), }, crate ::mock_support::Refusal
             { operation : & OPERATIONS[4usize], what : "id missing".to_string(), body :
             ::std::option::Option::None, param : ::std::option::Option::None, check :
             crate ::mock_support::Check::Call(| base, config, credentials |
             ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{} {base} {config:?}", module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), };
-            crate ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
+            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
+            module_path!()); let client = match crate ::mock_support::cached(key, ||
+            super::Client::with_bearer_token_and_config(& base, credentials.token, &
+            config)) { Ok(client) => client, Err(e) => return crate
+            ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), }; crate
+            ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
             .partial_update_wazzup_trigger()
             .body(examples::partial_update_wazzup_trigger_request()).send(). await) })),
             }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :

@@ -519,7 +519,14 @@ fn call_tokens(op: &Op, auth: &AuthKind, setters: TokenStream) -> TokenStream {
     quote! {
         |base, config, credentials| ::std::boxed::Box::pin(async move {
             let _ = credentials;
-            let key = format!("{} {base} {config:?}", module_path!());
+            // Per thread: a thread belongs to one tokio runtime, and a client's pooled
+            // connections die with the runtime that opened them (wiremock reuses ports, so
+            // the base URL alone can come back in another test's runtime).
+            let key = format!(
+                "{:?} {} {base} {config:?}",
+                ::std::thread::current().id(),
+                module_path!()
+            );
             let client = match crate::mock_support::cached(key, || #client) {
                 Ok(client) => client,
                 Err(e) => return crate::mock_support::Outcome::config(#id, e),
