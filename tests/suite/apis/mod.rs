@@ -3,6 +3,8 @@
 
 #[cfg(feature = "cscart")]
 mod cscart;
+#[cfg(feature = "cscart")]
+mod cscart_pages;
 #[cfg(all(feature = "cscart", feature = "schemars"))]
 mod cscart_schemars;
 #[cfg(feature = "solos")]
