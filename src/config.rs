@@ -2,8 +2,10 @@
 //! headers, timeouts, the `User-Agent`, and a redirect policy that never carries them to
 //! another host.
 
+use crate::{RequestHook, RetryPolicy};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Transport settings shared by every API client. `HttpConfig::default()` is what the
@@ -24,7 +26,7 @@ use std::time::Duration;
 ///     .max_response_bytes(8 * 1024 * 1024);
 /// # let _ = config;
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpConfig {
     connect_timeout: Duration,
     timeout: Duration,
@@ -32,6 +34,40 @@ pub struct HttpConfig {
     max_response_bytes: Option<usize>,
     allow_insecure_http: bool,
     root_certificates: Vec<reqwest::Certificate>,
+    retry: RetryPolicy,
+    proxy: Option<reqwest::Proxy>,
+    no_proxy: bool,
+    headers: HeaderMap,
+    user_agent_suffix: Option<String>,
+    hooks: Vec<Arc<dyn RequestHook>>,
+}
+
+impl fmt::Debug for HttpConfig {
+    // Header values may be secrets of the user's own (a gateway key): names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("retry", &self.retry)
+            .field("proxy", &self.proxy.as_ref().map(|_| "set"))
+            .field("no_proxy", &self.no_proxy)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("user_agent", &self.user_agent())
+            // Addresses: two configs with different hooks must not look the same.
+            .field(
+                "hooks",
+                &self
+                    .hooks
+                    .iter()
+                    .map(|hook| format!("{:p}", Arc::as_ptr(hook)))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
 }
 
 impl Default for HttpConfig {
@@ -43,6 +79,12 @@ impl Default for HttpConfig {
             max_response_bytes: Some(crate::runtime::DEFAULT_MAX_RESPONSE_BYTES),
             allow_insecure_http: false,
             root_certificates: Vec::new(),
+            retry: RetryPolicy::default(),
+            proxy: None,
+            no_proxy: false,
+            headers: HeaderMap::new(),
+            user_agent_suffix: None,
+            hooks: Vec::new(),
         }
     }
 }
@@ -98,6 +140,69 @@ impl HttpConfig {
         self
     }
 
+    /// When calls are retried ([`RetryPolicy::default`]: connection failures, timeouts and
+    /// 429/502/503/504 for GET, PUT and DELETE, at most 3 attempts within 60 s);
+    /// `RetryPolicy::none()` turns retries off.
+    pub fn retries(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends every request through `proxy` (reqwest's: `Proxy::all("http://proxy:3128")`,
+    /// with `.basic_auth(..)` for a proxy that wants it). Without it, the `HTTP_PROXY`,
+    /// `HTTPS_PROXY` and `NO_PROXY` environment variables apply, as in reqwest.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self.no_proxy = false;
+        self
+    }
+
+    /// Ignores proxies, those of the environment included.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = None;
+        self.no_proxy = true;
+        self
+    }
+
+    /// Sends `name: value` on every request (a tenant or routing header). A header that
+    /// carries the client's credentials (`authorization`, `x-crypto-token`, ...) cannot be
+    /// set this way: building the client fails with [`ConfigError::InvalidHeader`].
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// [`HttpConfig::header`] for a secret (a gateway's API key): the value is marked
+    /// sensitive (`Debug` shows `Sensitive`) and, like the credentials, replaced by
+    /// `[REDACTED]` wherever a server echoes it into an error.
+    pub fn sensitive_header(self, name: HeaderName, mut value: HeaderValue) -> Self {
+        value.set_sensitive(true);
+        self.header(name, value)
+    }
+
+    /// Appends ` suffix` to the `User-Agent` (`crm-bindings/0.1.0 my-app/2.3`), so the
+    /// service can tell your application's calls apart.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Runs `hook` around every attempt of every call ([`RequestHook`]: logging, metrics,
+    /// signing). Hooks run in the order they were added, inside the client's checks: a hook
+    /// cannot send the request elsewhere or replace a credential header.
+    pub fn hook(mut self, hook: Arc<dyn RequestHook>) -> Self {
+        self.hooks.push(hook);
+        self
+    }
+
+    fn user_agent(&self) -> String {
+        let base = concat!("crm-bindings/", env!("CARGO_PKG_VERSION"));
+        match &self.user_agent_suffix {
+            Some(suffix) => format!("{base} {suffix}"),
+            None => base.to_string(),
+        }
+    }
+
     /// Lets a client that carries credentials use a plain `http://` base URL on a host other
     /// than loopback, sending the credentials in clear text to anyone on the path. Only for a
     /// network you trust (a VPN, a sidecar). Without it such a client is refused with
@@ -117,14 +222,30 @@ impl HttpConfig {
     ) -> Result<(String, reqwest::Client, crate::runtime::Runtime), ConfigError> {
         let carries_credentials = !credentials.is_empty();
         let base_url = check_base_url(base_url, carries_credentials && !self.allow_insecure_http)?;
-        let mut default_headers = HeaderMap::new();
-        let mut secrets = Vec::new();
+        let mut default_headers = self.headers.clone();
+        let mut secrets: Vec<String> = self
+            .headers
+            .values()
+            .filter(|value| value.is_sensitive())
+            .filter_map(|value| value.to_str().ok().map(str::to_owned))
+            .collect();
+        let mut credential_headers = Vec::new();
         for credential in credentials {
+            if self.headers.contains_key(&credential.name) {
+                return Err(ConfigError::InvalidHeader(format!(
+                    "`{}` carries the client's credentials; pass them to the constructor",
+                    credential.name
+                )));
+            }
+            credential_headers.push(credential.name.clone());
             default_headers.insert(credential.name, credential.value);
             secrets.extend(credential.secrets);
         }
+        let user_agent = HeaderValue::from_str(&self.user_agent()).map_err(|_| {
+            ConfigError::InvalidHeader("the User-Agent suffix must be visible ASCII".into())
+        })?;
         let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("crm-bindings/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent)
             .default_headers(default_headers)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
@@ -135,13 +256,22 @@ impl HttpConfig {
         for certificate in &self.root_certificates {
             builder = builder.add_root_certificate(certificate.clone());
         }
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy.clone());
+        } else if self.no_proxy {
+            builder = builder.no_proxy();
+        }
         let client = builder
             .build()
             .map_err(|e| ConfigError::Transport(e.to_string()))?;
-        let runtime = crate::runtime::Runtime::new(
-            self.max_response_bytes,
-            crate::runtime::Secrets::new(secrets),
-        );
+        let runtime = crate::runtime::Runtime::new(crate::runtime::Settings {
+            max_response_bytes: self.max_response_bytes,
+            secrets: crate::runtime::Secrets::new(secrets),
+            credential_headers,
+            retry: self.retry.clone(),
+            timeout: Some(self.timeout),
+            hooks: self.hooks.clone(),
+        });
         Ok((base_url, client, runtime))
     }
 }
@@ -321,6 +451,8 @@ pub enum ConfigError {
     InsecureBaseUrl(String),
     /// The HTTP client could not be set up (TLS backend, system configuration).
     Transport(String),
+    /// A header of [`HttpConfig::header`] or the `User-Agent` suffix cannot be sent.
+    InvalidHeader(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -333,6 +465,7 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::Transport(why) => write!(f, "could not build the HTTP client: {why}"),
             ConfigError::InsecureBaseUrl(why) => write!(f, "insecure base URL: {why}"),
+            ConfigError::InvalidHeader(why) => write!(f, "invalid header: {why}"),
         }
     }
 }

@@ -265,6 +265,10 @@ fn unreadable(
             body: Default::default(),
             decode_error: Some(<serde_json::Error as serde::de::Error>::custom(message)),
             truncated: false,
+            // The page decoded, so it was the answer of its last attempt; how many there
+            // were is not kept on a decoded answer.
+            attempts: 1,
+            request_id: None,
         },
     )))
 }

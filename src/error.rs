@@ -4,6 +4,7 @@
 //! progenitor's own error drops the status of a body that does not decode and names no
 //! operation, so `cargo xtask generate` rewrites each generated `send()` to build this one.
 
+use crate::execute::{attempts_of, request_id_header};
 use crate::runtime::{ReadError, UNEXPECTED_BODY_KEPT, read_limited, read_prefix};
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
@@ -29,18 +30,28 @@ pub enum Error<E = ()> {
     },
     /// No complete answer: the connection was refused or broke, the request timed out, or a
     /// redirect was refused. See [`Error::is_timeout`].
+    #[non_exhaustive]
     Communication {
         /// The operationId.
         operation: &'static str,
         /// reqwest's error (its URL never carries credentials).
         source: reqwest::Error,
+        /// How many attempts were made (see [`crate::RetryPolicy`]); 0 when the request
+        /// could not be built.
+        attempts: u32,
     },
     /// A documented error status, with its typed body.
+    #[non_exhaustive]
     ErrorResponse {
         /// The operationId.
         operation: &'static str,
         /// Status, headers and the typed error body.
         response: ResponseValue<E>,
+        /// How many attempts were made (see [`crate::RetryPolicy`]).
+        attempts: u32,
+        /// The id the service gave this request, from the body field the spec marks
+        /// `x-crm-request-id` or an `x-request-id` / `request-id` header.
+        request_id: Option<String>,
     },
     /// A documented status whose body is not the documented JSON: HTML, empty, truncated,
     /// or of another shape.
@@ -71,6 +82,11 @@ pub struct OversizedResponse {
     pub bytes_read: usize,
     /// The first bytes read, for the excerpt.
     pub start: bytes::Bytes,
+    /// How many attempts were made (see [`crate::RetryPolicy`]).
+    pub attempts: u32,
+    /// The id the service gave this request, from an `x-request-id` / `request-id` header
+    /// (or the body field the spec marks `x-crm-request-id`).
+    pub request_id: Option<String>,
 }
 
 /// An answer the client could not use, kept for inspection: whole for a documented status
@@ -89,6 +105,11 @@ pub struct ResponseFailure {
     pub decode_error: Option<serde_json::Error>,
     /// The server sent more than `body`; the rest was not read.
     pub truncated: bool,
+    /// How many attempts were made (see [`crate::RetryPolicy`]).
+    pub attempts: u32,
+    /// The id the service gave this request, from an `x-request-id` / `request-id` header
+    /// (or the body field the spec marks `x-crm-request-id`).
+    pub request_id: Option<String>,
 }
 
 impl ResponseFailure {
@@ -116,6 +137,8 @@ impl fmt::Debug for ResponseFailure {
             .field("truncated", &self.truncated)
             .field("body_excerpt", &self.body_excerpt())
             .field("decode_error", &self.decode_error)
+            .field("attempts", &self.attempts)
+            .field("request_id", &self.request_id)
             .finish()
     }
 }
@@ -158,6 +181,33 @@ impl<E> Error<E> {
         }
     }
 
+    /// How many attempts were made: 1 without a retry, 0 when nothing was sent.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::InvalidRequest { .. } => 0,
+            Error::Communication { attempts, .. } | Error::ErrorResponse { attempts, .. } => {
+                *attempts
+            }
+            Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
+                failure.attempts
+            }
+            Error::ResponseTooLarge(oversized) => oversized.attempts,
+        }
+    }
+
+    /// The id the service gave this request, when it sent one (Thulium's `request_id`, an
+    /// `x-request-id` header): quote it when reporting a problem to the service.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::InvalidRequest { .. } | Error::Communication { .. } => None,
+            Error::ErrorResponse { request_id, .. } => request_id.as_deref(),
+            Error::InvalidResponse(failure) | Error::UnexpectedResponse(failure) => {
+                failure.request_id.as_deref()
+            }
+            Error::ResponseTooLarge(oversized) => oversized.request_id.as_deref(),
+        }
+    }
+
     /// The request timed out (connecting, or waiting for the whole answer).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Communication { source, .. } if source.is_timeout())
@@ -180,14 +230,10 @@ impl<E> Error<E> {
 
     #[doc(hidden)]
     pub fn communication(operation: &'static str, source: reqwest::Error) -> Self {
-        Error::Communication { operation, source }
-    }
-
-    #[doc(hidden)]
-    pub fn error_response(operation: &'static str, response: ResponseValue<E>) -> Self {
-        Error::ErrorResponse {
+        Error::Communication {
             operation,
-            response,
+            source,
+            attempts: 0,
         }
     }
 
@@ -201,9 +247,11 @@ impl<E> Error<E> {
             }
             progenitor_client::Error::CommunicationError(source)
             | progenitor_client::Error::ResponseBodyError(source)
-            | progenitor_client::Error::InvalidUpgrade(source) => {
-                Error::Communication { operation, source }
-            }
+            | progenitor_client::Error::InvalidUpgrade(source) => Error::Communication {
+                operation,
+                source,
+                attempts: 0,
+            },
             // Our hooks never answer for the server; keep the shape if one ever does.
             other => Error::InvalidRequest {
                 operation,
@@ -219,17 +267,85 @@ impl<E> Error<E> {
 /// one that did not decode, its headers, the decoder's message) has the client's own
 /// credentials replaced by `[REDACTED]`, in case the server echoes them.
 #[doc(hidden)]
+#[allow(dead_code)] // with an API alone whose operations have no JSON body
 pub async fn decode<T: serde::de::DeserializeOwned, E>(
+    runtime: &crate::runtime::Runtime,
+    response: reqwest::Response,
+    operation: &'static str,
+) -> Result<ResponseValue<T>, Error<E>> {
+    decode_keeping_body(runtime, response, operation)
+        .await
+        .map(|(value, _, _)| value)
+}
+
+/// A documented error status: its typed body in [`Error::ErrorResponse`], with the
+/// attempts and the request id (the body's `request_id_field`, from the spec's
+/// `x-crm-request-id`, else a header); or the error of a body that does not decode.
+#[doc(hidden)]
+#[allow(dead_code)] // with an API alone that documents no error body
+pub async fn error_response<E: serde::de::DeserializeOwned>(
+    runtime: &crate::runtime::Runtime,
+    response: reqwest::Response,
+    operation: &'static str,
+    request_id_field: Option<&str>,
+) -> Error<E> {
+    match decode_keeping_body(runtime, response, operation).await {
+        Ok((response, body, facts)) => {
+            let from_body = request_id_field.and_then(|field| body_field_text(&body, field));
+            Error::ErrorResponse {
+                operation,
+                response,
+                attempts: facts.attempts,
+                request_id: from_body.or(facts.request_id),
+            }
+        }
+        Err(error) => error,
+    }
+}
+
+/// What an error reports of the call besides the answer.
+struct Facts {
+    attempts: u32,
+    request_id: Option<String>,
+}
+
+impl Facts {
+    fn of(response: &reqwest::Response) -> Self {
+        Facts {
+            attempts: attempts_of(response),
+            request_id: request_id_header(response.headers()).map(str::to_owned),
+        }
+    }
+}
+
+/// A top-level string or number field of a JSON object body, as text.
+#[allow(dead_code)] // see `error_response`
+fn body_field_text(body: &[u8], field: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    match value.get(field)? {
+        serde_json::Value::String(text) if !text.is_empty() => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// [`decode`], also returning the body read (scrubbed for an error status) and the facts.
+async fn decode_keeping_body<T: serde::de::DeserializeOwned, E>(
     runtime: &crate::runtime::Runtime,
     mut response: reqwest::Response,
     operation: &'static str,
-) -> Result<ResponseValue<T>, Error<E>> {
+) -> Result<(ResponseValue<T>, bytes::Bytes, Facts), Error<E>> {
     let status = response.status();
     let secrets = runtime.secrets();
+    let facts = Facts::of(&response);
     let body = match read_limited(&mut response, runtime.max_response_bytes()).await {
         Ok(body) => body,
         Err(ReadError::Transport(source)) => {
-            return Err(Error::Communication { operation, source });
+            return Err(Error::Communication {
+                operation,
+                source,
+                attempts: facts.attempts,
+            });
         }
         Err(ReadError::TooLarge {
             limit,
@@ -244,6 +360,8 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
                 content_length,
                 bytes_read: read.len(),
                 start: secrets.scrub_bytes(read.slice(..read.len().min(EXCERPT_CHARS * 8))),
+                attempts: facts.attempts,
+                request_id: facts.request_id,
             })));
         }
     };
@@ -256,7 +374,7 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
         secrets.scrub_bytes(body)
     };
     match serde_json::from_slice(&body) {
-        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Ok(inner) => Ok((ResponseValue::new(inner, status, headers), body, facts)),
         Err(decode_error) => {
             // serde quotes the offending value: it may be an echoed credential.
             let message = decode_error.to_string();
@@ -273,6 +391,8 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
                 body: secrets.scrub_bytes(body),
                 decode_error: Some(decode_error),
                 truncated: false,
+                attempts: facts.attempts,
+                request_id: facts.request_id,
             })))
         }
     }
@@ -287,6 +407,7 @@ pub async fn unexpected<E>(
     operation: &'static str,
 ) -> Error<E> {
     let status = response.status();
+    let facts = Facts::of(&response);
     let keep = runtime
         .max_response_bytes()
         .map_or(UNEXPECTED_BODY_KEPT, |limit| {
@@ -302,9 +423,37 @@ pub async fn unexpected<E>(
             body: runtime.secrets().scrub_bytes(body),
             decode_error: None,
             truncated,
+            attempts: facts.attempts,
+            request_id: facts.request_id,
         })),
-        Err(source) => Error::Communication { operation, source },
+        Err(source) => Error::Communication {
+            operation,
+            source,
+            attempts: facts.attempts,
+        },
     }
+}
+
+/// A transport error's text without its URL (for traces and [`Error::without_url`]): what
+/// failed, and why.
+pub(crate) fn transport_text(source: &reqwest::Error) -> String {
+    let what = if source.is_timeout() {
+        "timed out"
+    } else if source.is_connect() {
+        "could not connect"
+    } else if source.is_redirect() {
+        "redirect refused"
+    } else {
+        "no complete answer"
+    };
+    let mut text = what.to_string();
+    let mut cause = std::error::Error::source(source);
+    while let Some(error) = cause {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        cause = error.source();
+    }
+    text
 }
 
 /// The first [`EXCERPT_CHARS`] characters of `body` with runs of white space folded; stops
@@ -338,11 +487,45 @@ fn excerpt(body: &[u8]) -> String {
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f, true)?;
+        let attempts = self.attempts();
+        if attempts > 1 {
+            write!(f, " (after {attempts} attempts)")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> Error<E> {
+    /// The error's text with a transport error's URL left out (for traces, where a query
+    /// value does not belong).
+    #[cfg(feature = "tracing")]
+    pub(crate) fn without_url(&self) -> String {
+        struct NoUrl<'a, E>(&'a Error<E>);
+        impl<E: fmt::Debug> fmt::Display for NoUrl<'_, E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.describe(f, false)
+            }
+        }
+        NoUrl(self).to_string()
+    }
+
+    /// What went wrong, without the attempts and request id (`with_url`: reqwest's own
+    /// text for a transport error, which names the URL).
+    fn describe(&self, f: &mut fmt::Formatter<'_>, with_url: bool) -> fmt::Result {
         match self {
             Error::InvalidRequest { operation, message } => {
                 write!(f, "{operation}: {message}; nothing was sent")
             }
-            Error::Communication { operation, source } => {
+            Error::Communication {
+                operation, source, ..
+            } if !with_url => write!(f, "{operation}: {}", transport_text(source)),
+            Error::Communication {
+                operation, source, ..
+            } => {
                 let what = if source.is_timeout() {
                     "timed out"
                 } else if source.is_connect() {
@@ -357,6 +540,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::ErrorResponse {
                 operation,
                 response,
+                ..
             } => {
                 write!(
                     f,

@@ -53,12 +53,18 @@
 
 mod config;
 mod error;
+// Called by the generated code; hidden because only it should.
+#[doc(hidden)]
+pub mod execute;
 mod hooks;
 mod json;
 #[cfg(feature = "mock")]
 #[doc(hidden)]
 pub mod mock_support;
 mod nullable;
+mod request_hook;
+mod retry;
+mod telemetry;
 // Called by the generated code; hidden because only it should.
 #[doc(hidden)]
 pub mod runtime;
@@ -71,6 +77,8 @@ pub use config::{ConfigError, HttpConfig};
 pub use error::{Error, OversizedResponse, ResponseFailure};
 pub use json::{FieldError, from_json};
 pub use nullable::Nullable;
+pub use request_hook::{Attempt, AttemptOutcome, RequestHook};
+pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use unknown::UnknownValue;
 
 /// The HTTP client the generated clients use, for the types users name

@@ -18,31 +18,60 @@ pub(crate) const UNEXPECTED_BODY_KEPT: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub struct Runtime(Arc<Settings>);
 
-#[derive(Debug)]
-struct Settings {
+pub(crate) struct Settings {
     /// `None` only when the user turned the limit off (`HttpConfig::unlimited_response_body`).
-    max_response_bytes: Option<usize>,
+    pub(crate) max_response_bytes: Option<usize>,
     /// The client's own credentials, in every form a server might echo.
-    secrets: Secrets,
+    pub(crate) secrets: Secrets,
+    /// The names of the headers that carry them: a request hook may not set these.
+    pub(crate) credential_headers: Vec<reqwest::header::HeaderName>,
+    /// When a call is tried again.
+    pub(crate) retry: crate::RetryPolicy,
+    /// The `reqwest::Client`'s whole-request timeout, cut to the deadline for retries
+    /// (`None` for `new_with_client`, whose timeout is the user's).
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// The user's hooks, in the order they were added.
+    pub(crate) hooks: Vec<std::sync::Arc<dyn crate::RequestHook>>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("secrets", &self.secrets)
+            .field("credential_headers", &self.credential_headers)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("hooks", &self.hooks.len())
+            .finish()
+    }
 }
 
 impl Default for Runtime {
     fn default() -> Self {
-        Runtime::new(Some(DEFAULT_MAX_RESPONSE_BYTES), Secrets::default())
+        Runtime::new(Settings {
+            max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),
+            secrets: Secrets::default(),
+            credential_headers: Vec::new(),
+            retry: crate::RetryPolicy::default(),
+            timeout: None,
+            hooks: Vec::new(),
+        })
     }
 }
 
 impl Runtime {
-    pub(crate) fn new(max_response_bytes: Option<usize>, secrets: Secrets) -> Self {
-        Runtime(Arc::new(Settings {
-            max_response_bytes,
-            secrets,
-        }))
+    pub(crate) fn new(settings: Settings) -> Self {
+        Runtime(Arc::new(settings))
     }
 
     /// The largest answer body a call reads, `None` for no limit.
     pub fn max_response_bytes(&self) -> Option<usize> {
         self.0.max_response_bytes
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.0
     }
 
     /// The client's credentials, to be replaced in anything an error shows or keeps.

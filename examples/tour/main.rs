@@ -6,6 +6,8 @@
 
 #[cfg(feature = "cscart")]
 mod cscart;
+#[cfg(all(feature = "cscart", feature = "tracing"))]
+mod runtime;
 #[cfg(feature = "solos")]
 mod solos;
 #[cfg(feature = "thulium")]
@@ -29,6 +31,8 @@ async fn main() -> Result {
     thulium::run().await?;
     #[cfg(feature = "solos")]
     solos::run().await?;
+    #[cfg(all(feature = "cscart", feature = "tracing"))]
+    runtime::run().await?;
     println!("\nTour finished: every operation answered.");
     Ok(())
 }

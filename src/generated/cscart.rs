@@ -1759,7 +1759,8 @@ impl Client {
     /// A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
-    /// `http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+    /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
+    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
     /// Prefer the module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
@@ -1774,9 +1775,11 @@ impl Client {
     /// A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
     /// that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
     /// redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
-    /// those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
-    /// body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
-    /// constructors.
+    /// those you put in its default headers (mark them sensitive yourself); no request hooks
+    /// run. It keeps the 32 MiB body limit and the default retry policy (each
+    /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
+    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2143,145 +2146,187 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallRequestList>, Error<()>> {
-            let Self {
-                client,
-                company_id,
-                items_per_page,
-                name,
-                order_exists,
-                order_status,
-                page,
-                phone,
-                sort_by,
-                sort_order,
-                status,
-                user_id,
-            } = self;
-            let company_id = company_id
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let items_per_page = items_per_page
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let name = name
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let order_exists = order_exists
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let order_status = order_status
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let page = page
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let phone = phone
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let sort_by = sort_by
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let sort_order = sort_order
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let status = status
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let user_id = user_id
-                .map_err(|message| Error::invalid_request(
-                    "list_call_requests",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/call_requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("company_id", &company_id))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "items_per_page",
-                        &items_per_page,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(
-                    &progenitor_client::QueryParam::new("order_exists", &order_exists),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("order_status", &order_status),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("phone", &phone))
-                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
-                .query(&progenitor_client::QueryParam::new("sort_order", &sort_order))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("list_call_requests", source))?;
-            let info = OperationInfo {
-                operation_id: "list_call_requests",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_call_requests", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_call_requests", e))?;
-            let response = result
-                .map_err(|source| Error::communication("list_call_requests", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "list_call_requests")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "list_call_requests", "GET", "/call_requests"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self {
+                            client,
+                            company_id,
+                            items_per_page,
+                            name,
+                            order_exists,
+                            order_status,
+                            page,
+                            phone,
+                            sort_by,
+                            sort_order,
+                            status,
+                            user_id,
+                        } = self;
+                        let company_id = company_id
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let items_per_page = items_per_page
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let name = name
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let order_exists = order_exists
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let order_status = order_status
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let page = page
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let phone = phone
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let sort_by = sort_by
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let sort_order = sort_order
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let status = status
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let user_id = user_id
+                            .map_err(|message| Error::invalid_request(
+                                "list_call_requests",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/call_requests", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "company_id",
+                                    &company_id,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "items_per_page",
+                                    &items_per_page,
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("name", &name))
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "order_exists",
+                                    &order_exists,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "order_status",
+                                    &order_status,
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("page", &page))
+                            .query(&progenitor_client::QueryParam::new("phone", &phone))
+                            .query(
+                                &progenitor_client::QueryParam::new("sort_by", &sort_by),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "sort_order",
+                                    &sort_order,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("status", &status),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("user_id", &user_id),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_call_requests",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_call_requests",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_call_requests", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_call_requests",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_call_requests",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_call_requests",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_call_request`]
@@ -2327,83 +2372,98 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(|message| Error::invalid_request(
-                    "create_call_request",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/call_requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("create_call_request", source))?;
-            let info = OperationInfo {
-                operation_id: "create_call_request",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("create_call_request", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("create_call_request", e))?;
-            let response = result
-                .map_err(|source| Error::communication("create_call_request", source))?;
-            match response.status().as_u16() {
-                201u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "create_call_request",
-                        )
-                        .await
-                }
-                400u16 => {
-                    Err(
-                        Error::error_response(
-                            "create_call_request",
-                            crate::error::decode(
-                                    &client.runtime,
-                                    response,
-                                    "create_call_request",
-                                )
-                                .await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "create_call_request", "POST", "/call_requests"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, body } = self;
+                        let body = body
+                            .and_then(|v| {
+                                types::CallRequestInput::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "create_call_request",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/call_requests", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "create_call_request",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "create_call_request",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("create_call_request", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "create_call_request",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            201u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "create_call_request",
+                                    )
+                                    .await
+                            }
+                            400u16 => {
+                                Err(
+                                    crate::error::error_response(
+                                            &client.runtime,
+                                            response,
+                                            "create_call_request",
+                                            super::rules::ERROR_REQUEST_ID_FIELD,
+                                        )
+                                        .await,
+                                )
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "create_call_request",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_call_request`]
@@ -2438,64 +2498,85 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/call_requests/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::CallRequest>, Error<()>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "get_call_request",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "get_call_request", "GET", "/call_requests/{id}"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("get_call_request", source))?;
-            let info = OperationInfo {
-                operation_id: "get_call_request",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("get_call_request", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("get_call_request", e))?;
-            let response = result
-                .map_err(|source| Error::communication("get_call_request", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "get_call_request")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "get_call_request",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/call_requests/{}", client.baseurl, encode_path(& id
+                            .to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "get_call_request",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "get_call_request",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("get_call_request", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "get_call_request",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "get_call_request",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "get_call_request",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::update_call_request`]
@@ -2558,90 +2639,106 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
-            let Self { client, id, body } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "update_call_request",
-                    client.runtime.scrub(message),
-                ))?;
-            let body = body
-                .and_then(|v| {
-                    types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(|message| Error::invalid_request(
-                    "update_call_request",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "update_call_request", "PUT", "/call_requests/{id}"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("update_call_request", source))?;
-            let info = OperationInfo {
-                operation_id: "update_call_request",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("update_call_request", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("update_call_request", e))?;
-            let response = result
-                .map_err(|source| Error::communication("update_call_request", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "update_call_request",
-                        )
-                        .await
-                }
-                400u16 => {
-                    Err(
-                        Error::error_response(
-                            "update_call_request",
-                            crate::error::decode(
-                                    &client.runtime,
-                                    response,
-                                    "update_call_request",
-                                )
-                                .await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id, body } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "update_call_request",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let body = body
+                            .and_then(|v| {
+                                types::CallRequestInput::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "update_call_request",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/call_requests/{}", client.baseurl, encode_path(& id
+                            .to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "update_call_request",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "update_call_request",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("update_call_request", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "update_call_request",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "update_call_request",
+                                    )
+                                    .await
+                            }
+                            400u16 => {
+                                Err(
+                                    crate::error::error_response(
+                                            &client.runtime,
+                                            response,
+                                            "update_call_request",
+                                            super::rules::ERROR_REQUEST_ID_FIELD,
+                                        )
+                                        .await,
+                                )
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "update_call_request",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::delete_call_request`]
@@ -2676,74 +2773,89 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/call_requests/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "delete_call_request",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "delete_call_request", "DELETE", "/call_requests/{id}"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("delete_call_request", source))?;
-            let info = OperationInfo {
-                operation_id: "delete_call_request",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("delete_call_request", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("delete_call_request", e))?;
-            let response = result
-                .map_err(|source| Error::communication("delete_call_request", source))?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::error_response(
-                            "delete_call_request",
-                            crate::error::decode(
-                                    &client.runtime,
-                                    response,
-                                    "delete_call_request",
-                                )
-                                .await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "delete_call_request",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/call_requests/{}", client.baseurl, encode_path(& id
+                            .to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "delete_call_request",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "delete_call_request",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("delete_call_request", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "delete_call_request",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            204u16 => Ok(ResponseValue::empty(response)),
+                            400u16 => {
+                                Err(
+                                    crate::error::error_response(
+                                            &client.runtime,
+                                            response,
+                                            "delete_call_request",
+                                            super::rules::ERROR_REQUEST_ID_FIELD,
+                                        )
+                                        .await,
+                                )
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "delete_call_request",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
 }
@@ -2754,6 +2866,9 @@ pub mod prelude {
 /// Request rules from the spec's `x-crm-*` extensions, checked by the facade
 /// before a request leaves the client.
 pub mod rules {
+    /// The error body's property that carries the service's request id, reported
+    /// by `Error::request_id` and the call's trace (`x-crm-request-id`).
+    pub const ERROR_REQUEST_ID_FIELD: Option<&str> = None;
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
     /// with a non-empty value (`x-crm-required-one-of`).
     pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[

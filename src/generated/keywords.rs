@@ -1972,7 +1972,8 @@ impl Client {
     /// A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
-    /// `http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+    /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
+    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
     /// Prefer the module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
@@ -1987,9 +1988,11 @@ impl Client {
     /// A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
     /// that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
     /// redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
-    /// those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
-    /// body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
-    /// constructors.
+    /// those you put in its default headers (mark them sensitive yourself); no request hooks
+    /// run. It keeps the 32 MiB body limit and the default retry policy (each
+    /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
+    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2167,90 +2170,112 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/things/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
-            let Self { client, id, code, on, score, size, body } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "put_thing",
-                    client.runtime.scrub(message),
-                ))?;
-            let code = code
-                .map_err(|message| Error::invalid_request(
-                    "put_thing",
-                    client.runtime.scrub(message),
-                ))?;
-            let on = on
-                .map_err(|message| Error::invalid_request(
-                    "put_thing",
-                    client.runtime.scrub(message),
-                ))?;
-            let score = score
-                .map_err(|message| Error::invalid_request(
-                    "put_thing",
-                    client.runtime.scrub(message),
-                ))?;
-            let size = size
-                .map_err(|message| Error::invalid_request(
-                    "put_thing",
-                    client.runtime.scrub(message),
-                ))?;
-            let body = body
-                .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
-                .map_err(|message| Error::invalid_request(
-                    "put_thing",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/things/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let span = crate::telemetry::call_span!("put_thing", "PUT", "/things/{id}");
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id, code, on, score, size, body } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "put_thing",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let code = code
+                            .map_err(|message| Error::invalid_request(
+                                "put_thing",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let on = on
+                            .map_err(|message| Error::invalid_request(
+                                "put_thing",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let score = score
+                            .map_err(|message| Error::invalid_request(
+                                "put_thing",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let size = size
+                            .map_err(|message| Error::invalid_request(
+                                "put_thing",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let body = body
+                            .and_then(|v| {
+                                types::Thing::try_from(v).map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "put_thing",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/things/{}", client.baseurl, encode_path(& id
+                            .to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .query(&progenitor_client::QueryParam::new("code", &code))
+                            .query(&progenitor_client::QueryParam::new("on", &on))
+                            .query(&progenitor_client::QueryParam::new("score", &score))
+                            .query(&progenitor_client::QueryParam::new("size", &size))
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "put_thing",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "put_thing",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("put_thing", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
+                                &client.runtime,
+                                request,
+                                "put_thing",
+                            )
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(&client.runtime, response, "put_thing")
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "put_thing",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
                 )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("code", &code))
-                .query(&progenitor_client::QueryParam::new("on", &on))
-                .query(&progenitor_client::QueryParam::new("score", &score))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("put_thing", source))?;
-            let info = OperationInfo {
-                operation_id: "put_thing",
-            };
-            client
-                .pre(&mut request, &info)
                 .await
-                .map_err(|e| Error::from_hook("put_thing", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("put_thing", e))?;
-            let response = result
-                .map_err(|source| Error::communication("put_thing", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "put_thing").await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(&client.runtime, response, "put_thing")
-                            .await,
-                    )
-                }
-            }
         }
     }
 }
@@ -2261,6 +2286,9 @@ pub mod prelude {
 /// Request rules from the spec's `x-crm-*` extensions, checked by the facade
 /// before a request leaves the client.
 pub mod rules {
+    /// The error body's property that carries the service's request id, reported
+    /// by `Error::request_id` and the call's trace (`x-crm-request-id`).
+    pub const ERROR_REQUEST_ID_FIELD: Option<&str> = None;
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
     /// with a non-empty value (`x-crm-required-one-of`).
     pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[];

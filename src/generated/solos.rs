@@ -1718,7 +1718,8 @@ impl Client {
     /// A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
-    /// `http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+    /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
+    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
     /// Prefer the module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
@@ -1733,9 +1734,11 @@ impl Client {
     /// A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
     /// that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
     /// redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
-    /// those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
-    /// body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
-    /// constructors.
+    /// those you put in its default headers (mark them sensitive yourself); no request hooks
+    /// run. It keeps the 32 MiB body limit and the default retry policy (each
+    /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
+    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2066,87 +2069,113 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
-            let Self { client, count, deleted, offset, order_by, reverse } = self;
-            let count = count
-                .map_err(|message| Error::invalid_request(
-                    "list_projects",
-                    client.runtime.scrub(message),
-                ))?;
-            let deleted = deleted
-                .map_err(|message| Error::invalid_request(
-                    "list_projects",
-                    client.runtime.scrub(message),
-                ))?;
-            let offset = offset
-                .map_err(|message| Error::invalid_request(
-                    "list_projects",
-                    client.runtime.scrub(message),
-                ))?;
-            let order_by = order_by
-                .map_err(|message| Error::invalid_request(
-                    "list_projects",
-                    client.runtime.scrub(message),
-                ))?;
-            let reverse = reverse
-                .map_err(|message| Error::invalid_request(
-                    "list_projects",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("count", &count))
-                .query(&progenitor_client::QueryParam::new("deleted", &deleted))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("reverse", &reverse))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("list_projects", source))?;
-            let info = OperationInfo {
-                operation_id: "list_projects",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_projects", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_projects", e))?;
-            let response = result
-                .map_err(|source| Error::communication("list_projects", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "list_projects")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!("list_projects", "GET", "/projects");
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, count, deleted, offset, order_by, reverse } = self;
+                        let count = count
+                            .map_err(|message| Error::invalid_request(
+                                "list_projects",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let deleted = deleted
+                            .map_err(|message| Error::invalid_request(
+                                "list_projects",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let offset = offset
+                            .map_err(|message| Error::invalid_request(
+                                "list_projects",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let order_by = order_by
+                            .map_err(|message| Error::invalid_request(
+                                "list_projects",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let reverse = reverse
+                            .map_err(|message| Error::invalid_request(
+                                "list_projects",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("count", &count))
+                            .query(
+                                &progenitor_client::QueryParam::new("deleted", &deleted),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("offset", &offset),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("order_by", &order_by),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("reverse", &reverse),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_projects",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_projects",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_projects", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_projects",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_projects",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_projects",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_project_actions`]
@@ -2275,110 +2304,135 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectActionsResponse>, Error<()>> {
-            let Self {
-                client,
-                count,
-                filter_actions,
-                filter_date,
-                filter_id,
-                id,
-                offset,
-            } = self;
-            let count = count
-                .map_err(|message| Error::invalid_request(
-                    "list_project_actions",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_actions = filter_actions
-                .map_err(|message| Error::invalid_request(
-                    "list_project_actions",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_date = filter_date
-                .map_err(|message| Error::invalid_request(
-                    "list_project_actions",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_id = filter_id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_actions",
-                    client.runtime.scrub(message),
-                ))?;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_actions",
-                    client.runtime.scrub(message),
-                ))?;
-            let offset = offset
-                .map_err(|message| Error::invalid_request(
-                    "list_project_actions",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/actions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("count", &count))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "filter_actions",
-                        &filter_actions,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("filter_date", &filter_date))
-                .query(&progenitor_client::QueryParam::new("filter_id", &filter_id))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("list_project_actions", source))?;
-            let info = OperationInfo {
-                operation_id: "list_project_actions",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_actions", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_actions", e))?;
-            let response = result
-                .map_err(|source| Error::communication("list_project_actions", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "list_project_actions",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "list_project_actions", "GET", "/projects/actions"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self {
+                            client,
+                            count,
+                            filter_actions,
+                            filter_date,
+                            filter_id,
+                            id,
+                            offset,
+                        } = self;
+                        let count = count
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_actions",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_actions = filter_actions
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_actions",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_date = filter_date
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_actions",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_id = filter_id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_actions",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_actions",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let offset = offset
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_actions",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/actions", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("count", &count))
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "filter_actions",
+                                    &filter_actions,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "filter_date",
+                                    &filter_date,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("filter_id", &filter_id),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .query(
+                                &progenitor_client::QueryParam::new("offset", &offset),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_project_actions",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_project_actions",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_project_actions", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_project_actions",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_project_actions",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_project_actions",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_project_action`]
@@ -2415,63 +2469,83 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectActionResponse>, Error<()>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "get_project_action",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/actions/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("get_project_action", source))?;
-            let info = OperationInfo {
-                operation_id: "get_project_action",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("get_project_action", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("get_project_action", e))?;
-            let response = result
-                .map_err(|source| Error::communication("get_project_action", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "get_project_action")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "get_project_action", "GET", "/projects/actions/info"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "get_project_action",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/actions/info", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "get_project_action",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "get_project_action",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("get_project_action", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "get_project_action",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "get_project_action",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "get_project_action",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_project_checklists`]
@@ -2508,73 +2582,86 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectChecklistsResponse>, Error<()>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_checklists",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/checklists", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication(
-                    "list_project_checklists",
-                    source,
-                ))?;
-            let info = OperationInfo {
-                operation_id: "list_project_checklists",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_checklists", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_checklists", e))?;
-            let response = result
-                .map_err(|source| Error::communication(
-                    "list_project_checklists",
-                    source,
-                ))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "list_project_checklists",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "list_project_checklists", "GET", "/projects/checklists"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_checklists",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/checklists", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_project_checklists",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_project_checklists",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook(
+                                "list_project_checklists",
+                                e,
+                            ))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_project_checklists",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_project_checklists",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_project_checklists",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::filter_projects`]
@@ -2618,66 +2705,86 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ProjectFilter::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(|message| Error::invalid_request(
-                    "filter_projects",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/filter", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("filter_projects", source))?;
-            let info = OperationInfo {
-                operation_id: "filter_projects",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("filter_projects", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("filter_projects", e))?;
-            let response = result
-                .map_err(|source| Error::communication("filter_projects", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "filter_projects")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "filter_projects", "POST", "/projects/filter"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, body } = self;
+                        let body = body
+                            .and_then(|v| {
+                                types::ProjectFilter::try_from(v).map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "filter_projects",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/filter", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "filter_projects",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "filter_projects",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("filter_projects", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "filter_projects",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "filter_projects",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "filter_projects",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_project_goods`]
@@ -2714,63 +2821,83 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectGoodsResponse>, Error<()>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_goods",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/goods", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("list_project_goods", source))?;
-            let info = OperationInfo {
-                operation_id: "list_project_goods",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_goods", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_goods", e))?;
-            let response = result
-                .map_err(|source| Error::communication("list_project_goods", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "list_project_goods")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "list_project_goods", "GET", "/projects/goods"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_goods",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/goods", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_project_goods",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_project_goods",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_project_goods", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_project_goods",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_project_goods",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_project_goods",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_project`]
@@ -2807,62 +2934,83 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectResponse>, Error<()>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "get_project",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("get_project", source))?;
-            let info = OperationInfo {
-                operation_id: "get_project",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("get_project", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("get_project", e))?;
-            let response = result
-                .map_err(|source| Error::communication("get_project", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "get_project").await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "get_project", "GET", "/projects/info"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "get_project",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/info", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "get_project",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "get_project",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("get_project", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "get_project",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "get_project",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "get_project",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_project_payments`]
@@ -2991,111 +3139,135 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectPaymentsResponse>, Error<()>> {
-            let Self {
-                client,
-                count,
-                filter_date,
-                filter_id,
-                filter_type,
-                id,
-                offset,
-            } = self;
-            let count = count
-                .map_err(|message| Error::invalid_request(
-                    "list_project_payments",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_date = filter_date
-                .map_err(|message| Error::invalid_request(
-                    "list_project_payments",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_id = filter_id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_payments",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_type = filter_type
-                .map_err(|message| Error::invalid_request(
-                    "list_project_payments",
-                    client.runtime.scrub(message),
-                ))?;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_payments",
-                    client.runtime.scrub(message),
-                ))?;
-            let offset = offset
-                .map_err(|message| Error::invalid_request(
-                    "list_project_payments",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/payments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("count", &count))
-                .query(&progenitor_client::QueryParam::new("filter_date", &filter_date))
-                .query(&progenitor_client::QueryParam::new("filter_id", &filter_id))
-                .query(&progenitor_client::QueryParam::new("filter_type", &filter_type))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication(
-                    "list_project_payments",
-                    source,
-                ))?;
-            let info = OperationInfo {
-                operation_id: "list_project_payments",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_payments", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_payments", e))?;
-            let response = result
-                .map_err(|source| Error::communication(
-                    "list_project_payments",
-                    source,
-                ))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "list_project_payments",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "list_project_payments", "GET", "/projects/payments"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self {
+                            client,
+                            count,
+                            filter_date,
+                            filter_id,
+                            filter_type,
+                            id,
+                            offset,
+                        } = self;
+                        let count = count
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_payments",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_date = filter_date
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_payments",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_id = filter_id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_payments",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_type = filter_type
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_payments",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_payments",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let offset = offset
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_payments",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/payments", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("count", &count))
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "filter_date",
+                                    &filter_date,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new("filter_id", &filter_id),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "filter_type",
+                                    &filter_type,
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .query(
+                                &progenitor_client::QueryParam::new("offset", &offset),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_project_payments",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_project_payments",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_project_payments", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_project_payments",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_project_payments",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_project_payments",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_project_steps`]
@@ -3170,77 +3342,105 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectStepsResponse>, Error<()>> {
-            let Self { client, filter_date, filter_steps, id } = self;
-            let filter_date = filter_date
-                .map_err(|message| Error::invalid_request(
-                    "list_project_steps",
-                    client.runtime.scrub(message),
-                ))?;
-            let filter_steps = filter_steps
-                .map_err(|message| Error::invalid_request(
-                    "list_project_steps",
-                    client.runtime.scrub(message),
-                ))?;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "list_project_steps",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!("{}/projects/steps", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("filter_date", &filter_date))
-                .query(
-                    &progenitor_client::QueryParam::new("filter_steps", &filter_steps),
-                )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("list_project_steps", source))?;
-            let info = OperationInfo {
-                operation_id: "list_project_steps",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_steps", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_project_steps", e))?;
-            let response = result
-                .map_err(|source| Error::communication("list_project_steps", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "list_project_steps")
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            let span = crate::telemetry::call_span!(
+                "list_project_steps", "GET", "/projects/steps"
+            );
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, filter_date, filter_steps, id } = self;
+                        let filter_date = filter_date
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_steps",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let filter_steps = filter_steps
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_steps",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "list_project_steps",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!("{}/projects/steps", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "filter_date",
+                                    &filter_date,
+                                ),
+                            )
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "filter_steps",
+                                    &filter_steps,
+                                ),
+                            )
+                            .query(&progenitor_client::QueryParam::new("id", &id))
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_project_steps",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_project_steps",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_project_steps", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_project_steps",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_project_steps",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_project_steps",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
 }
@@ -3251,6 +3451,9 @@ pub mod prelude {
 /// Request rules from the spec's `x-crm-*` extensions, checked by the facade
 /// before a request leaves the client.
 pub mod rules {
+    /// The error body's property that carries the service's request id, reported
+    /// by `Error::request_id` and the call's trace (`x-crm-request-id`).
+    pub const ERROR_REQUEST_ID_FIELD: Option<&str> = None;
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
     /// with a non-empty value (`x-crm-required-one-of`).
     pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[];

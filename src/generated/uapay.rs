@@ -1708,7 +1708,8 @@ impl Client {
     /// A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
-    /// `http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+    /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
+    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
     /// Prefer the module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
@@ -1723,9 +1724,11 @@ impl Client {
     /// A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
     /// that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
     /// redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
-    /// those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
-    /// body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
-    /// constructors.
+    /// those you put in its default headers (mark them sensitive yourself); no request hooks
+    /// run. It keeps the 32 MiB body limit and the default retry policy (each
+    /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
+    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -1859,91 +1862,116 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DealUpdateResponse>, Error<types::ApiError>> {
-            let Self { client, deal_id, by_external_id, body } = self;
-            let deal_id = deal_id
-                .map_err(|message| Error::invalid_request(
-                    "update_deal",
-                    client.runtime.scrub(message),
-                ))?;
-            let by_external_id = by_external_id
-                .map_err(|message| Error::invalid_request(
-                    "update_deal",
-                    client.runtime.scrub(message),
-                ))?;
-            let body = body
-                .and_then(|v| types::DealUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(|message| Error::invalid_request(
-                    "update_deal",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/deals/{}", client.baseurl, encode_path(& deal_id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "update_deal", "PATCH", "/deals/{dealId}"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new("byExternalId", &by_external_id),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("update_deal", source))?;
-            let info = OperationInfo {
-                operation_id: "update_deal",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("update_deal", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("update_deal", e))?;
-            let response = result
-                .map_err(|source| Error::communication("update_deal", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(&client.runtime, response, "update_deal").await
-                }
-                400u16 => {
-                    Err(
-                        Error::error_response(
-                            "update_deal",
-                            crate::error::decode(
-                                    &client.runtime,
-                                    response,
-                                    "update_deal",
-                                )
-                                .await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, deal_id, by_external_id, body } = self;
+                        let deal_id = deal_id
+                            .map_err(|message| Error::invalid_request(
+                                "update_deal",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let by_external_id = by_external_id
+                            .map_err(|message| Error::invalid_request(
+                                "update_deal",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let body = body
+                            .and_then(|v| {
+                                types::DealUpdate::try_from(v).map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "update_deal",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/deals/{}", client.baseurl, encode_path(& deal_id
+                            .to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .query(
+                                &progenitor_client::QueryParam::new(
+                                    "byExternalId",
+                                    &by_external_id,
+                                ),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "update_deal",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "update_deal",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("update_deal", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "update_deal",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "update_deal",
+                                    )
+                                    .await
+                            }
+                            400u16 => {
+                                Err(
+                                    crate::error::error_response(
+                                            &client.runtime,
+                                            response,
+                                            "update_deal",
+                                            super::rules::ERROR_REQUEST_ID_FIELD,
+                                        )
+                                        .await,
+                                )
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "update_deal",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
 }
@@ -1954,6 +1982,9 @@ pub mod prelude {
 /// Request rules from the spec's `x-crm-*` extensions, checked by the facade
 /// before a request leaves the client.
 pub mod rules {
+    /// The error body's property that carries the service's request id, reported
+    /// by `Error::request_id` and the call's trace (`x-crm-request-id`).
+    pub const ERROR_REQUEST_ID_FIELD: Option<&str> = None;
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
     /// with a non-empty value (`x-crm-required-one-of`).
     pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[];

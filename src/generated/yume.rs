@@ -2493,7 +2493,8 @@ impl Client {
     /// A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
-    /// `http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+    /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
+    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
     /// Prefer the module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
@@ -2508,9 +2509,11 @@ impl Client {
     /// A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
     /// that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
     /// redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
-    /// those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
-    /// body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
-    /// constructors.
+    /// those you put in its default headers (mark them sensitive yourself); no request hooks
+    /// run. It keeps the 32 MiB body limit and the default retry policy (each
+    /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
+    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2662,63 +2665,79 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WazzupTriggerList>, Error<()>> {
-            let Self { client } = self;
-            let url = format!(
-                "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
+            let span = crate::telemetry::call_span!(
+                "list_wazzup_triggers", "GET", "/v1/crm/integrations/wazzup/triggers/"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
-            let info = OperationInfo {
-                operation_id: "list_wazzup_triggers",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
-            let response = result
-                .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "list_wazzup_triggers",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client } = self;
+                        let url = format!(
+                            "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "list_wazzup_triggers",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "list_wazzup_triggers",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "list_wazzup_triggers",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "list_wazzup_triggers",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "list_wazzup_triggers",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_wazzup_trigger`]
@@ -2766,78 +2785,89 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::WazzupTriggerRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(|message| Error::invalid_request(
-                    "create_wazzup_trigger",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
+            let span = crate::telemetry::call_span!(
+                "create_wazzup_trigger", "POST", "/v1/crm/integrations/wazzup/triggers/"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication(
-                    "create_wazzup_trigger",
-                    source,
-                ))?;
-            let info = OperationInfo {
-                operation_id: "create_wazzup_trigger",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
-            let response = result
-                .map_err(|source| Error::communication(
-                    "create_wazzup_trigger",
-                    source,
-                ))?;
-            match response.status().as_u16() {
-                201u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "create_wazzup_trigger",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, body } = self;
+                        let body = body
+                            .and_then(|v| {
+                                types::WazzupTriggerRequest::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "create_wazzup_trigger",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "create_wazzup_trigger",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "create_wazzup_trigger",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "create_wazzup_trigger",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            201u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "create_wazzup_trigger",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "create_wazzup_trigger",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::update_wazzup_trigger`]
@@ -2902,84 +2932,96 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
-            let Self { client, id, body } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "update_wazzup_trigger",
-                    client.runtime.scrub(message),
-                ))?;
-            let body = body
-                .and_then(|v| {
-                    types::WazzupTriggerRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(|message| Error::invalid_request(
-                    "update_wazzup_trigger",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
-                encode_path(& id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "update_wazzup_trigger", "PUT",
+                "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication(
-                    "update_wazzup_trigger",
-                    source,
-                ))?;
-            let info = OperationInfo {
-                operation_id: "update_wazzup_trigger",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
-            let response = result
-                .map_err(|source| Error::communication(
-                    "update_wazzup_trigger",
-                    source,
-                ))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "update_wazzup_trigger",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id, body } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "update_wazzup_trigger",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let body = body
+                            .and_then(|v| {
+                                types::WazzupTriggerRequest::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "update_wazzup_trigger",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
+                            encode_path(& id.to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "update_wazzup_trigger",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "update_wazzup_trigger",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "update_wazzup_trigger",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "update_wazzup_trigger",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "update_wazzup_trigger",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::delete_wazzup_trigger`]
@@ -3014,64 +3056,73 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v1/crm/integrations/wazzup/triggers/{id}/`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self { client, id } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "delete_wazzup_trigger",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
-                encode_path(& id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "delete_wazzup_trigger", "DELETE",
+                "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication(
-                    "delete_wazzup_trigger",
-                    source,
-                ))?;
-            let info = OperationInfo {
-                operation_id: "delete_wazzup_trigger",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
-            let response = result
-                .map_err(|source| Error::communication(
-                    "delete_wazzup_trigger",
-                    source,
-                ))?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "delete_wazzup_trigger",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
+                            encode_path(& id.to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .delete(url)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "delete_wazzup_trigger",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "delete_wazzup_trigger",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "delete_wazzup_trigger",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            204u16 => Ok(ResponseValue::empty(response)),
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "delete_wazzup_trigger",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::partial_update_wazzup_trigger`]
@@ -3137,85 +3188,99 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
-            let Self { client, id, body } = self;
-            let id = id
-                .map_err(|message| Error::invalid_request(
-                    "partial_update_wazzup_trigger",
-                    client.runtime.scrub(message),
-                ))?;
-            let body = body
-                .and_then(|v| {
-                    types::PatchedWazzupTriggerRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(|message| Error::invalid_request(
-                    "partial_update_wazzup_trigger",
-                    client.runtime.scrub(message),
-                ))?;
-            let url = format!(
-                "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
-                encode_path(& id.to_string()),
+            let span = crate::telemetry::call_span!(
+                "partial_update_wazzup_trigger", "PATCH",
+                "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()
-                .map_err(|source| Error::communication(
-                    "partial_update_wazzup_trigger",
-                    source,
-                ))?;
-            let info = OperationInfo {
-                operation_id: "partial_update_wazzup_trigger",
-            };
-            client
-                .pre(&mut request, &info)
-                .await
-                .map_err(|e| Error::from_hook("partial_update_wazzup_trigger", e))?;
-            let result = client.exec(request, &info).await;
-            client
-                .post(&result, &info)
-                .await
-                .map_err(|e| Error::from_hook("partial_update_wazzup_trigger", e))?;
-            let response = result
-                .map_err(|source| Error::communication(
-                    "partial_update_wazzup_trigger",
-                    source,
-                ))?;
-            match response.status().as_u16() {
-                200u16 => {
-                    crate::error::decode(
-                            &client.runtime,
-                            response,
-                            "partial_update_wazzup_trigger",
-                        )
-                        .await
-                }
-                _ => {
-                    Err(
-                        crate::error::unexpected(
+            crate::telemetry::in_call(
+                    span,
+                    async move {
+                        let Self { client, id, body } = self;
+                        let id = id
+                            .map_err(|message| Error::invalid_request(
+                                "partial_update_wazzup_trigger",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let body = body
+                            .and_then(|v| {
+                                types::PatchedWazzupTriggerRequest::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(|message| Error::invalid_request(
+                                "partial_update_wazzup_trigger",
+                                client.runtime.scrub(message),
+                            ))?;
+                        let url = format!(
+                            "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
+                            encode_path(& id.to_string()),
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
+                            1usize,
+                        );
+                        header_map
+                            .append(
+                                ::reqwest::header::HeaderName::from_static("api-version"),
+                                ::reqwest::header::HeaderValue::from_static(
+                                    super::Client::api_version(),
+                                ),
+                            );
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .patch(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            )
+                            .json(&body)
+                            .headers(header_map)
+                            .build()
+                            .map_err(|source| Error::communication(
+                                "partial_update_wazzup_trigger",
+                                source,
+                            ))?;
+                        let info = OperationInfo {
+                            operation_id: "partial_update_wazzup_trigger",
+                        };
+                        client
+                            .pre(&mut request, &info)
+                            .await
+                            .map_err(|e| Error::from_hook(
+                                "partial_update_wazzup_trigger",
+                                e,
+                            ))?;
+                        let response = crate::execute::execute(
+                                &client.client,
                                 &client.runtime,
-                                response,
+                                request,
                                 "partial_update_wazzup_trigger",
                             )
-                            .await,
-                    )
-                }
-            }
+                            .await?;
+                        match response.status().as_u16() {
+                            200u16 => {
+                                crate::error::decode(
+                                        &client.runtime,
+                                        response,
+                                        "partial_update_wazzup_trigger",
+                                    )
+                                    .await
+                            }
+                            _ => {
+                                Err(
+                                    crate::error::unexpected(
+                                            &client.runtime,
+                                            response,
+                                            "partial_update_wazzup_trigger",
+                                        )
+                                        .await,
+                                )
+                            }
+                        }
+                    },
+                )
+                .await
         }
     }
 }
@@ -3226,6 +3291,9 @@ pub mod prelude {
 /// Request rules from the spec's `x-crm-*` extensions, checked by the facade
 /// before a request leaves the client.
 pub mod rules {
+    /// The error body's property that carries the service's request id, reported
+    /// by `Error::request_id` and the call's trace (`x-crm-request-id`).
+    pub const ERROR_REQUEST_ID_FIELD: Option<&str> = None;
     /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
     /// with a non-empty value (`x-crm-required-one-of`).
     pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[];

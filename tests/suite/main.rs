@@ -18,9 +18,12 @@ mod coverage;
 mod credentials;
 mod enums;
 mod fuzz;
+mod hooks;
 mod keywords;
 mod misbehaviour;
+mod retries;
 mod secrets;
+mod traces;
 mod transport;
 
 mod apis;

@@ -1,7 +1,8 @@
 //! No secret ever leaves through anything but its own request header, for every API:
 //! not in `Debug` of a client, a config or a `ConfigError`, not in `Display` or `Debug` of
 //! any error of any operation (a 401, a 500 page, a timeout, a refused connection, an input
-//! refused before sending), not in a log line (every `log` record at TRACE), not in a URL,
+//! refused before sending), not in a log line (every `log` record at TRACE), not in any
+//! `tracing` span or event (every field of every one, at every level), not in a URL,
 //! and on the wire only in the credential header.
 //!
 //! The secrets are `operations::secrets()` (every API's test credentials and their Basic
@@ -423,6 +424,8 @@ fn leaks(texts: &[(String, String)], secrets: &[String]) -> Vec<String> {
 #[tokio::test]
 async fn no_secret_in_any_debug_error_or_log_text() {
     capture_logs();
+    // Every span and event of every call below, at every level (this test's thread).
+    let (_guard, traced) = crate::support::traces::capture();
     let mut texts = constructor_texts();
     for fault in FAULTS {
         for shown in errors_under(fault).await {
@@ -438,6 +441,16 @@ async fn no_secret_in_any_debug_error_or_log_text() {
     }
     for line in log_text().lines() {
         texts.push(("log".into(), line.to_string()));
+    }
+    let trace_lines = traced.lines();
+    // A span for every call that was sent: the search of the trace is not vacuous.
+    let spans = traced.spans().len();
+    assert!(
+        spans >= FAULTS.len() * operations::all().len(),
+        "only {spans} spans captured"
+    );
+    for line in trace_lines {
+        texts.push(("trace".into(), line));
     }
 
     let secrets = all_secrets();

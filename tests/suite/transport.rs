@@ -347,3 +347,132 @@ async fn a_trailing_slash_on_the_base_url_is_harmless() {
         assert!(!pair[1].url.path().contains("//"), "{}", pair[1].url);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The rest of `HttpConfig`: extra headers, the User-Agent suffix, a proxy.
+
+#[tokio::test]
+async fn extra_headers_and_the_user_agent_suffix_reach_every_operation() {
+    use crm_bindings::reqwest::header::{HeaderName, HeaderValue};
+    let config = HttpConfig::default()
+        .header(
+            HeaderName::from_static("x-tenant"),
+            HeaderValue::from_static("shop-7"),
+        )
+        .sensitive_header(
+            HeaderName::from_static("x-gateway-key"),
+            HeaderValue::from_static("GATEWAY-KEY-91c3"),
+        )
+        .user_agent_suffix("inventory-sync/2.3");
+    // `Debug` names the headers, never their values.
+    let shown = format!("{config:?}");
+    assert!(
+        shown.contains("x-gateway-key") && !shown.contains("GATEWAY-KEY-91c3"),
+        "{shown}"
+    );
+    for op in operations::all() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ok_json())
+            .mount(&server)
+            .await;
+        op.run(&server.uri(), config.clone()).await;
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), 1, "{}", op.id);
+        let headers = &received[0].headers;
+        assert_eq!(headers["x-tenant"], "shop-7", "{}", op.id);
+        assert_eq!(headers["x-gateway-key"], "GATEWAY-KEY-91c3", "{}", op.id);
+        assert_eq!(
+            headers["user-agent"].to_str().unwrap(),
+            format!("{USER_AGENT} inventory-sync/2.3"),
+            "{}",
+            op.id
+        );
+        // The credentials are still the constructor's.
+        for (name, value) in operations::credential_headers(op.api) {
+            assert_eq!(headers[name].as_bytes(), value.as_bytes(), "{}", op.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sensitive_header_echoed_by_a_server_is_redacted_in_the_error() {
+    use crm_bindings::reqwest::header::{HeaderName, HeaderValue};
+    let config = HttpConfig::default().sensitive_header(
+        HeaderName::from_static("x-gateway-key"),
+        HeaderValue::from_static("GATEWAY-KEY-91c3"),
+    );
+    for op in operations::all() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(418).set_body_string("bad key GATEWAY-KEY-91c3"))
+            .mount(&server)
+            .await;
+        let failure = op
+            .run(&server.uri(), config.clone())
+            .await
+            .result
+            .expect_err("418");
+        assert!(
+            !failure.display.contains("GATEWAY-KEY-91c3"),
+            "{}",
+            failure.display
+        );
+        assert!(
+            failure.display.contains("bad key [REDACTED]"),
+            "{}",
+            failure.display
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_credential_header_cannot_be_set_as_an_extra_header() {
+    use crm_bindings::reqwest::header::{HeaderName, HeaderValue};
+    let mut refused = 0;
+    for op in operations::all() {
+        let Some((name, _)) = operations::credential_headers(op.api).first().cloned() else {
+            continue;
+        };
+        let config = HttpConfig::default().header(
+            HeaderName::from_static(name),
+            HeaderValue::from_static("replaced"),
+        );
+        let failure = op
+            .run("http://127.0.0.1:9", config)
+            .await
+            .result
+            .expect_err("refused");
+        assert_eq!(failure.kind, "Config", "{}", op.id);
+        assert!(
+            failure.display.contains("carries the client's credentials"),
+            "{}",
+            failure.display
+        );
+        refused += 1;
+    }
+    assert!(refused > 0);
+}
+
+/// A proxy set in `HttpConfig` carries every request: the loopback "proxy" receives the
+/// request for the CRM's host (reqwest sends plain-http requests to a proxy in absolute
+/// form), so nothing reaches the CRM's host directly.
+#[tokio::test]
+async fn a_proxy_carries_every_operation() {
+    let proxy = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok_json())
+        .mount(&proxy)
+        .await;
+    let config = HttpConfig::default()
+        .proxy(crm_bindings::reqwest::Proxy::http(proxy.uri()).unwrap())
+        .allow_insecure_http();
+    for op in operations::all() {
+        op.run("http://crm.invalid", config.clone()).await;
+    }
+    let received = proxy.received_requests().await.unwrap();
+    assert_eq!(received.len(), operations::all().len());
+    for request in received {
+        assert_eq!(request.headers["host"], "crm.invalid");
+    }
+}

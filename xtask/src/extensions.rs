@@ -614,10 +614,17 @@ pub fn rules_module(spec: &Value) -> TokenStream {
             }
         }
     }
+    let request_id = match request_id_field(spec) {
+        Some(field) => quote! { Some(#field) },
+        None => quote! { None },
+    };
     quote! {
         /// Request rules from the spec's `x-crm-*` extensions, checked by the facade
         /// before a request leaves the client.
         pub mod rules {
+            /// The error body's property that carries the service's request id, reported
+            /// by `Error::request_id` and the call's trace (`x-crm-request-id`).
+            pub const ERROR_REQUEST_ID_FIELD: Option<&str> = #request_id;
             /// `(operationId, fields)`: the JSON body must carry at least one of `fields`
             /// with a non-empty value (`x-crm-required-one-of`).
             pub const REQUIRED_ONE_OF: &[(&str, &[&str])] = &[#(#one_of),*];
@@ -626,6 +633,19 @@ pub fn rules_module(spec: &Value) -> TokenStream {
             pub const ALLOWED_FIELDS_BY_STATUS: &[(&str, &str, &[&str])] = &[#(#by_status),*];
         }
     }
+}
+
+/// The property marked `x-crm-request-id: true` in a component schema (the first, by
+/// schema name), if any.
+pub fn request_id_field(spec: &Value) -> Option<String> {
+    components(spec).find_map(|(_, schema)| {
+        schema
+            .get("properties")?
+            .as_object()?
+            .iter()
+            .find(|(_, property)| property.get("x-crm-request-id") == Some(&Value::Bool(true)))
+            .map(|(name, _)| name.clone())
+    })
 }
 
 fn components(spec: &Value) -> impl Iterator<Item = (&String, &Value)> {

@@ -242,7 +242,14 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
             "progenitor derived `schemars::JsonSchema` on no type: its output changed shape".into(),
         ));
     }
-    crate::send_errors::rewrite(&mut file).map_err(edit("rewriting send() errors"))?;
+    let routes = spec
+        .operations()
+        .filter_map(|(path, method, op)| {
+            let id = op.operation_id.clone()?;
+            Some((id, (method.to_uppercase(), path.to_string())))
+        })
+        .collect();
+    crate::send_errors::rewrite(&mut file, &routes).map_err(edit("rewriting send() errors"))?;
     messages::rewrite_operation_builders(&mut file).map_err(edit("rewording refusals"))?;
     // Our own additions to `types`: enums, validated integers and lenient field decoders.
     let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();

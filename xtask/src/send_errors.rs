@@ -11,7 +11,15 @@ use syn::{Expr, parse_quote};
 
 /// Rewrites every `send()` in the generated `builder` module and re-exports `crate::Error`
 /// in place of progenitor's. Returns how many `send()`s were rewritten.
-pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
+///
+/// Each `send()` also goes through the client's runtime (`crate::execute::execute`: the
+/// user's hooks, retries) in place of progenitor's `exec`, and runs in a `tracing` span
+/// named after the operation, with the method and path template of `routes`
+/// (operationId -> (METHOD, path)).
+pub fn rewrite(
+    file: &mut syn::File,
+    routes: &std::collections::BTreeMap<String, (String, String)>,
+) -> Result<usize, String> {
     let mut reexported = false;
     for item in &mut file.items {
         if let syn::Item::Use(item_use) = item {
@@ -54,9 +62,16 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
             }
             let operation =
                 operation_id(&mut f.block).ok_or("a `send` without an `operation_id`")?;
+            let (method, path) = routes
+                .get(&operation)
+                .ok_or_else(|| format!("no route for `{operation}` in the spec"))?;
+            let executed = execute_through_runtime(&mut f.block, &operation);
             let mut rewriter = SendRewriter {
                 operation,
-                found: Default::default(),
+                found: Found {
+                    communication: executed,
+                    ..Default::default()
+                },
             };
             rewriter.visit_block_mut(&mut f.block);
             let missing = rewriter.found.missing();
@@ -67,6 +82,12 @@ pub fn rewrite(file: &mut syn::File) -> Result<usize, String> {
                     missing.join(", ")
                 ));
             }
+            let op = &rewriter.operation;
+            let block = &f.block;
+            f.block = parse_quote! {{
+                let span = crate::telemetry::call_span!(#op, #method, #path);
+                crate::telemetry::in_call(span, async move #block).await
+            }};
             sends += 1;
         }
     }
@@ -126,21 +147,56 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
     }
 }
 
+/// Replaces progenitor's
+/// `let result = client.exec(request, &info).await; client.post(&result, &info).await?;
+/// let response = result?;` with one call of the runtime, which runs the user's hooks and
+/// retries and returns the last answer or an error with the attempts made.
+fn execute_through_runtime(block: &mut syn::Block, operation: &str) -> bool {
+    let position = block.stmts.iter().position(|stmt| {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "result")
+                && local.init.as_ref().is_some_and(|init| is_method_on(&init.expr, "client", "exec")))
+    });
+    let Some(at) = position else { return false };
+    let is_post = |stmt: &syn::Stmt| matches!(stmt, syn::Stmt::Expr(Expr::Try(t), _) if is_method_on(&t.expr, "client", "post"));
+    let is_response = |stmt: &syn::Stmt| {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "response"))
+    };
+    if !(block.stmts.get(at + 1).is_some_and(is_post)
+        && block.stmts.get(at + 2).is_some_and(is_response))
+    {
+        return false;
+    }
+    block.stmts.splice(
+        at..at + 3,
+        [parse_quote! {
+            let response =
+                crate::execute::execute(&client.client, &client.runtime, request, #operation)
+                    .await?;
+        }],
+    );
+    true
+}
+
 /// The rustdoc of progenitor's constructors: what they keep and what they leave out.
 const UNPROTECTED_NEW: &str = "\
 A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
 per request): **the unprotected path**. It sends no credentials and applies none of
 [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
-`http`); it keeps the 32 MiB body limit and removes progenitor's `api-version` header.
+`http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
+runs each call in its `tracing` span, and removes progenitor's `api-version` header.
 Prefer the module's `with_*` constructors.";
 
 const UNPROTECTED_NEW_WITH_CLIENT: &str = "\
 A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
 that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
 redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
-those you put in its default headers (mark them sensitive yourself). It keeps the 32 MiB
-body limit and removes progenitor's `api-version` header. Prefer the module's `with_*`
-constructors.";
+those you put in its default headers (mark them sensitive yourself); no request hooks
+run. It keeps the 32 MiB body limit and the default retry policy (each
+retry bounded by the deadline, your client's timeout otherwise), runs each call in its
+`tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+`with_*` constructors.";
 
 /// `Self { baseurl, client }` -> `Self { baseurl, client, runtime: Default::default() }`.
 struct AddRuntimeInit(bool);
@@ -190,16 +246,25 @@ struct Found {
     communication: bool,
     hooks: bool,
     unexpected: bool,
+    /// An `Error::ErrorResponse(..)` of another shape: generation fails.
+    other_error_response: bool,
 }
 
 impl Found {
     fn missing(&self) -> Vec<&'static str> {
         [
-            (self.communication, "`result?`"),
+            (
+                self.communication,
+                "`let result = client.exec(..).await; client.post(..)?; let response = result?;`",
+            ),
             (self.hooks, "`client.pre(..).await?`"),
             (self.unexpected, "`Error::UnexpectedResponse(response)`"),
         ]
         .into_iter()
+        .chain([(
+            !self.other_error_response,
+            "`Error::ErrorResponse(ResponseValue::from_response(response).await?)`",
+        )])
         .filter(|(found, _)| !found)
         .map(|(_, what)| what)
         .collect()
@@ -294,11 +359,26 @@ impl VisitMut for SendRewriter {
             return;
         }
         match expr {
-            // `Error::ErrorResponse(value)` -> with the operation.
+            // `Error::ErrorResponse(ResponseValue::from_response(response).await?)` -> the
+            // typed body with the attempts and the request id.
+            Expr::Call(call)
+                if is_path(&call.func, &["Error", "ErrorResponse"])
+                    && call.args.len() == 1
+                    && matches!(&call.args[0], Expr::Try(t) if matches!(&*t.expr,
+                        Expr::Await(a) if is_call(&a.base, &["ResponseValue", "from_response"], "response"))) =>
+            {
+                *expr = parse_quote! {
+                    crate::error::error_response(
+                        &client.runtime,
+                        response,
+                        #op,
+                        super::rules::ERROR_REQUEST_ID_FIELD,
+                    )
+                    .await
+                };
+            }
             Expr::Call(call) if is_path(&call.func, &["Error", "ErrorResponse"]) => {
-                let mut arg = call.args.first().cloned().expect("one argument");
-                self.visit_expr_mut(&mut arg);
-                *expr = parse_quote! { Error::error_response(#op, #arg) };
+                self.found.other_error_response = true;
             }
             // `x?` on reqwest's or a hook's error -> with the operation.
             Expr::Try(try_expr) => {

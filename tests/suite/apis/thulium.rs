@@ -589,6 +589,13 @@ async fn thulium_errors_decode_on_every_4xx_with_every_entry() {
             .unwrap_err();
 
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        // The seed's request id, from the body field the spec marks `x-crm-request-id`.
+        assert_eq!(err.request_id(), Some("53678450401cf"));
+        assert!(
+            err.to_string().ends_with("(request id 53678450401cf)"),
+            "{err}"
+        );
+        assert_eq!(err.attempts(), 1);
         let Error::ErrorResponse { response, .. } = err else {
             panic!("{status}: expected ErrorResponse, got {err:?}");
         };

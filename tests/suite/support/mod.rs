@@ -5,6 +5,7 @@ pub mod matchers;
 pub mod operations;
 pub mod prism;
 pub mod spec;
+pub mod traces;
 pub mod wire;
 
 /// A fixture file from `tests/fixtures/`: the source documents' own examples, verbatim.

@@ -1,0 +1,175 @@
+//! Sending one call: the user's hooks and the checks after them, the attempts the retry
+//! policy allows, and the facts the error and the trace report (attempts, request id).
+//! Every generated `send()` calls [`execute`] in place of progenitor's `exec`.
+
+use crate::request_hook::{Attempt, AttemptOutcome};
+use crate::runtime::Runtime;
+use crate::{Error, retry};
+use std::time::Instant;
+
+/// What the attempts of a call left on its answer (`reqwest::Response::extensions`), for
+/// the error built from it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallFacts {
+    pub(crate) attempts: u32,
+}
+
+/// The number of attempts recorded on `response` (1 when none was: a `Response` from
+/// elsewhere).
+pub(crate) fn attempts_of(response: &reqwest::Response) -> u32 {
+    response
+        .extensions()
+        .get::<CallFacts>()
+        .map_or(1, |facts| facts.attempts)
+}
+
+/// Sends `request` with `http`, trying again as the client's retry policy allows. Returns
+/// the last answer, whatever its status (the caller decodes it), or the last failure.
+#[doc(hidden)]
+pub async fn execute<E>(
+    http: &reqwest::Client,
+    runtime: &Runtime,
+    request: reqwest::Request,
+    operation: &'static str,
+) -> Result<reqwest::Response, Error<E>> {
+    let settings = runtime.settings();
+    let policy = &settings.retry;
+    let clock = &policy.clock;
+    let started = clock.now();
+    // A streamed body cannot be cloned, so it is sent once.
+    let repeatable = policy.may_repeat(request.method()) && request.try_clone().is_some();
+    let method = request.method().clone();
+    let origin = origin(request.url());
+    let mut next = Some(request);
+    let mut number = 0;
+    loop {
+        number += 1;
+        let Some(mut request) = next.take() else {
+            unreachable!("a retry always keeps a copy of the request");
+        };
+        if repeatable && number < policy.max_attempts {
+            next = request.try_clone();
+        }
+        if number > 1 {
+            // A retry may use only what is left before the deadline.
+            let left = policy
+                .deadline
+                .saturating_sub(clock.now().duration_since(started));
+            let timeout = settings.timeout.map_or(left, |t| t.min(left));
+            *request.timeout_mut() = Some(timeout);
+        }
+        let attempt = Attempt {
+            operation,
+            number,
+            method: method.clone(),
+        };
+        for hook in &settings.hooks {
+            if let Err(message) = hook.before_attempt(&mut request, &attempt) {
+                let message = runtime.scrub(format!("refused by a request hook: {message}"));
+                return Err(Error::invalid_request(operation, message));
+            }
+        }
+        if !settings.hooks.is_empty() {
+            check_after_hooks(&request, &origin, &settings.credential_headers)
+                .map_err(|message| Error::invalid_request(operation, message))?;
+        }
+
+        let sent = Instant::now();
+        let outcome = http.execute(request).await;
+        let elapsed = sent.elapsed();
+        let view = match &outcome {
+            Ok(response) => AttemptOutcome::Answered {
+                status: response.status(),
+                headers: response.headers(),
+                elapsed,
+            },
+            Err(error) => AttemptOutcome::Failed { error, elapsed },
+        };
+        for hook in &settings.hooks {
+            hook.after_attempt(&attempt, &view);
+        }
+
+        let wait = match &outcome {
+            Ok(response) if retry::retryable_status(response.status()) => Some(
+                retry::retry_after(response.headers(), clock.system_time())
+                    .unwrap_or_else(|| policy.backoff_after(number)),
+            ),
+            Err(error) if retry::retryable_failure(error) => Some(policy.backoff_after(number)),
+            _ => None,
+        };
+        let spent = clock.now().duration_since(started);
+        let retry_in = wait.filter(|wait| next.is_some() && spent + *wait < policy.deadline);
+        if let Some(wait) = retry_in {
+            crate::telemetry::retrying(operation, number, &outcome, wait);
+            clock.sleep(wait).await;
+            continue;
+        }
+        crate::telemetry::record_attempts(number);
+        return match outcome {
+            Ok(mut response) => {
+                response
+                    .extensions_mut()
+                    .insert(CallFacts { attempts: number });
+                crate::telemetry::record_request_id(request_id_header(response.headers()));
+                Ok(response)
+            }
+            Err(source) => Err(Error::Communication {
+                operation,
+                source,
+                attempts: number,
+            }),
+        };
+    }
+}
+
+/// Refuses a request a hook sent elsewhere, or on which it set a header that carries the
+/// client's credentials (reqwest adds a default header only when the request has none, so
+/// the hook's value would replace the credential).
+fn check_after_hooks(
+    request: &reqwest::Request,
+    before: &Origin,
+    credential_headers: &[reqwest::header::HeaderName],
+) -> Result<(), String> {
+    let after = origin(request.url());
+    if after != *before {
+        return Err(format!(
+            "a request hook changed where the request goes ({}://{}:{} instead of {}://{}:{}); \
+             the client's credentials go only to its base URL",
+            after.0,
+            after.1,
+            after.2.unwrap_or_default(),
+            before.0,
+            before.1,
+            before.2.unwrap_or_default()
+        ));
+    }
+    if let Some(name) = credential_headers
+        .iter()
+        .find(|name| request.headers().contains_key(*name))
+    {
+        return Err(format!(
+            "a request hook set `{name}`, a header that carries the client's credentials"
+        ));
+    }
+    Ok(())
+}
+
+/// Scheme, host and port.
+type Origin = (String, String, Option<u16>);
+
+fn origin(url: &reqwest::Url) -> Origin {
+    (
+        url.scheme().to_string(),
+        url.host_str().unwrap_or_default().to_string(),
+        url.port_or_known_default(),
+    )
+}
+
+/// The request id a service sends back in a header (`x-request-id` or `request-id`).
+pub(crate) fn request_id_header(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| !id.is_empty() && id.len() <= 200)
+}

@@ -1,0 +1,219 @@
+//! When a failed call is tried again, and how long the client waits first.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Which failures are retried, how often and how long apart.
+/// `RetryPolicy::default()` (what [`crate::HttpConfig`] starts with):
+///
+/// - **what**: a refused or failed connection, a timeout, and the answers 429, 502, 503 and
+///   504, for GET, PUT, DELETE, HEAD and OPTIONS; POST and PATCH only after
+///   [`RetryPolicy::retry_non_idempotent`], since a retried create can create twice;
+/// - **how often**: at most 3 attempts in all;
+/// - **how long apart**: exponential backoff from 200 ms, doubling, capped at 5 s, with
+///   equal jitter (a wait is between half and all of its step), or the answer's
+///   `Retry-After` (seconds or an HTTP date) when it has one;
+/// - **for how long**: no retry starts once 60 s have passed since the first attempt, or
+///   when its wait would end past that; each retry's timeout is cut to what remains.
+///
+/// The error of the last attempt is returned (with its answer, if any), and
+/// [`crate::Error::attempts`] says how many were made. `RetryPolicy::none()` turns
+/// retries off.
+///
+/// ```
+/// use crm_bindings::{HttpConfig, RetryPolicy};
+/// use std::time::Duration;
+/// let config = HttpConfig::default().retries(
+///     RetryPolicy::default()
+///         .max_attempts(5)
+///         .backoff(Duration::from_millis(100), Duration::from_secs(2))
+///         .deadline(Duration::from_secs(20)),
+/// );
+/// let no_retries = HttpConfig::default().retries(RetryPolicy::none());
+/// # let _ = (config, no_retries);
+/// ```
+#[derive(Clone)]
+pub struct RetryPolicy {
+    pub(crate) max_attempts: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) non_idempotent: bool,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            deadline: Duration::from_secs(60),
+            non_idempotent: false,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("deadline", &self.deadline)
+            .field("non_idempotent", &self.non_idempotent)
+            .field("clock", &clock_label(&self.clock))
+            .finish()
+    }
+}
+
+/// `SystemClock`, or which other clock (its address: two policies with different clocks
+/// must not look the same).
+fn clock_label(clock: &Arc<dyn Clock>) -> String {
+    if clock.is_system() {
+        "SystemClock".into()
+    } else {
+        format!("custom clock at {:p}", Arc::as_ptr(clock))
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt per call: nothing is retried.
+    pub fn none() -> Self {
+        RetryPolicy::default().max_attempts(1)
+    }
+
+    /// Attempts in all, the first included (at least 1; default 3).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first wait, and the cap the doubling stops at (defaults 200 ms and 5 s).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// No retry starts, and none waits, past this time since the first attempt began
+    /// (default 60 s). The first attempt is bounded by the client's `timeout` alone.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Also retries POST and PATCH (CS-Cart's create, Yume's create and patch, UAPAY's
+    /// update): only for a client whose calls are safe to repeat, since an attempt that
+    /// timed out may have been carried out.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.non_idempotent = retry;
+        self
+    }
+
+    /// Waits and reads the time through `clock` instead of tokio's timer and the system
+    /// clock: for tests that check a policy without sleeping.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Whether `method` may be sent again.
+    pub(crate) fn may_repeat(&self, method: &reqwest::Method) -> bool {
+        use reqwest::Method;
+        self.non_idempotent
+            || [
+                Method::GET,
+                Method::PUT,
+                Method::DELETE,
+                Method::HEAD,
+                Method::OPTIONS,
+            ]
+            .contains(method)
+    }
+
+    /// The wait before attempt `attempt + 1` (after `attempt` failed): the step
+    /// `initial * 2^(attempt - 1)` capped at `max_backoff`, then equal jitter.
+    pub(crate) fn backoff_after(&self, attempt: u32) -> Duration {
+        let doublings = attempt.saturating_sub(1).min(30);
+        let step = self
+            .initial_backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff);
+        let half = step / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// Whether an answer's status is worth another attempt: too many requests, or a gateway
+/// or the service saying it is briefly unavailable.
+pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// Whether a failure without an answer is worth another attempt: the connection could not
+/// be made, or the attempt timed out. A refused redirect or a broken body is not.
+pub(crate) fn retryable_failure(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout()
+}
+
+/// The wait an answer asks for in `Retry-After`: seconds, or an HTTP date (a date in the
+/// past means no wait). `None` without the header or when it does not parse.
+pub(crate) fn retry_after(
+    headers: &reqwest::header::HeaderMap,
+    now: SystemTime,
+) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The time source of retries. [`SystemClock`] (tokio's timer and the system clock) is the
+/// default; tests give a clock that records waits and returns at once.
+pub trait Clock: Send + Sync + 'static {
+    /// A monotonic instant, for the deadline.
+    fn now(&self) -> Instant;
+    /// The wall-clock time, for `Retry-After` dates.
+    fn system_time(&self) -> SystemTime;
+    /// Waits `duration`.
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    /// Whether this is [`SystemClock`] (for `Debug`).
+    #[doc(hidden)]
+    fn is_system(&self) -> bool {
+        false
+    }
+}
+
+/// tokio's timer and the system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn system_time(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn is_system(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,319 @@
+//! The retry policy, for every operation of every API (from the generator's table): which
+//! answers and failures are tried again, how long the client waits (backoff with jitter,
+//! `Retry-After` in seconds and as an HTTP date), the attempt limit, the deadline, POST and
+//! PATCH sent once unless the client opts in, and what the final error reports.
+//!
+//! Waits go through an injected [`Clock`] that records them and returns at once, so no test
+//! sleeps; the servers are loopback wiremock servers answering in sequence.
+
+use crate::support::operations::{self, Operation, Outcome};
+use crm_bindings::mock_support::Status;
+use crm_bindings::{Clock, HttpConfig, RetryPolicy};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
+
+/// A clock whose waits return at once and move its time forward; its wall clock starts at
+/// a fixed date (for `Retry-After` dates).
+struct FakeClock {
+    start: Instant,
+    waited: Mutex<Vec<Duration>>,
+}
+
+/// The fake wall clock's time: 2026-11-27 12:00:00 UTC.
+fn wall_start() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_780_800)
+}
+
+impl FakeClock {
+    fn new() -> Arc<FakeClock> {
+        Arc::new(FakeClock {
+            start: Instant::now(),
+            waited: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn waits(&self) -> Vec<Duration> {
+        self.waited.lock().unwrap().clone()
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.waits().iter().sum()
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> Instant {
+        self.start + self.elapsed()
+    }
+
+    fn system_time(&self) -> SystemTime {
+        wall_start() + self.elapsed()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.waited.lock().unwrap().push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// Answers the n-th request with `answers[n]` (the last one again after that).
+struct Sequence {
+    answers: Vec<ResponseTemplate>,
+    served: AtomicUsize,
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.served.fetch_add(1, Ordering::SeqCst);
+        self.answers[n.min(self.answers.len() - 1)].clone()
+    }
+}
+
+async fn serve(answers: Vec<ResponseTemplate>) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(Sequence {
+            answers,
+            served: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The operation's first documented success, with the spec's example as its body.
+fn success(op: &Operation) -> ResponseTemplate {
+    let (code, body) = op
+        .facts
+        .statuses
+        .iter()
+        .find_map(|s| match s {
+            Status::Success { code, body } => Some((*code, *body)),
+            Status::Error { .. } => None,
+        })
+        .expect("every operation documents a success");
+    let template = ResponseTemplate::new(code);
+    match (body, op.facts.success_example) {
+        (true, Some(example)) => template.set_body_raw(example, "application/json"),
+        _ => template,
+    }
+}
+
+fn repeatable(op: &Operation) -> bool {
+    matches!(op.facts.method, "GET" | "PUT" | "DELETE")
+}
+
+async fn run(op: &Operation, server: &MockServer, policy: RetryPolicy) -> Outcome {
+    op.run(&server.uri(), HttpConfig::default().retries(policy))
+        .await
+}
+
+fn requests(server_requests: Option<Vec<Request>>) -> usize {
+    server_requests.map_or(0, |r| r.len())
+}
+
+#[tokio::test]
+async fn a_503_then_a_503_then_success_is_retried_for_get_put_and_delete_only() {
+    let mut failures = Vec::new();
+    let mut retried = 0;
+    for op in operations::all() {
+        let clock = FakeClock::new();
+        let server = serve(vec![
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(503),
+            success(&op),
+        ])
+        .await;
+        let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
+        let sent = requests(server.received_requests().await);
+        let waits = clock.waits();
+        if repeatable(&op) {
+            retried += 1;
+            // Equal jitter: the first wait is within [100, 200] ms, the second [200, 400].
+            let in_steps = waits.len() == 2
+                && (100..=200).contains(&waits[0].as_millis())
+                && (200..=400).contains(&waits[1].as_millis());
+            if outcome.result.is_err() || sent != 3 || !in_steps {
+                failures.push(format!(
+                    "{} {}: {sent} requests, waits {waits:?}, {:?}",
+                    op.api, op.id, outcome.result
+                ));
+            }
+        } else {
+            // POST and PATCH: one request, the 503 is the answer.
+            let failure = outcome.result.as_ref().err();
+            if sent != 1 || !waits.is_empty() || failure.and_then(|f| f.status) != Some(503) {
+                failures.push(format!(
+                    "{} {} ({}): {sent} requests, waits {waits:?}, {:?}",
+                    op.api, op.id, op.facts.method, outcome.result
+                ));
+            }
+        }
+    }
+    assert!(retried >= 10, "only {retried} GET/PUT/DELETE operations");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn post_and_patch_are_retried_after_the_client_opts_in() {
+    let mut checked = 0;
+    for op in operations::all().iter().filter(|op| !repeatable(op)) {
+        let clock = FakeClock::new();
+        let server = serve(vec![ResponseTemplate::new(502), success(op)]).await;
+        let policy = RetryPolicy::default()
+            .retry_non_idempotent(true)
+            .clock(clock.clone());
+        let outcome = run(op, &server, policy).await;
+        assert!(outcome.result.is_ok(), "{}: {:?}", op.id, outcome.result);
+        assert_eq!(requests(server.received_requests().await), 2, "{}", op.id);
+        assert_eq!(clock.waits().len(), 1, "{}", op.id);
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} POST/PATCH operations");
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_and_as_an_http_date_is_the_wait() {
+    for op in operations::all().iter().filter(|op| repeatable(op)) {
+        // 2026-11-27 12:00:30 GMT: 30 s after the fake clock's start.
+        let date = httpdate::fmt_http_date(wall_start() + Duration::from_secs(30));
+        for (header, expected) in [("7", 7), (date.as_str(), 30)] {
+            let clock = FakeClock::new();
+            let server = serve(vec![
+                ResponseTemplate::new(429).insert_header("retry-after", header),
+                success(op),
+            ])
+            .await;
+            let outcome = run(op, &server, RetryPolicy::default().clock(clock.clone())).await;
+            assert!(outcome.result.is_ok(), "{}: {:?}", op.id, outcome.result);
+            assert_eq!(
+                clock.waits(),
+                [Duration::from_secs(expected)],
+                "{} with Retry-After: {header}",
+                op.id
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_wait_past_the_deadline_is_not_taken_and_the_last_answer_is_the_error() {
+    for op in operations::all().iter().filter(|op| repeatable(op)) {
+        let clock = FakeClock::new();
+        let server = serve(vec![
+            ResponseTemplate::new(429).insert_header("retry-after", "120"),
+            success(op),
+        ])
+        .await;
+        // The default deadline is 60 s: a 120 s wait would end past it.
+        let outcome = run(op, &server, RetryPolicy::default().clock(clock.clone())).await;
+        let failure = outcome.result.expect_err("the 429 is the answer");
+        assert_eq!(failure.status, Some(429), "{}", op.id);
+        assert_eq!(requests(server.received_requests().await), 1, "{}", op.id);
+        assert!(clock.waits().is_empty(), "{}", op.id);
+        assert!(!failure.display.contains("attempts"), "{}", failure.display);
+    }
+}
+
+#[tokio::test]
+async fn backoff_stops_at_the_deadline_and_at_the_attempt_limit() {
+    let op = operations::all()
+        .into_iter()
+        .find(repeatable)
+        .expect("a GET, PUT or DELETE");
+    // Steps of 1, 2, 4, 8 s (halved at least by jitter): with a 5 s deadline, the
+    // attempts stop long before the limit of 50.
+    let clock = FakeClock::new();
+    let server = serve(vec![ResponseTemplate::new(503)]).await;
+    let policy = RetryPolicy::default()
+        .max_attempts(50)
+        .backoff(Duration::from_secs(1), Duration::from_secs(8))
+        .deadline(Duration::from_secs(5))
+        .clock(clock.clone());
+    let outcome = run(&op, &server, policy).await;
+    let sent = requests(server.received_requests().await);
+    assert!(
+        clock.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        clock.waits()
+    );
+    assert!((2..=4).contains(&sent), "{sent} attempts in 5 s");
+    let failure = outcome.result.expect_err("503 every time");
+    assert_eq!(failure.status, Some(503));
+    assert!(
+        failure
+            .display
+            .ends_with(&format!("(after {sent} attempts)")),
+        "{}",
+        failure.display
+    );
+
+    // The attempt limit: 3 by default, each a request, the last answer kept.
+    let clock = FakeClock::new();
+    let server = serve(vec![ResponseTemplate::new(504)]).await;
+    let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
+    assert_eq!(requests(server.received_requests().await), 3);
+    assert_eq!(clock.waits().len(), 2);
+    let failure = outcome.result.expect_err("504 every time");
+    assert_eq!(failure.status, Some(504));
+    assert!(
+        failure.display.contains("(after 3 attempts)"),
+        "{}",
+        failure.display
+    );
+}
+
+#[tokio::test]
+async fn statuses_that_are_not_transient_are_not_retried() {
+    let op = operations::all()
+        .into_iter()
+        .find(repeatable)
+        .expect("a GET, PUT or DELETE");
+    for status in [400, 401, 404, 500, 501] {
+        let clock = FakeClock::new();
+        let server = serve(vec![ResponseTemplate::new(status), success(&op)]).await;
+        let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
+        assert_eq!(outcome.result.expect_err("the error").status, Some(status));
+        assert_eq!(requests(server.received_requests().await), 1, "{status}");
+        assert!(clock.waits().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_then_reported_with_its_attempts() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    for op in operations::all() {
+        let clock = FakeClock::new();
+        let config = HttpConfig::default().retries(RetryPolicy::default().clock(clock.clone()));
+        let failure = op.run(&base, config).await.result.expect_err("refused");
+        assert_eq!(failure.kind, "Communication", "{}", op.id);
+        let (attempts, waits) = if repeatable(&op) { (3, 2) } else { (1, 0) };
+        assert_eq!(clock.waits().len(), waits, "{}", op.id);
+        if attempts > 1 {
+            assert!(
+                failure.display.contains("(after 3 attempts)"),
+                "{}",
+                failure.display
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn retries_off_is_one_call() {
+    for op in operations::all() {
+        let server = serve(vec![ResponseTemplate::new(503), success(&op)]).await;
+        let outcome = run(&op, &server, RetryPolicy::none()).await;
+        assert_eq!(outcome.result.expect_err("503").status, Some(503));
+        assert_eq!(requests(server.received_requests().await), 1, "{}", op.id);
+    }
+}
