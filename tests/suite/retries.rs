@@ -317,3 +317,42 @@ async fn retries_off_is_one_call() {
         assert_eq!(requests(server.received_requests().await), 1, "{}", op.id);
     }
 }
+
+#[tokio::test]
+async fn a_retry_gets_only_what_is_left_before_the_deadline() {
+    let op = operations::all()
+        .into_iter()
+        .find(repeatable)
+        .expect("a GET, PUT or DELETE");
+    // The first answer asks for a 19 s wait (taken on the fake clock); the deadline is 19.3 s,
+    // so the retry's timeout is cut from the default 30 s to 0.3 s, and the second answer,
+    // 5 s late, is not waited for.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "19"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(success(&op).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let clock = FakeClock::new();
+    // Two attempts: the fake clock does not move while an attempt runs, so it would see time
+    // left for a third.
+    let policy = RetryPolicy::default()
+        .max_attempts(2)
+        .deadline(Duration::from_millis(19_300))
+        .clock(clock.clone());
+    let failure = run(&op, &server, policy)
+        .await
+        .result
+        .expect_err("the retry times out");
+    assert!(failure.is_timeout, "{}", failure.display);
+    assert_eq!(clock.waits(), [Duration::from_secs(19)]);
+    assert!(
+        failure.display.contains("(after 2 attempts)"),
+        "{}",
+        failure.display
+    );
+}
