@@ -210,7 +210,7 @@ impl<E> Error<E> {
 
     /// The request timed out (connecting, or waiting for the whole answer).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Communication { source, .. } if source.is_timeout())
+        matches!(self, Error::Communication { source, .. } if timed_out(source))
     }
 
     /// The documented error body, for [`Error::ErrorResponse`].
@@ -434,10 +434,28 @@ pub async fn unexpected<E>(
     }
 }
 
+/// reqwest's `is_timeout`, or a connect timeout: reqwest reports the connector's timeout as
+/// a connect error whose cause is an I/O `TimedOut`, and its own `is_timeout` misses it.
+pub(crate) fn timed_out(source: &reqwest::Error) -> bool {
+    if source.is_timeout() {
+        return true;
+    }
+    let mut cause = std::error::Error::source(source);
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::TimedOut
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
 /// A transport error's text without its URL (for traces and [`Error::without_url`]): what
 /// failed, and why.
 pub(crate) fn transport_text(source: &reqwest::Error) -> String {
-    let what = if source.is_timeout() {
+    let what = if timed_out(source) {
         "timed out"
     } else if source.is_connect() {
         "could not connect"
@@ -526,7 +544,7 @@ impl<E: fmt::Debug> Error<E> {
             Error::Communication {
                 operation, source, ..
             } => {
-                let what = if source.is_timeout() {
+                let what = if timed_out(source) {
                     "timed out"
                 } else if source.is_connect() {
                     "could not connect"

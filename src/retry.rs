@@ -158,7 +158,7 @@ pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
 /// Whether a failure without an answer is worth another attempt: the connection could not
 /// be made, or the attempt timed out. A refused redirect or a broken body is not.
 pub(crate) fn retryable_failure(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout()
+    error.is_connect() || crate::error::timed_out(error)
 }
 
 /// The wait an answer asks for in `Retry-After`: seconds, or an HTTP date (a date in the

@@ -100,9 +100,67 @@ fn only_rustls_is_in_the_dependency_tree() {
 // ---------------------------------------------------------------------------------------
 // Timeouts.
 
+/// A loopback listener whose accept queue is full (backlog 0, one connection queued and
+/// never accepted): the kernel drops further SYNs, so a connection to it never completes.
+/// Returns the listener and the queued connection, which must stay open.
+fn listener_nobody_accepts() -> (socket2::Socket, std::net::TcpStream) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a socket");
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .expect("bind");
+    socket.listen(0).expect("listen");
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    // Fill the queue: connect until a connection does not complete.
+    let mut queued = Vec::new();
+    loop {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => queued.push(stream),
+            Err(_) => break,
+        }
+        assert!(queued.len() < 64, "the accept queue never filled");
+    }
+    let first = queued.into_iter().next().expect("one queued connection");
+    (socket, first)
+}
+
+/// `connect_timeout` ends a connection attempt that never completes (on loopback only), for
+/// every operation of every API: the error is a connect error, long before `timeout`.
+#[tokio::test]
+async fn the_connect_timeout_ends_a_connection_nobody_accepts() {
+    let (listener, _queued) = listener_nobody_accepts();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let config = HttpConfig::default()
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(20))
+        .retries(crm_bindings::RetryPolicy::none());
+    for op in operations::all() {
+        let failure = op
+            .run(&format!("http://{addr}"), config.clone())
+            .await
+            .result
+            .expect_err("never connects");
+        // reqwest's `Debug` names the phase: the connector's own timeout (`Elapsed` inside a
+        // `ConnectError`), not the whole call's.
+        assert!(
+            failure.debug.contains("ConnectError(\"tcp connect error\"")
+                && failure.debug.contains("Elapsed"),
+            "{}: {}",
+            op.id,
+            failure.debug
+        );
+        assert!(failure.is_timeout, "{}: {}", op.id, failure.display);
+    }
+}
+
 /// The defaults: 10 s to connect, 30 s in all; the total timeout reaches every API's
 /// client (reqwest's `Debug` of a built client shows the total timeout, not the connect
-/// one: that one is proved by behaviour below).
+/// one: that one is proved by `the_connect_timeout_ends_a_connection_nobody_accepts`).
 #[test]
 fn timeouts_are_on_by_default_and_settable() {
     let default = format!("{:?}", HttpConfig::default());
@@ -178,6 +236,79 @@ impl Respond for RedirectTo {
             location.push_str(query);
         }
         ResponseTemplate::new(self.status).insert_header("location", location.as_str())
+    }
+}
+
+/// A redirect to another name of the same server (`localhost` instead of `127.0.0.1`, same
+/// port) or to another scheme on the same host and port is not followed: the host is
+/// compared, not only the port, and the scheme too. The one server receives one request.
+#[tokio::test]
+async fn redirects_to_another_host_name_or_scheme_on_the_same_port_are_not_followed() {
+    let mut checked = 0;
+    for op in operations::all() {
+        let server = MockServer::start().await;
+        let port = server.address().port();
+        for target in [
+            format!("http://localhost:{port}"),
+            format!("https://127.0.0.1:{port}"),
+        ] {
+            server.reset().await;
+            Mock::given(any())
+                .respond_with(RedirectTo {
+                    status: 307,
+                    target: target.clone(),
+                })
+                .mount(&server)
+                .await;
+            let outcome = op.run(&server.uri(), HttpConfig::default()).await;
+            let what = format!("{} {} -> {target}", op.api, op.id);
+            let received = server.received_requests().await.unwrap();
+            assert_eq!(received.len(), 1, "{what}: the redirect was followed");
+            let failure = outcome.result.expect_err(&what);
+            assert_eq!(failure.kind, "UnexpectedResponse", "{what}: {failure:?}");
+            assert_eq!(failure.status, Some(307), "{what}");
+            checked += 1;
+        }
+    }
+    println!("redirects: {checked} redirects to another host name or scheme refused");
+}
+
+/// A server that redirects to itself forever: the client follows 10 redirects on the same
+/// host and stops with an error (no loop, no credential anywhere but that host).
+#[tokio::test]
+async fn a_redirect_loop_stops_after_ten_redirects() {
+    for op in operations::all() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(RedirectTo {
+                status: 302,
+                target: server.uri(),
+            })
+            .mount(&server)
+            .await;
+        let failure = op
+            .run(&server.uri(), HttpConfig::default())
+            .await
+            .result
+            .expect_err("a loop");
+        let what = format!("{} {}", op.api, op.id);
+        assert_eq!(failure.kind, "Communication", "{what}: {failure:?}");
+        assert!(
+            failure.display.contains("redirect refused"),
+            "{what}: {}",
+            failure.display
+        );
+        assert!(
+            failure.debug.contains("too many redirects"),
+            "{what}: {}",
+            failure.debug
+        );
+        // The first request and ten redirects, and not one more (no retry of a redirect error).
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            11,
+            "{what}"
+        );
     }
 }
 

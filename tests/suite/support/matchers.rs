@@ -2,9 +2,26 @@
 
 use wiremock::Request;
 
-/// Only the headers the API documents plus standard ones: no progenitor `api-version`.
+/// Only headers from an allow-list: the standard ones reqwest sends (`host`, `user-agent`,
+/// `accept`, `content-type`, `content-length`) and the credential headers the specs
+/// document (`authorization`, solOS's `x-crypto-token` and `x-crypto-secret`). The specs
+/// document no header parameter, so anything else (progenitor's `api-version`, a stray
+/// default header) fails the match.
 pub fn standard_headers_only(request: &Request) -> bool {
-    !request.headers.contains_key("api-version")
+    const ALLOWED: &[&str] = &[
+        "host",
+        "user-agent",
+        "accept",
+        "content-type",
+        "content-length",
+        "authorization",
+        "x-crypto-token",
+        "x-crypto-secret",
+    ];
+    request
+        .headers
+        .keys()
+        .all(|name| ALLOWED.contains(&name.as_str()))
 }
 
 /// No query string at all (operations that document no query parameter).
