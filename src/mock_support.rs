@@ -203,6 +203,9 @@ pub struct Outcome {
     pub operation: &'static str,
     /// `Ok(status)`, or the error's details.
     pub result: Result<u16, Failure>,
+    /// The decoded body of a success, serialised back to JSON (`null` for none), for
+    /// comparing what was decoded with what was served.
+    pub value: Option<serde_json::Value>,
 }
 
 /// A failed call's details.
@@ -223,10 +226,14 @@ pub struct Failure {
 }
 
 impl Outcome {
-    pub fn of<T, E: std::fmt::Debug>(
+    pub fn of<T: Serialize, E: std::fmt::Debug>(
         operation: &'static str,
         result: Result<progenitor_client::ResponseValue<T>, crate::Error<E>>,
     ) -> Outcome {
+        let value = result
+            .as_ref()
+            .ok()
+            .and_then(|answer| serde_json::to_value(&**answer).ok());
         let result = match result {
             Ok(answer) => match answer.headers().get("sl-violations") {
                 None => Ok(answer.status().as_u16()),
@@ -259,7 +266,11 @@ impl Outcome {
                 violations: None,
             }),
         };
-        Outcome { operation, result }
+        Outcome {
+            operation,
+            result,
+            value,
+        }
     }
 
     /// The client could not be built.
@@ -276,6 +287,7 @@ impl Outcome {
                 debug: format!("{error:?}"),
                 violations: None,
             }),
+            value: None,
         }
     }
 }
