@@ -300,7 +300,28 @@ fn lint(root: &Path, spec: Option<&str>) -> Result<(), String> {
         .args(spec)
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
-    run(root, &mut cmd)
+    // Redocly exits 0 on warnings; a warning fails the lint here too.
+    let shown = format!("{cmd:?}");
+    let out = cmd
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        return Err(format!("failed: {shown} ({})", out.status));
+    }
+    if let Some(line) = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("You have") && l.contains("warning"))
+    {
+        return Err(format!(
+            "Redocly reported warnings ({}): fix them, or turn the rule off in redocly.yaml / .redocly.lint-ignore.yaml with the reason",
+            line.trim()
+        ));
+    }
+    Ok(())
 }
 
 /// Installs the pinned npm tools (Redocly CLI, Prism) from `package-lock.json`, unless

@@ -380,12 +380,12 @@ impl VisitMut for SendRewriter {
             Expr::Call(call) if is_path(&call.func, &["Error", "ErrorResponse"]) => {
                 self.found.other_error_response = true;
             }
-            // `x?` on reqwest's or a hook's error -> with the operation.
+            // `x?` on reqwest's or a hook's error -> with the operation. (A `result?` is
+            // left only when `execute_through_runtime` did not match, which fails the
+            // rewrite: the call would skip the runtime.)
             Expr::Try(try_expr) => {
                 let inner = &*try_expr.expr;
-                let is_result = is_path(inner, &["result"]);
-                if is_result || ends_with_call(inner, "build") {
-                    self.found.communication |= is_result;
+                if is_path(inner, &["result"]) || ends_with_call(inner, "build") {
                     *expr = parse_quote! {
                         #inner.map_err(|source| Error::communication(#op, source))?
                     };
@@ -400,5 +400,74 @@ impl VisitMut for SendRewriter {
             }
             _ => visit_mut::visit_expr_mut(self, expr),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `send()` of the shape progenitor 0.15.1 emits, with `exec` replaced by `edit`.
+    fn client_file(exec: &str) -> syn::File {
+        let exec: syn::Expr = syn::parse_str(exec).unwrap();
+        parse_quote! {
+            pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            pub struct Client { pub(crate) baseurl: String, pub(crate) client: reqwest::Client }
+            impl Client {
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+                    Self { baseurl: baseurl.to_string(), client }
+                }
+            }
+            pub mod builder {
+                impl<'a> GetThing<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let Self { client } = self;
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_thing" };
+                        client.pre(&mut request, &info).await?;
+                        let result = #exec;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => Ok(ResponseValue::empty(response)),
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn routes() -> std::collections::BTreeMap<String, (String, String)> {
+        [(
+            "get_thing".to_string(),
+            ("GET".to_string(), "/thing".to_string()),
+        )]
+        .into()
+    }
+
+    #[test]
+    fn progenitors_shape_is_rewritten() {
+        let mut file = client_file("client.exec(request, &info).await");
+        assert_eq!(rewrite(&mut file, &routes()), Ok(1));
+        let text = quote::quote!(#file).to_string();
+        assert!(text.contains("crate :: execute :: execute"), "{text}");
+        assert!(
+            text.contains("call_span ! (\"get_thing\" , \"GET\" , \"/thing\")"),
+            "{text}"
+        );
+    }
+
+    /// If progenitor's output changes shape, generation fails and says what is missing,
+    /// instead of emitting a client that skips the runtime.
+    #[test]
+    fn another_shape_fails_generation() {
+        let mut file = client_file("client.execute_somehow(request).await");
+        let error = rewrite(&mut file, &routes()).unwrap_err();
+        assert!(
+            error.contains("`send` of get_thing: progenitor's output changed"),
+            "{error}"
+        );
+        assert!(error.contains("client.exec(..).await"), "{error}");
     }
 }

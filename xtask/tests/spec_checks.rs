@@ -263,28 +263,7 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
 #[test]
 fn what_new_api_writes_compiles() {
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = std::env::temp_dir().join(format!("xtask-new-api-full-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let tracked = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(&real)
-        .output()
-        .expect("git runs");
-    assert!(tracked.status.success(), "git ls-files");
-    for file in tracked.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let file = std::str::from_utf8(file).unwrap();
-        if !real.join(file).is_file() {
-            continue; // deleted in the working tree
-        }
-        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
-        std::fs::copy(real.join(file), root.join(file)).unwrap();
-    }
+    let root = copy_of_repository("xtask-new-api-full");
     let out = xtask(&["new-api", "demo"], Some(&root));
     assert!(
         out.status.success(),
@@ -315,5 +294,65 @@ fn what_new_api_writes_compiles() {
         "the scaffolded API does not compile:\n{}",
         String::from_utf8_lossy(&check.stderr)
     );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// A copy of the repository's files (tracked and new, not ignored) in a fresh temporary
+/// directory named after `name`.
+fn copy_of_repository(name: &str) -> PathBuf {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let tracked = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(&real)
+        .output()
+        .expect("git runs");
+    assert!(tracked.status.success(), "git ls-files");
+    for file in tracked.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
+        let file = std::str::from_utf8(file).unwrap();
+        if !real.join(file).is_file() {
+            continue; // deleted in the working tree
+        }
+        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        std::fs::copy(real.join(file), root.join(file)).unwrap();
+    }
+    root
+}
+
+/// `build.rs` refuses to build the library when a spec was edited without regenerating:
+/// a copy of the repository with one comment added to a spec fails `cargo check`, naming
+/// the spec and the command to run.
+#[test]
+fn a_spec_edited_without_regenerating_stops_the_build() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = copy_of_repository("xtask-stale-spec");
+    let spec = root.join("specs/uapay.yaml");
+    let mut text = std::fs::read_to_string(&spec).unwrap();
+    text.push_str("# edited, not regenerated\n");
+    std::fs::write(&spec, text).unwrap();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| real.join("target"));
+    let check = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline", "--locked", "--lib"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success(), "a stale spec built:\n{stderr}");
+    assert!(
+        stderr.contains("specs/uapay.yaml (hash")
+            && stderr.contains("does not match src/generated/uapay.rs"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run `cargo xtask generate`"), "{stderr}");
     std::fs::remove_dir_all(&root).unwrap();
 }
