@@ -6,6 +6,7 @@ mod extensions;
 mod generate;
 mod messages;
 mod mocks;
+mod mutants;
 mod nullable;
 mod report;
 mod scaffold;
@@ -32,6 +33,8 @@ tasks:
                      print the API surface of one spec: operations, parameters, types, fields
   lint [spec.yaml]   lint every spec (or one) with Redocly CLI and redocly.yaml (runs `npm ci` first)
   test               everything the test suite needs, then all tests (the README's test command)
+  mutants [--in-diff <base>] [runtime|generator]
+                     cargo-mutants over the hand-written runtime and the generator (installs it)
 ";
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         ["lint"] => lint(&root, None),
         ["lint", spec] => lint(&root, Some(spec)),
         ["test", rest @ ..] => test(&root, rest),
+        ["mutants", rest @ ..] => mutants::run(&root, rest),
         _ => Err(USAGE.to_string()),
     };
     match result {
