@@ -173,3 +173,38 @@ pub(crate) fn request_id_header(headers: &reqwest::header::HeaderMap) -> Option<
         .and_then(|value| value.to_str().ok())
         .filter(|id| !id.is_empty() && id.len() <= 200)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::request_id_header;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn with(name: &'static str, value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn a_request_id_comes_from_either_header_and_only_when_plausible() {
+        assert_eq!(
+            request_id_header(&with("x-request-id", "req-1")),
+            Some("req-1")
+        );
+        assert_eq!(
+            request_id_header(&with("request-id", "req-2")),
+            Some("req-2")
+        );
+        assert_eq!(request_id_header(&HeaderMap::new()), None);
+        // Empty, or longer than an id (a page of text in a header), is no id.
+        assert_eq!(request_id_header(&with("x-request-id", "")), None);
+        assert_eq!(
+            request_id_header(&with("x-request-id", &"7".repeat(200))).map(str::len),
+            Some(200)
+        );
+        assert_eq!(
+            request_id_header(&with("x-request-id", &"7".repeat(201))),
+            None
+        );
+    }
+}

@@ -217,3 +217,80 @@ impl Clock for SystemClock {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct OtherClock;
+
+    impl Clock for OtherClock {
+        fn now(&self) -> Instant {
+            Instant::now()
+        }
+        fn system_time(&self) -> SystemTime {
+            SystemTime::now()
+        }
+        fn sleep(&self, _: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+            Box::pin(std::future::ready(()))
+        }
+    }
+
+    /// `Debug` tells clocks apart: the mocks' client cache keys on it, so two policies with
+    /// different clocks must not look the same.
+    #[test]
+    fn debug_names_the_clock() {
+        let system = format!("{:?}", RetryPolicy::default());
+        assert!(system.contains("clock: \"SystemClock\""), "{system}");
+        let clock: Arc<dyn Clock> = Arc::new(OtherClock);
+        let custom = format!("{:?}", RetryPolicy::default().clock(clock.clone()));
+        let label = format!("custom clock at {:p}", Arc::as_ptr(&clock));
+        assert!(custom.contains(&label), "{custom}");
+        assert!(
+            system.contains("max_attempts: 3")
+                && system.contains("initial_backoff: 200ms")
+                && system.contains("max_backoff: 5s")
+                && system.contains("deadline: 60s")
+                && system.contains("non_idempotent: false"),
+            "{system}"
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_780_800);
+        let headers = |value: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("retry-after", value.parse().unwrap());
+            h
+        };
+        assert_eq!(
+            retry_after(&headers(" 7 "), now),
+            Some(Duration::from_secs(7))
+        );
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            retry_after(&headers(&later), now),
+            Some(Duration::from_secs(30))
+        );
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(retry_after(&headers(&past), now), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&reqwest::header::HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn at_least_one_attempt_and_the_cap_not_below_the_start() {
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+        let policy = RetryPolicy::default().backoff(Duration::from_secs(2), Duration::from_secs(1));
+        assert_eq!(policy.max_backoff, Duration::from_secs(2));
+        // Steps 2, 4 (capped at 2 here): every wait between half and all of its step.
+        for attempt in 1..5 {
+            let wait = policy.backoff_after(attempt);
+            assert!(
+                wait >= Duration::from_secs(1) && wait <= Duration::from_secs(2),
+                "{wait:?}"
+            );
+        }
+    }
+}

@@ -356,3 +356,37 @@ async fn a_retry_gets_only_what_is_left_before_the_deadline() {
         failure.display
     );
 }
+
+#[tokio::test]
+async fn a_wait_ending_exactly_at_the_deadline_is_not_taken() {
+    let op = operations::all()
+        .into_iter()
+        .find(repeatable)
+        .expect("a GET, PUT or DELETE");
+    let clock = FakeClock::new();
+    let server = serve(vec![
+        ResponseTemplate::new(503).insert_header("retry-after", "60"),
+        success(&op),
+    ])
+    .await;
+    // The default deadline is 60 s: a retry that would start at 60 s does not start.
+    let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
+    assert_eq!(outcome.result.expect_err("the 503").status, Some(503));
+    assert!(clock.waits().is_empty());
+}
+
+#[tokio::test]
+async fn the_first_attempt_is_bounded_by_the_timeout_alone() {
+    let op = operations::all()
+        .into_iter()
+        .find(repeatable)
+        .expect("a GET, PUT or DELETE");
+    // A deadline far shorter than the answer's delay: it bounds retries, not the first
+    // attempt, which waits for the answer within the client's 30 s timeout.
+    let server = serve(vec![success(&op).set_delay(Duration::from_millis(500))]).await;
+    let policy = RetryPolicy::default()
+        .deadline(Duration::from_millis(50))
+        .clock(FakeClock::new());
+    let outcome = run(&op, &server, policy).await;
+    assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+}

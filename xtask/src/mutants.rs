@@ -14,7 +14,7 @@ usage: cargo xtask mutants [--in-diff <git-base>] [runtime|generator] [-- <cargo
        (`-- --file src/retry.rs` narrows a run to some files)
 
   runtime     src/*.rs (errors, config, hooks, retries, tracing, body limits, JSON), tested by
-              tests/suite and tests/adversarial
+              its unit tests, tests/suite and tests/adversarial
   generator   xtask/src/*.rs (spec checks, extensions, post-processing), tested by xtask's tests
   (neither)   both, one after the other
 
@@ -34,7 +34,7 @@ const PARTS: &[Part] = &[
         name: "runtime",
         files: &["src/*.rs"],
         package: "crm-bindings",
-        test_args: &["--test", "suite", "--test", "adversarial"],
+        test_args: &["--lib", "--test", "suite", "--test", "adversarial"],
     },
     Part {
         name: "generator",
