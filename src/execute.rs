@@ -37,19 +37,18 @@ pub async fn execute<E>(
     let clock = &policy.clock;
     let started = clock.now();
     // A streamed body cannot be cloned, so it is sent once.
-    let repeatable = policy.may_repeat(request.method()) && request.try_clone().is_some();
+    let repeatable = policy.retries_method(request.method()) && request.try_clone().is_some();
     let method = request.method().clone();
     let origin = origin(request.url());
-    let mut next = Some(request);
+    let mut request = request;
     let mut number = 0;
     loop {
         number += 1;
-        let Some(mut request) = next.take() else {
-            unreachable!("a retry always keeps a copy of the request");
+        // The copy a retry would send (none when this attempt is the last one allowed).
+        let spare = match repeatable && number < policy.max_attempts {
+            true => request.try_clone(),
+            false => None,
         };
-        if repeatable && number < policy.max_attempts {
-            next = request.try_clone();
-        }
         if number > 1 {
             // A retry may use only what is left before the deadline.
             let left = policy
@@ -98,10 +97,11 @@ pub async fn execute<E>(
             _ => None,
         };
         let spent = clock.now().duration_since(started);
-        let retry_in = wait.filter(|wait| next.is_some() && spent + *wait < policy.deadline);
-        if let Some(wait) = retry_in {
+        let retry_in = wait.filter(|wait| spent + *wait < policy.deadline);
+        if let (Some(wait), Some(spare)) = (retry_in, spare) {
             crate::telemetry::retrying(operation, number, &outcome, wait);
             clock.sleep(wait).await;
+            request = spare;
             continue;
         }
         crate::telemetry::record_attempts(number);

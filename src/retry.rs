@@ -122,8 +122,9 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether `method` may be sent again.
-    pub(crate) fn may_repeat(&self, method: &reqwest::Method) -> bool {
+    /// Whether a request with `method` may be sent again: GET, PUT, DELETE, HEAD and
+    /// OPTIONS, and every method after [`retry_non_idempotent(true)`](Self::retry_non_idempotent).
+    pub fn retries_method(&self, method: &reqwest::Method) -> bool {
         use reqwest::Method;
         self.non_idempotent
             || [
@@ -134,6 +135,17 @@ impl RetryPolicy {
                 Method::OPTIONS,
             ]
             .contains(method)
+    }
+
+    /// How many attempts a call may make in all (the first one included).
+    pub fn attempts_allowed(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Whether an answer with `status` is tried again (when its method may be, and attempts
+    /// and time are left): 429, 502, 503 and 504.
+    pub fn retries_status(&self, status: reqwest::StatusCode) -> bool {
+        retryable_status(status)
     }
 
     /// The wait before attempt `attempt + 1` (after `attempt` failed): the step

@@ -4,42 +4,9 @@
 //! elsewhere, replace a credential header or let a refused request out.
 
 use crate::support::operations::{self, Operation, credential_headers};
-use crm_bindings::mock_support::Status;
 use crm_bindings::{Attempt, AttemptOutcome, HttpConfig, RequestHook};
 use std::sync::{Arc, Mutex};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
-
-/// The first documented success: its code and whether it has a body.
-fn success_status(op: &Operation) -> (u16, bool) {
-    op.facts
-        .statuses
-        .iter()
-        .find_map(|s| match s {
-            Status::Success { code, body } => Some((*code, *body)),
-            Status::Error { .. } => None,
-        })
-        .expect("every operation documents a success")
-}
-
-fn success_code(op: &Operation) -> u16 {
-    success_status(op).0
-}
-
-fn success(op: &Operation) -> ResponseTemplate {
-    let (code, body) = success_status(op);
-    match (body, op.facts.success_example) {
-        (true, Some(example)) => {
-            ResponseTemplate::new(code).set_body_raw(example, "application/json")
-        }
-        _ => ResponseTemplate::new(code),
-    }
-}
-
-async fn serve(answer: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(answer).mount(&server).await;
-    server
-}
 
 /// Adds `x-trace-id: <operation>-<attempt>` and records what it saw.
 #[derive(Default)]
@@ -79,7 +46,7 @@ impl RequestHook for Tracer {
 async fn a_hooks_header_is_sent_with_the_credentials_and_it_never_sees_them() {
     for op in operations::all() {
         let tracer = Arc::new(Tracer::default());
-        let server = serve(success(&op)).await;
+        let server = operations::serve(op.success_answer()).await;
         let config = HttpConfig::default().hook(tracer.clone());
         let outcome = op.run(&server.uri(), config).await;
         assert!(outcome.result.is_ok(), "{}: {:?}", op.id, outcome.result);
@@ -108,7 +75,7 @@ async fn a_hooks_header_is_sent_with_the_credentials_and_it_never_sees_them() {
         }
         assert_eq!(
             *tracer.outcomes.lock().unwrap(),
-            [(op.id.to_string(), 1, Some(success_code(&op)))],
+            [(op.id.to_string(), 1, Some(op.success_status().0))],
             "{}",
             op.id
         );
@@ -129,7 +96,7 @@ async fn a_hook_sees_every_attempt_of_a_retried_call() {
         .mount(&server)
         .await;
     Mock::given(any())
-        .respond_with(success(&op))
+        .respond_with(op.success_answer())
         .mount(&server)
         .await;
     let outcome = op
@@ -141,7 +108,7 @@ async fn a_hook_sees_every_attempt_of_a_retried_call() {
         outcomes,
         [
             (op.id.to_string(), 1, Some(503)),
-            (op.id.to_string(), 2, Some(success_code(&op)))
+            (op.id.to_string(), 2, Some(op.success_status().0))
         ]
     );
     let ids: Vec<String> = server
@@ -172,7 +139,7 @@ async fn refused_by(hook: Bad, applies: impl Fn(&Operation) -> bool) -> Vec<Stri
     let hook = Arc::new(hook);
     let mut texts = Vec::new();
     // One server for all: it answers everything, and must receive nothing.
-    let server = serve(ResponseTemplate::new(200)).await;
+    let server = operations::serve(ResponseTemplate::new(200)).await;
     for op in operations::all().into_iter().filter(|op| applies(op)) {
         let config = HttpConfig::default().hook(hook.clone());
         let failure = op

@@ -7,7 +7,6 @@
 //! sleeps; the servers are loopback wiremock servers answering in sequence.
 
 use crate::support::operations::{self, Operation, Outcome};
-use crm_bindings::mock_support::Status;
 use crm_bindings::{Clock, HttpConfig, RetryPolicy};
 use std::future::Future;
 use std::pin::Pin;
@@ -73,7 +72,7 @@ impl Respond for Sequence {
     }
 }
 
-async fn serve(answers: Vec<ResponseTemplate>) -> MockServer {
+async fn serve_in_turn(answers: Vec<ResponseTemplate>) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(Sequence {
@@ -83,24 +82,6 @@ async fn serve(answers: Vec<ResponseTemplate>) -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-/// The operation's first documented success, with the spec's example as its body.
-fn success(op: &Operation) -> ResponseTemplate {
-    let (code, body) = op
-        .facts
-        .statuses
-        .iter()
-        .find_map(|s| match s {
-            Status::Success { code, body } => Some((*code, *body)),
-            Status::Error { .. } => None,
-        })
-        .expect("every operation documents a success");
-    let template = ResponseTemplate::new(code);
-    match (body, op.facts.success_example) {
-        (true, Some(example)) => template.set_body_raw(example, "application/json"),
-        _ => template,
-    }
 }
 
 fn repeatable(op: &Operation) -> bool {
@@ -122,10 +103,10 @@ async fn a_503_then_a_503_then_success_is_retried_for_get_put_and_delete_only() 
     let mut retried = 0;
     for op in operations::all() {
         let clock = FakeClock::new();
-        let server = serve(vec![
+        let server = serve_in_turn(vec![
             ResponseTemplate::new(503),
             ResponseTemplate::new(503),
-            success(&op),
+            op.success_answer(),
         ])
         .await;
         let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
@@ -163,7 +144,7 @@ async fn post_and_patch_are_retried_after_the_client_opts_in() {
     let mut checked = 0;
     for op in operations::all().iter().filter(|op| !repeatable(op)) {
         let clock = FakeClock::new();
-        let server = serve(vec![ResponseTemplate::new(502), success(op)]).await;
+        let server = serve_in_turn(vec![ResponseTemplate::new(502), op.success_answer()]).await;
         let policy = RetryPolicy::default()
             .retry_non_idempotent(true)
             .clock(clock.clone());
@@ -183,9 +164,9 @@ async fn retry_after_in_seconds_and_as_an_http_date_is_the_wait() {
         let date = httpdate::fmt_http_date(wall_start() + Duration::from_secs(30));
         for (header, expected) in [("7", 7), (date.as_str(), 30)] {
             let clock = FakeClock::new();
-            let server = serve(vec![
+            let server = serve_in_turn(vec![
                 ResponseTemplate::new(429).insert_header("retry-after", header),
-                success(op),
+                op.success_answer(),
             ])
             .await;
             let outcome = run(op, &server, RetryPolicy::default().clock(clock.clone())).await;
@@ -204,9 +185,9 @@ async fn retry_after_in_seconds_and_as_an_http_date_is_the_wait() {
 async fn a_wait_past_the_deadline_is_not_taken_and_the_last_answer_is_the_error() {
     for op in operations::all().iter().filter(|op| repeatable(op)) {
         let clock = FakeClock::new();
-        let server = serve(vec![
+        let server = serve_in_turn(vec![
             ResponseTemplate::new(429).insert_header("retry-after", "120"),
-            success(op),
+            op.success_answer(),
         ])
         .await;
         // The default deadline is 60 s: a 120 s wait would end past it.
@@ -228,7 +209,7 @@ async fn backoff_stops_at_the_deadline_and_at_the_attempt_limit() {
     // Steps of 1, 2, 4, 8 s (halved at least by jitter): with a 5 s deadline, the
     // attempts stop long before the limit of 50.
     let clock = FakeClock::new();
-    let server = serve(vec![ResponseTemplate::new(503)]).await;
+    let server = serve_in_turn(vec![ResponseTemplate::new(503)]).await;
     let policy = RetryPolicy::default()
         .max_attempts(50)
         .backoff(Duration::from_secs(1), Duration::from_secs(8))
@@ -254,7 +235,7 @@ async fn backoff_stops_at_the_deadline_and_at_the_attempt_limit() {
 
     // The attempt limit: 3 by default, each a request, the last answer kept.
     let clock = FakeClock::new();
-    let server = serve(vec![ResponseTemplate::new(504)]).await;
+    let server = serve_in_turn(vec![ResponseTemplate::new(504)]).await;
     let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
     assert_eq!(requests(server.received_requests().await), 3);
     assert_eq!(clock.waits().len(), 2);
@@ -275,7 +256,7 @@ async fn statuses_that_are_not_transient_are_not_retried() {
         .expect("a GET, PUT or DELETE");
     for status in [400, 401, 404, 500, 501] {
         let clock = FakeClock::new();
-        let server = serve(vec![ResponseTemplate::new(status), success(&op)]).await;
+        let server = serve_in_turn(vec![ResponseTemplate::new(status), op.success_answer()]).await;
         let outcome = run(&op, &server, RetryPolicy::default().clock(clock.clone())).await;
         assert_eq!(outcome.result.expect_err("the error").status, Some(status));
         assert_eq!(requests(server.received_requests().await), 1, "{status}");
@@ -311,7 +292,7 @@ async fn a_refused_connection_is_retried_then_reported_with_its_attempts() {
 #[tokio::test]
 async fn retries_off_is_one_call() {
     for op in operations::all() {
-        let server = serve(vec![ResponseTemplate::new(503), success(&op)]).await;
+        let server = serve_in_turn(vec![ResponseTemplate::new(503), op.success_answer()]).await;
         let outcome = run(&op, &server, RetryPolicy::none()).await;
         assert_eq!(outcome.result.expect_err("503").status, Some(503));
         assert_eq!(requests(server.received_requests().await), 1, "{}", op.id);
@@ -334,7 +315,7 @@ async fn a_retry_gets_only_what_is_left_before_the_deadline() {
         .mount(&server)
         .await;
     Mock::given(any())
-        .respond_with(success(&op).set_delay(Duration::from_secs(5)))
+        .respond_with(op.success_answer().set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
     let clock = FakeClock::new();
@@ -364,9 +345,9 @@ async fn a_wait_ending_exactly_at_the_deadline_is_not_taken() {
         .find(repeatable)
         .expect("a GET, PUT or DELETE");
     let clock = FakeClock::new();
-    let server = serve(vec![
+    let server = serve_in_turn(vec![
         ResponseTemplate::new(503).insert_header("retry-after", "60"),
-        success(&op),
+        op.success_answer(),
     ])
     .await;
     // The default deadline is 60 s: a retry that would start at 60 s does not start.
@@ -383,7 +364,10 @@ async fn the_first_attempt_is_bounded_by_the_timeout_alone() {
         .expect("a GET, PUT or DELETE");
     // A deadline far shorter than the answer's delay: it bounds retries, not the first
     // attempt, which waits for the answer within the client's 30 s timeout.
-    let server = serve(vec![success(&op).set_delay(Duration::from_millis(500))]).await;
+    let server = serve_in_turn(vec![
+        op.success_answer().set_delay(Duration::from_millis(500)),
+    ])
+    .await;
     let policy = RetryPolicy::default()
         .deadline(Duration::from_millis(50))
         .clock(FakeClock::new());

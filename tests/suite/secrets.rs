@@ -259,8 +259,9 @@ async fn refused_inputs() -> Vec<Shown> {
 struct Constructor {
     name: String,
     credentials: &'static Credentials,
-    /// The credentials the API's auth takes: `(slot, is a Basic user)`.
-    slots: Vec<(Slot, bool)>,
+    /// The credentials the API's auth takes: `(slot, is a Basic user, the header it is sent
+    /// in)`.
+    slots: Vec<(Slot, bool, &'static str)>,
     build: Build,
 }
 
@@ -305,9 +306,20 @@ fn constructors() -> Vec<Constructor> {
     let mut out = Vec::new();
     for api in apis() {
         let slots = match operations::auth(api.name) {
-            Auth::Basic => vec![(Slot::User, true), (Slot::Password, false)],
-            Auth::Bearer => vec![(Slot::Token, false)],
-            Auth::ApiKeys(names) => (0..names.len()).map(|i| (Slot::Key(i), false)).collect(),
+            Auth::Basic => vec![
+                (Slot::User, true, "authorization"),
+                (Slot::Password, false, "authorization"),
+            ],
+            Auth::Bearer => vec![(Slot::Token, false, "authorization")],
+            // The spec's header names, lower-cased as HTTP/2 and `HeaderName` write them.
+            Auth::ApiKeys(names) => names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let name: &'static str = name.to_ascii_lowercase().leak();
+                    (Slot::Key(i), false, name)
+                })
+                .collect(),
             Auth::None => vec![],
         };
         let debug = api.client_debug;
@@ -352,27 +364,47 @@ fn constructor_texts() -> Vec<(String, String)> {
         out.push((format!("Debug of {}", ctor.name), debug));
 
         // Bad base URLs, some hiding a secret; a secret passed as the URL by mistake.
-        let secret = ctor.slots.last().map_or(URL_PASSWORD, |(slot, _)| {
+        let secret = ctor.slots.last().map_or(URL_PASSWORD, |(slot, _, _)| {
             slot_value(ctor.credentials, *slot)
         });
+        // Each with the exact reason, and the URL shown without its secret parts.
+        let no_url = "not an absolute URL (relative URL without a base)";
+        let in_url = "credentials do not belong in the URL; pass them to the constructor";
+        let hidden = "(got `https://crm.example.com/api with parts hidden`)";
+        let no_query = "the base URL takes no query or fragment";
         let bad_urls = [
-            secret.to_string(),
-            "ftp://crm.example.com/api".to_string(),
-            format!("https://admin:{URL_PASSWORD}@crm.example.com/api"),
-            format!("https://{URL_PASSWORD}@crm.example.com/api"),
-            format!("https://crm.example.com/api?token={URL_TOKEN}"),
-            format!("https://crm.example.com/api#{URL_TOKEN}"),
+            (secret.to_string(), no_url.to_string()),
+            (
+                "ftp://crm.example.com/api".to_string(),
+                "the scheme must be http or https (got `ftp://crm.example.com/api`)".into(),
+            ),
+            (
+                format!("https://admin:{URL_PASSWORD}@crm.example.com/api"),
+                format!("{in_url} {hidden}"),
+            ),
+            (
+                format!("https://{URL_PASSWORD}@crm.example.com/api"),
+                format!("{in_url} {hidden}"),
+            ),
+            (
+                format!("https://crm.example.com/api?token={URL_TOKEN}"),
+                format!("{no_query} {hidden}"),
+            ),
+            (
+                format!("https://crm.example.com/api#{URL_TOKEN}"),
+                format!("{no_query} {hidden}"),
+            ),
         ];
-        for url in bad_urls {
+        for (url, why) in bad_urls {
             let err = (ctor.build)(&url, ctor.credentials)
                 .expect_err(&format!("{}: accepted the base URL {url}", ctor.name));
-            assert!(matches!(err, ConfigError::InvalidBaseUrl(_)), "{err:?}");
+            assert_eq!(err, ConfigError::InvalidBaseUrl(why), "{}: {url}", ctor.name);
             out.push((format!("{} with a bad URL", ctor.name), err.to_string()));
             out.push((format!("{} with a bad URL", ctor.name), format!("{err:?}")));
         }
 
         // Bad credentials, each slot in turn.
-        for (slot, basic_user) in &ctor.slots {
+        for (slot, basic_user, header) in &ctor.slots {
             let good = slot_value(ctor.credentials, *slot);
             let mut bad = vec![
                 String::new(),
@@ -390,7 +422,7 @@ fn constructor_texts() -> Vec<(String, String)> {
                 let label = format!("{} with a bad credential", ctor.name);
                 match (ctor.build)(GOOD_URL, &credentials) {
                     Err(err) => {
-                        assert!(matches!(err, ConfigError::InvalidCredential(_)), "{err:?}");
+                        assert_eq!(err, ConfigError::InvalidCredential(header), "{value:?}");
                         out.push((label.clone(), err.to_string()));
                         out.push((label, format!("{err:?}")));
                     }
@@ -670,9 +702,9 @@ fn basic_credentials_must_be_visible_ascii_as_the_error_says() {
     let mut checked = 0;
     for ctor in constructors()
         .iter()
-        .filter(|c| c.slots.iter().any(|(_, user)| *user))
+        .filter(|c| c.slots.iter().any(|(_, user, _)| *user))
     {
-        for (slot, _) in &ctor.slots {
+        for (slot, _, _) in &ctor.slots {
             let good = slot_value(ctor.credentials, *slot);
             for value in [
                 format!("{good}\n"),

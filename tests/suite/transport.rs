@@ -6,7 +6,7 @@
 //! Nothing here leaves the machine: every server is a loopback wiremock server or listener.
 
 use crate::support::operations::{self, apis, credentials};
-use crm_bindings::HttpConfig;
+use crm_bindings::{HttpConfig, RetryPolicy};
 use std::time::Duration;
 use wiremock::matchers::{any, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -608,5 +608,93 @@ async fn a_proxy_carries_every_operation() {
     assert_eq!(received.len(), operations::all().len());
     for request in received {
         assert_eq!(request.headers["host"], "crm.invalid");
+    }
+}
+
+/// `no_proxy()` undoes `proxy()`: every operation goes straight to the CRM's host (here one
+/// that does not resolve, so each fails to connect) and the proxy receives nothing.
+#[tokio::test]
+async fn no_proxy_undoes_a_configured_proxy() {
+    let proxy = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok_json())
+        .mount(&proxy)
+        .await;
+    let config = HttpConfig::default()
+        .proxy(crm_bindings::reqwest::Proxy::http(proxy.uri()).unwrap())
+        .no_proxy()
+        .allow_insecure_http()
+        .retries(RetryPolicy::none());
+    for op in operations::all() {
+        let outcome = op.run("http://crm.invalid", config.clone()).await;
+        let failure = outcome.result.expect_err("crm.invalid does not resolve");
+        assert_eq!(failure.kind, "Communication", "{}: {failure:?}", op.id);
+    }
+    assert_eq!(proxy.received_requests().await.unwrap().len(), 0);
+}
+
+/// `no_proxy()` also turns off the proxy the environment names (`HTTP_PROXY`), which is
+/// used otherwise. The environment is per process, so each case runs this test binary again
+/// as a child with `HTTP_PROXY` set to a loopback "proxy", running only
+/// [`proxy_from_the_environment_child`].
+#[tokio::test]
+async fn no_proxy_turns_off_the_environments_proxy() {
+    let proxy = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok_json())
+        .mount(&proxy)
+        .await;
+    let mut received_before = 0;
+    for (mode, reaches_proxy) in [("default", true), ("no_proxy", false)] {
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "transport::proxy_from_the_environment_child"])
+            .args(["--nocapture", "--test-threads=1"])
+            .env("HTTP_PROXY", proxy.uri())
+            .env("http_proxy", proxy.uri())
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .env("CRM_PROXY_CHILD", mode)
+            .output()
+            .unwrap();
+        let output = String::from_utf8_lossy(&child.stdout).into_owned()
+            + &String::from_utf8_lossy(&child.stderr);
+        assert!(child.status.success(), "{mode}: {output}");
+        assert!(output.contains("1 passed"), "{mode}: the child did not run: {output}");
+        let received = proxy.received_requests().await.unwrap().len();
+        assert_eq!(
+            received > received_before,
+            reaches_proxy,
+            "{mode}: the proxy received {} requests: {output}",
+            received - received_before
+        );
+        received_before = received;
+    }
+}
+
+/// The child of [`no_proxy_turns_off_the_environments_proxy`]: does nothing unless that test
+/// started it (`CRM_PROXY_CHILD`). Calls one operation on `http://crm.invalid` with the
+/// default config, or with `no_proxy()`, and checks what the call itself can see.
+#[tokio::test]
+async fn proxy_from_the_environment_child() {
+    let Ok(mode) = std::env::var("CRM_PROXY_CHILD") else {
+        return;
+    };
+    let mut config = HttpConfig::default()
+        .allow_insecure_http()
+        .retries(RetryPolicy::none());
+    if mode == "no_proxy" {
+        config = config.no_proxy();
+    }
+    let op = &operations::all()[0];
+    let outcome = op.run("http://crm.invalid", config).await;
+    match (mode.as_str(), &outcome.result) {
+        // Straight to a host that does not resolve.
+        ("no_proxy", Err(failure)) => assert_eq!(failure.kind, "Communication", "{failure:?}"),
+        // Through the proxy, which answered.
+        ("default", result) => assert!(
+            !matches!(result, Err(f) if f.kind == "Communication"),
+            "{result:?}"
+        ),
+        (_, result) => panic!("{mode}: {result:?}"),
     }
 }

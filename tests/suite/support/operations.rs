@@ -5,9 +5,10 @@
 //! meaningful.
 
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::{Api, Auth, Credentials};
+use crm_bindings::mock_support::{Api, Auth, Credentials, Status};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
 #[allow(unused_imports)] // each suite uses a part
 pub use crm_bindings::mock_support::{Failure, Outcome};
@@ -108,6 +109,36 @@ impl Operation {
     pub async fn run(&self, base_url: &str, config: HttpConfig) -> Outcome {
         (self.call)(base_url.to_string(), config, credentials(self.api)).await
     }
+
+    /// The first documented success: its status and whether it has a body.
+    pub fn success_status(&self) -> (u16, bool) {
+        self.facts
+            .statuses
+            .iter()
+            .find_map(|s| match s {
+                Status::Success { code, body } => Some((*code, *body)),
+                Status::Error { .. } => None,
+            })
+            .expect("every operation documents a success")
+    }
+
+    /// That success as a mock's answer, with the spec's example as its body.
+    pub fn success_answer(&self) -> ResponseTemplate {
+        let (code, body) = self.success_status();
+        match (body, self.facts.success_example) {
+            (true, Some(example)) => {
+                ResponseTemplate::new(code).set_body_raw(example, "application/json")
+            }
+            _ => ResponseTemplate::new(code),
+        }
+    }
+}
+
+/// A mock server giving `answer` to every request.
+pub async fn serve(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(answer).mount(&server).await;
+    server
 }
 
 /// Every operation of every API compiled in, in spec order.

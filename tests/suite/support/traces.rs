@@ -24,11 +24,13 @@ pub struct SpanRecord {
     pub fields: BTreeMap<String, String>,
 }
 
-/// One event: its level, the span it was in (an index into [`Captured::spans`]) and its
-/// fields (`message` included).
+/// One event: its level, its target (the module that emitted it: `crm_bindings::...`, or a
+/// dependency's), the span it was in (an index into [`Captured::spans`]) and its fields
+/// (`message` included).
 #[derive(Debug, Clone)]
 pub struct EventRecord {
     pub level: tracing::Level,
+    pub target: String,
     pub span: Option<usize>,
     pub fields: BTreeMap<String, String>,
 }
@@ -142,6 +144,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
         let span = id.and_then(|id| store.spans.iter().rposition(|s| s.id == id));
         store.events.push(EventRecord {
             level: *event.metadata().level(),
+            target: event.metadata().target().to_string(),
             span,
             fields,
         });
