@@ -57,16 +57,32 @@ impl fmt::Debug for HttpConfig {
             .field("no_proxy", &self.no_proxy)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("user_agent", &self.user_agent())
-            // Addresses: two configs with different hooks must not look the same.
-            .field(
-                "hooks",
-                &self
-                    .hooks
-                    .iter()
-                    .map(|hook| format!("{:p}", Arc::as_ptr(hook)))
-                    .collect::<Vec<_>>(),
-            )
+            .field("hooks", &self.hooks.len())
             .finish()
+    }
+}
+
+impl HttpConfig {
+    /// What tells two configs apart, for the mocks' client cache
+    /// ([`crate::mock_support::client_key`]); `None` for a config with root certificates,
+    /// which cannot be compared (its client is not shared). Hooks and a custom clock are
+    /// told apart by address: a cached client keeps them alive, so no other can take the
+    /// address while the entry exists. Never shown to anyone: the proxy's URL is in it.
+    #[cfg(feature = "mock")]
+    pub(crate) fn identity(&self) -> Option<String> {
+        if !self.root_certificates.is_empty() {
+            return None;
+        }
+        let hooks: Vec<_> = self.hooks.iter().map(Arc::as_ptr).collect();
+        // Every `SystemClock` is the same clock, whatever its address.
+        let clock = match self.retry.clock.is_system() {
+            true => "system".to_string(),
+            false => format!("{:p}", Arc::as_ptr(&self.retry.clock)),
+        };
+        Some(format!(
+            "{self:?} proxy={:?} hooks={hooks:?} clock={clock} headers={:?}",
+            self.proxy, self.headers,
+        ))
     }
 }
 

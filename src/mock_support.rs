@@ -292,12 +292,27 @@ impl Outcome {
     }
 }
 
+/// The key a client of the API module `scope` for `base` and `config` is cached under, or
+/// `None` when the config cannot be compared. Per thread: a thread belongs to one tokio
+/// runtime, and a client's pooled connections die with the runtime that opened them
+/// (wiremock reuses ports, so the base URL alone can come back in another test's runtime).
+pub fn client_key(scope: &str, base: &str, config: &crate::HttpConfig) -> Option<String> {
+    let identity = config.identity()?;
+    Some(format!(
+        "{:?} {scope} {base} {identity}",
+        std::thread::current().id()
+    ))
+}
+
 /// Clients are reused across calls with the same key: building one (its TLS roots) costs
-/// far more than a call to a local mock.
+/// far more than a call to a local mock. With no key the client is built afresh.
 pub fn cached<C: Clone + Send + Sync + 'static>(
-    key: String,
+    key: Option<String>,
     build: impl FnOnce() -> Result<C, crate::ConfigError>,
 ) -> Result<C, crate::ConfigError> {
+    let Some(key) = key else {
+        return build();
+    };
     use std::any::Any;
     use std::collections::HashMap;
     use std::sync::{LazyLock, Mutex};

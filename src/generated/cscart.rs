@@ -2149,184 +2149,150 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_call_requests", "GET", "/call_requests"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self {
-                            client,
-                            company_id,
-                            items_per_page,
-                            name,
-                            order_exists,
-                            order_status,
-                            page,
-                            phone,
-                            sort_by,
-                            sort_order,
-                            status,
-                            user_id,
-                        } = self;
-                        let company_id = company_id
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let items_per_page = items_per_page
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let name = name
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let order_exists = order_exists
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let order_status = order_status
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let page = page
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let phone = phone
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let sort_by = sort_by
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let sort_order = sort_order
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let status = status
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let user_id = user_id
-                            .map_err(|message| Error::invalid_request(
-                                "list_call_requests",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/call_requests", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "company_id",
-                                    &company_id,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "items_per_page",
-                                    &items_per_page,
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("name", &name))
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "order_exists",
-                                    &order_exists,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "order_status",
-                                    &order_status,
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("page", &page))
-                            .query(&progenitor_client::QueryParam::new("phone", &phone))
-                            .query(
-                                &progenitor_client::QueryParam::new("sort_by", &sort_by),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "sort_order",
-                                    &sort_order,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("status", &status),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("user_id", &user_id),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_call_requests",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_call_requests",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_call_requests", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_call_requests",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_call_requests",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_call_requests",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::CallRequestList>, Error<()>> {
+            let Self {
+                client,
+                company_id,
+                items_per_page,
+                name,
+                order_exists,
+                order_status,
+                page,
+                phone,
+                sort_by,
+                sort_order,
+                status,
+                user_id,
+            } = self;
+            let company_id = company_id
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let items_per_page = items_per_page
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let name = name
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let order_exists = order_exists
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let order_status = order_status
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let page = page
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let phone = phone
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let sort_by = sort_by
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let sort_order = sort_order
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let status = status
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let user_id = user_id
+                .map_err(|message| Error::invalid_request(
+                    "list_call_requests",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/call_requests", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("company_id", &company_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "items_per_page",
+                        &items_per_page,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(
+                    &progenitor_client::QueryParam::new("order_exists", &order_exists),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("order_status", &order_status),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("phone", &phone))
+                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
+                .query(&progenitor_client::QueryParam::new("sort_order", &sort_order))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("list_call_requests", source))?;
+            let info = OperationInfo {
+                operation_id: "list_call_requests",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_call_requests", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_call_requests",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_call_requests")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_call_requests",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::create_call_request`]
@@ -2375,95 +2341,86 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "create_call_request", "POST", "/call_requests"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, body } = self;
-                        let body = body
-                            .and_then(|v| {
-                                types::CallRequestInput::try_from(v)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "create_call_request",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/call_requests", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "create_call_request",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "create_call_request",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("create_call_request", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "create_call_request",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            201u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "create_call_request",
-                                    )
-                                    .await
-                            }
-                            400u16 => {
-                                Err(
-                                    crate::error::error_response(
-                                            &client.runtime,
-                                            response,
-                                            "create_call_request",
-                                            super::rules::ERROR_REQUEST_ID_FIELD,
-                                        )
-                                        .await,
-                                )
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "create_call_request",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "create_call_request",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/call_requests", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("create_call_request", source))?;
+            let info = OperationInfo {
+                operation_id: "create_call_request",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("create_call_request", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "create_call_request",
+                )
+                .await?;
+            match response.status().as_u16() {
+                201u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "create_call_request",
+                        )
+                        .await
+                }
+                400u16 => {
+                    Err(
+                        crate::error::error_response(
+                                &client.runtime,
+                                response,
+                                "create_call_request",
+                                super::rules::ERROR_REQUEST_ID_FIELD,
+                            )
+                            .await,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "create_call_request",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::get_call_request`]
@@ -2501,82 +2458,69 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "get_call_request", "GET", "/call_requests/{id}"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "get_call_request",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/call_requests/{}", client.baseurl, encode_path(& id
-                            .to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "get_call_request",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "get_call_request",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("get_call_request", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "get_call_request",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "get_call_request",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "get_call_request",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::CallRequest>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "get_call_request",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("get_call_request", source))?;
+            let info = OperationInfo {
+                operation_id: "get_call_request",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("get_call_request", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "get_call_request",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "get_call_request")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "get_call_request",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::update_call_request`]
@@ -2642,103 +2586,93 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "update_call_request", "PUT", "/call_requests/{id}"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id, body } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "update_call_request",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let body = body
-                            .and_then(|v| {
-                                types::CallRequestInput::try_from(v)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "update_call_request",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/call_requests/{}", client.baseurl, encode_path(& id
-                            .to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "update_call_request",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "update_call_request",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("update_call_request", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "update_call_request",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "update_call_request",
-                                    )
-                                    .await
-                            }
-                            400u16 => {
-                                Err(
-                                    crate::error::error_response(
-                                            &client.runtime,
-                                            response,
-                                            "update_call_request",
-                                            super::rules::ERROR_REQUEST_ID_FIELD,
-                                        )
-                                        .await,
-                                )
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "update_call_request",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
+            let Self { client, id, body } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "update_call_request",
+                    client.runtime.scrub(message),
+                ))?;
+            let body = body
+                .and_then(|v| {
+                    types::CallRequestInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "update_call_request",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("update_call_request", source))?;
+            let info = OperationInfo {
+                operation_id: "update_call_request",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("update_call_request", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "update_call_request",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "update_call_request",
+                        )
+                        .await
+                }
+                400u16 => {
+                    Err(
+                        crate::error::error_response(
+                                &client.runtime,
+                                response,
+                                "update_call_request",
+                                super::rules::ERROR_REQUEST_ID_FIELD,
+                            )
+                            .await,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_call_request",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::delete_call_request`]
@@ -2776,86 +2710,75 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "delete_call_request", "DELETE", "/call_requests/{id}"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "delete_call_request",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/call_requests/{}", client.baseurl, encode_path(& id
-                            .to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "delete_call_request",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "delete_call_request",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("delete_call_request", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "delete_call_request",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            204u16 => Ok(ResponseValue::empty(response)),
-                            400u16 => {
-                                Err(
-                                    crate::error::error_response(
-                                            &client.runtime,
-                                            response,
-                                            "delete_call_request",
-                                            super::rules::ERROR_REQUEST_ID_FIELD,
-                                        )
-                                        .await,
-                                )
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "delete_call_request",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "delete_call_request",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("delete_call_request", source))?;
+            let info = OperationInfo {
+                operation_id: "delete_call_request",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("delete_call_request", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "delete_call_request",
+                )
+                .await?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        crate::error::error_response(
+                                &client.runtime,
+                                response,
+                                "delete_call_request",
+                                super::rules::ERROR_REQUEST_ID_FIELD,
+                            )
+                            .await,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "delete_call_request",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }
@@ -3487,443 +3410,1090 @@ pub mod mock {
     /// cross-API test suites.
     #[doc(hidden)]
     pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-        vec![
-            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
-            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists()).send(). await) }),
-            }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call
-            : | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("create_call_request", e), }; crate
-            ::mock_support::Outcome::of("create_call_request", client
-            .create_call_request().body(examples::create_call_request_request()).send().
-            await) }), }, crate ::mock_support::ExampleCall { operation : &
-            OPERATIONS[2usize], call : | base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("get_call_request", e), }; crate
-            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
-            .id(examples::get_call_request_id()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_call_request", e), }; crate
-            ::mock_support::Outcome::of("update_call_request", client
-            .update_call_request().id(examples::update_call_request_id())
-            .body(examples::update_call_request_request()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[4usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("delete_call_request", e), }; crate
-            ::mock_support::Outcome::of("delete_call_request", client
-            .delete_call_request().id(examples::delete_call_request_id()).send(). await)
-            }), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[0usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[1usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "create_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "create_call_request",
+                        client
+                            .create_call_request()
+                            .body(examples::create_call_request_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[2usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "get_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_call_request",
+                        client
+                            .get_call_request()
+                            .id(examples::get_call_request_id())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[3usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_call_request",
+                        client
+                            .update_call_request()
+                            .id(examples::update_call_request_id())
+                            .body(examples::update_call_request_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[4usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "delete_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "delete_call_request",
+                        client
+                            .delete_call_request()
+                            .id(examples::delete_call_request_id())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+        ])
     }
     /// A value each constraint of the spec forbids, for every parameter and request
     /// field that has one; for the crate's own test suites.
     #[doc(hidden)]
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-        vec![
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "page = 0".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "page",
-            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists()).page(0u64).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[0usize], what : "items_per_page = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "items_per_page", in_path : false, value :
-            "0", }), check : crate ::mock_support::Check::Call(| base, config,
-            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists())
-            .items_per_page(0u64).send(). await) })), }, crate ::mock_support::Refusal {
-            operation : & OPERATIONS[0usize], what : "sort_by = \"undocumented\""
-            .to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "sort_by", in_path : false, value : "undocumented", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists())
-            .sort_by("undocumented").send(). await) })), }, crate ::mock_support::Refusal
-            { operation : & OPERATIONS[0usize], what : "sort_order = \"undocumented\""
-            .to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "sort_order", in_path : false, value : "undocumented", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists())
-            .sort_order("undocumented").send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "status = \"undocumented\"".to_string(), body : ::std::option::Option::None,
-            param : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "status", in_path : false, value : "undocumented", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists())
-            .status("undocumented").send(). await) })), }, crate ::mock_support::Refusal
-            { operation : & OPERATIONS[0usize], what : "company_id = -1".to_string(),
-            body : ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "company_id", in_path : false, value :
-            "-1", }), check : crate ::mock_support::Check::Call(| base, config,
-            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id())
-            .order_exists(examples::list_call_requests_order_exists()).company_id(- 1i64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[0usize], what : "user_id = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "user_id", in_path : false, value : "-1",
-            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .order_exists(examples::list_call_requests_order_exists()).user_id(- 1i64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[0usize], what : "order_exists = \"undocumented\"".to_string(),
-            body : ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "order_exists", in_path : false, value :
-            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
-            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_call_requests", e), }; crate
-            ::mock_support::Outcome::of("list_call_requests", client.list_call_requests()
-            .page(examples::list_call_requests_page())
-            .items_per_page(examples::list_call_requests_items_per_page())
-            .sort_by(examples::list_call_requests_sort_by())
-            .sort_order(examples::list_call_requests_sort_order())
-            .status(examples::list_call_requests_status())
-            .name(examples::list_call_requests_name())
-            .phone(examples::list_call_requests_phone())
-            .company_id(examples::list_call_requests_company_id())
-            .order_status(examples::list_call_requests_order_status())
-            .user_id(examples::list_call_requests_user_id()).order_exists("undocumented")
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "body `email` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `order_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `product_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `status` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `timestamp` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `user_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body without `email` or `phone`".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("create_call_request", e), }; crate
-            ::mock_support::Outcome::of("create_call_request", client
-            .create_call_request().body(crate ::mock_support::example:: <
-            types::CallRequestInput > ("a body", "{\"name\":\"Api\"}")).send(). await)
-            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize],
-            what : "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_call_request", e), }; crate
-            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("get_call_request", e), }; crate
-            ::mock_support::Outcome::of("get_call_request", client.get_call_request()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[3usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
-            ::mock_support::Outcome::of("update_call_request", client
-            .update_call_request().body(examples::update_call_request_request()).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[3usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_call_request", e), }; crate
-            ::mock_support::Outcome::of("update_call_request", client
-            .update_call_request().id(0u64).body(examples::update_call_request_request())
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[3usize], what : "body `email` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `order_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `product_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `status` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"undocumented\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"status\":\"undocumented\"}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `timestamp` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "body `user_id` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::CallRequestInput >
-            ("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("delete_call_request", e), }; crate
-            ::mock_support::Outcome::of("delete_call_request", client
-            .delete_call_request().send(). await) })), }, crate ::mock_support::Refusal {
-            operation : & OPERATIONS[4usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : true, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("delete_call_request", e), }; crate
-            ::mock_support::Outcome::of("delete_call_request", client
-            .delete_call_request().id(0u64).send(). await) })), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "page = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "page",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .page(0u64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "items_per_page = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "items_per_page",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .items_per_page(0u64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "sort_by = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "sort_by",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .sort_by("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "sort_order = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "sort_order",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .sort_order("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "status = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "status",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .status("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "company_id = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "company_id",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .company_id(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "user_id = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "user_id",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .order_exists(examples::list_call_requests_order_exists())
+                            .user_id(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "order_exists = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "order_exists",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_call_requests",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_call_requests",
+                        client
+                            .list_call_requests()
+                            .page(examples::list_call_requests_page())
+                            .items_per_page(
+                                examples::list_call_requests_items_per_page(),
+                            )
+                            .sort_by(examples::list_call_requests_sort_by())
+                            .sort_order(examples::list_call_requests_sort_order())
+                            .status(examples::list_call_requests_status())
+                            .name(examples::list_call_requests_name())
+                            .phone(examples::list_call_requests_phone())
+                            .company_id(examples::list_call_requests_company_id())
+                            .order_status(examples::list_call_requests_order_status())
+                            .user_id(examples::list_call_requests_user_id())
+                            .order_exists("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `email` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"email\":\"\",\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `order_id` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"name\":\"Api\",\"order_id\":-1,\"phone\":\"+7(999)111-22-33\"}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `product_id` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"product_id\":-1}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `status` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >(
+                    "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"status\":\"undocumented\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `timestamp` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"timestamp\":-1}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `user_id` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\",\"user_id\":-1}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body without `email` or `phone`".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "create_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "create_call_request",
+                        client
+                            .create_call_request()
+                            .body(
+                                crate::mock_support::example::<
+                                    types::CallRequestInput,
+                                >("a body", "{\"name\":\"Api\"}"),
+                            )
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "get_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_call_request",
+                        client.get_call_request().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: true,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "get_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_call_request",
+                        client.get_call_request().id(0u64).send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_call_request",
+                        client
+                            .update_call_request()
+                            .body(examples::update_call_request_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: true,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_call_request",
+                        client
+                            .update_call_request()
+                            .id(0u64)
+                            .body(examples::update_call_request_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "body `email` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"email\":\"\",\"notes\":\"No answer\",\"status\":\"no_answer\"}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "body `order_id` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"notes\":\"No answer\",\"order_id\":-1,\"status\":\"no_answer\"}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "body `product_id` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >(
+                    "{\"notes\":\"No answer\",\"product_id\":-1,\"status\":\"no_answer\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "body `status` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"notes\":\"No answer\",\"status\":\"undocumented\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"notes\":\"No answer\",\"status\":\"undocumented\"}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "body `timestamp` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"timestamp\":-1}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "body `user_id` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::CallRequestInput,
+                >("{\"notes\":\"No answer\",\"status\":\"no_answer\",\"user_id\":-1}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "delete_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "delete_call_request",
+                        client.delete_call_request().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: true,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "delete_call_request",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "delete_call_request",
+                        client.delete_call_request().id(0u64).send().await,
+                    )
+                })),
+            },
+        ])
     }
     /// An undocumented value of every enum; for the crate's own test suites.
     #[doc(hidden)]
     pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-        vec![
-            crate ::mock_support::EnumProbe { name : "CallRequestSortBy", raw :
-            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
-            types::CallRequestSortBy > ("\"undocumented\"", | v | v.is_unknown()), },
-            crate ::mock_support::EnumProbe { name : "CallRequestStatus", raw :
-            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
-            types::CallRequestStatus > ("\"undocumented\"", | v | v.is_unknown()), },
-            crate ::mock_support::EnumProbe { name : "OrderExists", raw :
-            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
-            types::OrderExists > ("\"undocumented\"", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "SortOrder", raw : "\"undocumented\"",
-            check : || crate ::mock_support::probe_enum:: < types::SortOrder >
-            ("\"undocumented\"", | v | v.is_unknown()), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::EnumProbe {
+                name: "CallRequestSortBy",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::CallRequestSortBy,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "CallRequestStatus",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::CallRequestStatus,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "OrderExists",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::OrderExists,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "SortOrder",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::SortOrder,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+        ])
     }
     /// `Debug` of a client with the test credentials (`None`: the plain
     /// constructor); for the crate's own test suites.

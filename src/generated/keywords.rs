@@ -2171,111 +2171,93 @@ pub mod builder {
         ///Sends a `PUT` request to `/things/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let span = crate::telemetry::call_span!("put_thing", "PUT", "/things/{id}");
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id, code, on, score, size, body } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "put_thing",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let code = code
-                            .map_err(|message| Error::invalid_request(
-                                "put_thing",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let on = on
-                            .map_err(|message| Error::invalid_request(
-                                "put_thing",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let score = score
-                            .map_err(|message| Error::invalid_request(
-                                "put_thing",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let size = size
-                            .map_err(|message| Error::invalid_request(
-                                "put_thing",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let body = body
-                            .and_then(|v| {
-                                types::Thing::try_from(v).map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "put_thing",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/things/{}", client.baseurl, encode_path(& id
-                            .to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .query(&progenitor_client::QueryParam::new("code", &code))
-                            .query(&progenitor_client::QueryParam::new("on", &on))
-                            .query(&progenitor_client::QueryParam::new("score", &score))
-                            .query(&progenitor_client::QueryParam::new("size", &size))
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "put_thing",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "put_thing",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("put_thing", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "put_thing",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(&client.runtime, response, "put_thing")
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "put_thing",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+            let Self { client, id, code, on, score, size, body } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let code = code
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let on = on
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let score = score
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let size = size
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let body = body
+                .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
+                .map_err(|message| Error::invalid_request(
+                    "put_thing",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/things/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("on", &on))
+                .query(&progenitor_client::QueryParam::new("score", &score))
+                .query(&progenitor_client::QueryParam::new("size", &size))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("put_thing", source))?;
+            let info = OperationInfo {
+                operation_id: "put_thing",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("put_thing", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "put_thing",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "put_thing").await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(&client.runtime, response, "put_thing")
+                            .await,
+                    )
+                }
+            }
         }
     }
 }
@@ -2450,171 +2432,383 @@ pub mod mock {
     /// cross-API test suites.
     #[doc(hidden)]
     pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-        vec![
-            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
-            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing()
-            .body(examples::put_thing_request()).send(). await) }), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[0usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("put_thing", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "put_thing",
+                        client
+                            .put_thing()
+                            .body(examples::put_thing_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+        ])
     }
     /// A value each constraint of the spec forbids, for every parameter and request
     /// field that has one; for the crate's own test suites.
     #[doc(hidden)]
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-        vec![
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing()
-            .body(examples::put_thing_request()).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what : "id = 0"
-            .to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
-            in_path : true, value : "0", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing().id(0u64)
-            .body(examples::put_thing_request()).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "score = -1".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "score",
-            in_path : false, value : "-1", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
-            crate ::mock_support::Outcome::of("put_thing", client.put_thing().score(-
-            1i64).body(examples::put_thing_request()).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "code = \"a\"".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "code",
-            in_path : false, value : "a", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("put_thing", e), }; crate
-            ::mock_support::Outcome::of("put_thing", client.put_thing().code("a")
-            .body(examples::put_thing_request()).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "on = not a date".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate
-            ::mock_support::Check::Type("on takes a chrono date"), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "size = \"undocumented\"".to_string(), body : ::std::option::Option::None,
-            param : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "size", in_path : false, value : "undocumented", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_http_config(& base, & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("put_thing", e), };
-            crate ::mock_support::Outcome::of("put_thing", client.put_thing()
-            .size("undocumented").body(examples::put_thing_request()).send(). await) })),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `at` = \"not-a-date\"".to_string(), body :
-            ::std::option::Option::Some("{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `code` = \"aa\"".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"aa\",\"note\":null,\"percent\":50}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"aa\",\"note\":null,\"percent\":50}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `email` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `even` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `level` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `note` = \"aaaaaaaaaaaaaaaaaaaaa\"".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `percent` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":-1}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":-1}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `positive` = 0".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `rating` = 0".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `small` = -32769".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}")), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `tags` = [\"aaaaaaaaa\"]".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"tags\":[\"aaaaaaaaa\"]}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            >
-            ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"tags\":[\"aaaaaaaaa\"]}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `weights` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: < types::Thing
-            > ("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}")), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("put_thing", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "put_thing",
+                        client
+                            .put_thing()
+                            .body(examples::put_thing_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: true,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("put_thing", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "put_thing",
+                        client
+                            .put_thing()
+                            .id(0u64)
+                            .body(examples::put_thing_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "score = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "score",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("put_thing", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "put_thing",
+                        client
+                            .put_thing()
+                            .score(-1i64)
+                            .body(examples::put_thing_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "code = \"a\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "code",
+                    in_path: false,
+                    value: "a",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("put_thing", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "put_thing",
+                        client
+                            .put_thing()
+                            .code("a")
+                            .body(examples::put_thing_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "on = not a date".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Type("on takes a chrono date"),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "size = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "size",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("put_thing", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "put_thing",
+                        client
+                            .put_thing()
+                            .size("undocumented")
+                            .body(examples::put_thing_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `at` = \"not-a-date\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >(
+                    "{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `code` = \"aa\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"aa\",\"note\":null,\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"aa\",\"note\":null,\"percent\":50}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `email` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"email\":\"\",\"note\":null,\"percent\":50}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `even` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `level` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"level\":4,\"note\":null,\"percent\":50}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `note` = \"aaaaaaaaaaaaaaaaaaaaa\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >(
+                    "{\"code\":\"ABC\",\"note\":\"aaaaaaaaaaaaaaaaaaaaa\",\"percent\":50}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `percent` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":-1}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"note\":null,\"percent\":-1}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `positive` = 0".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"positive\":0}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `rating` = 0".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"rating\":0}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `small` = -32769".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"small\":-32769}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `tags` = [\"aaaaaaaaa\"]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"tags\":[\"aaaaaaaaa\"]}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"tags\":[\"aaaaaaaaa\"]}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `weights` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >("{\"code\":\"ABC\",\"note\":null,\"percent\":50,\"weights\":[-1]}")),
+            },
+        ])
     }
     /// An undocumented value of every enum; for the crate's own test suites.
     #[doc(hidden)]
     pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-        vec![
-            crate ::mock_support::EnumProbe { name : "Level", raw : "4", check : || crate
-            ::mock_support::probe_enum:: < types::Level > ("4", | v | v.is_unknown()), },
-            crate ::mock_support::EnumProbe { name : "Size", raw : "\"undocumented\"",
-            check : || crate ::mock_support::probe_enum:: < types::Size >
-            ("\"undocumented\"", | v | v.is_unknown()), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::EnumProbe {
+                name: "Level",
+                raw: "4",
+                check: || crate::mock_support::probe_enum::<
+                    types::Level,
+                >("4", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "Size",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::Size,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+        ])
     }
     /// `Debug` of a client with the test credentials (`None`: the plain
     /// constructor); for the crate's own test suites.

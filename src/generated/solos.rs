@@ -2070,112 +2070,92 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
             let span = crate::telemetry::call_span!("list_projects", "GET", "/projects");
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, count, deleted, offset, order_by, reverse } = self;
-                        let count = count
-                            .map_err(|message| Error::invalid_request(
-                                "list_projects",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let deleted = deleted
-                            .map_err(|message| Error::invalid_request(
-                                "list_projects",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let offset = offset
-                            .map_err(|message| Error::invalid_request(
-                                "list_projects",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let order_by = order_by
-                            .map_err(|message| Error::invalid_request(
-                                "list_projects",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let reverse = reverse
-                            .map_err(|message| Error::invalid_request(
-                                "list_projects",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("count", &count))
-                            .query(
-                                &progenitor_client::QueryParam::new("deleted", &deleted),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("offset", &offset),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("order_by", &order_by),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("reverse", &reverse),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_projects",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_projects",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_projects", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_projects",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_projects",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_projects",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
+            let Self { client, count, deleted, offset, order_by, reverse } = self;
+            let count = count
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
+            let deleted = deleted
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
+            let offset = offset
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
+            let order_by = order_by
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
+            let reverse = reverse
+                .map_err(|message| Error::invalid_request(
+                    "list_projects",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("count", &count))
+                .query(&progenitor_client::QueryParam::new("deleted", &deleted))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("order_by", &order_by))
+                .query(&progenitor_client::QueryParam::new("reverse", &reverse))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("list_projects", source))?;
+            let info = OperationInfo {
+                operation_id: "list_projects",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_projects", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_projects",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_projects")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_projects",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_project_actions`]
@@ -2307,132 +2287,115 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_actions", "GET", "/projects/actions"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self {
-                            client,
-                            count,
-                            filter_actions,
-                            filter_date,
-                            filter_id,
-                            id,
-                            offset,
-                        } = self;
-                        let count = count
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_actions",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_actions = filter_actions
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_actions",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_date = filter_date
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_actions",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_id = filter_id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_actions",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_actions",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let offset = offset
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_actions",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/actions", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("count", &count))
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "filter_actions",
-                                    &filter_actions,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "filter_date",
-                                    &filter_date,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("filter_id", &filter_id),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .query(
-                                &progenitor_client::QueryParam::new("offset", &offset),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_project_actions",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_project_actions",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_project_actions", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_project_actions",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_project_actions",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_project_actions",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectActionsResponse>, Error<()>> {
+            let Self {
+                client,
+                count,
+                filter_actions,
+                filter_date,
+                filter_id,
+                id,
+                offset,
+            } = self;
+            let count = count
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_actions = filter_actions
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_date = filter_date
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_id = filter_id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    client.runtime.scrub(message),
+                ))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    client.runtime.scrub(message),
+                ))?;
+            let offset = offset
+                .map_err(|message| Error::invalid_request(
+                    "list_project_actions",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/actions", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("count", &count))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "filter_actions",
+                        &filter_actions,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("filter_date", &filter_date))
+                .query(&progenitor_client::QueryParam::new("filter_id", &filter_id))
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("list_project_actions", source))?;
+            let info = OperationInfo {
+                operation_id: "list_project_actions",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_project_actions", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_project_actions",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_project_actions",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_actions",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::get_project_action`]
@@ -2472,80 +2435,68 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "get_project_action", "GET", "/projects/actions/info"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "get_project_action",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/actions/info", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "get_project_action",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "get_project_action",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("get_project_action", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "get_project_action",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "get_project_action",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "get_project_action",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectActionResponse>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "get_project_action",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/actions/info", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("get_project_action", source))?;
+            let info = OperationInfo {
+                operation_id: "get_project_action",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("get_project_action", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "get_project_action",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "get_project_action")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "get_project_action",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_project_checklists`]
@@ -2585,83 +2536,75 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_checklists", "GET", "/projects/checklists"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_checklists",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/checklists", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_project_checklists",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_project_checklists",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook(
-                                "list_project_checklists",
-                                e,
-                            ))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_project_checklists",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_project_checklists",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_project_checklists",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectChecklistsResponse>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_checklists",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/checklists", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "list_project_checklists",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "list_project_checklists",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_project_checklists", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_project_checklists",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_project_checklists",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_checklists",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::filter_projects`]
@@ -2708,83 +2651,71 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "filter_projects", "POST", "/projects/filter"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, body } = self;
-                        let body = body
-                            .and_then(|v| {
-                                types::ProjectFilter::try_from(v).map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "filter_projects",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/filter", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "filter_projects",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "filter_projects",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("filter_projects", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "filter_projects",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "filter_projects",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "filter_projects",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ProjectFilter::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "filter_projects",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/filter", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("filter_projects", source))?;
+            let info = OperationInfo {
+                operation_id: "filter_projects",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("filter_projects", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "filter_projects",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "filter_projects")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "filter_projects",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_project_goods`]
@@ -2824,80 +2755,68 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_goods", "GET", "/projects/goods"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_goods",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/goods", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_project_goods",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_project_goods",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_project_goods", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_project_goods",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_project_goods",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_project_goods",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectGoodsResponse>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_goods",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/goods", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("list_project_goods", source))?;
+            let info = OperationInfo {
+                operation_id: "list_project_goods",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_project_goods", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_project_goods",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_project_goods")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_goods",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::get_project`]
@@ -2937,80 +2856,67 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "get_project", "GET", "/projects/info"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "get_project",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/info", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "get_project",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "get_project",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("get_project", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "get_project",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "get_project",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "get_project",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectResponse>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "get_project",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/info", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("get_project", source))?;
+            let info = OperationInfo {
+                operation_id: "get_project",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("get_project", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "get_project",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "get_project").await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "get_project",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_project_payments`]
@@ -3142,132 +3048,113 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_payments", "GET", "/projects/payments"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self {
-                            client,
-                            count,
-                            filter_date,
-                            filter_id,
-                            filter_type,
-                            id,
-                            offset,
-                        } = self;
-                        let count = count
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_payments",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_date = filter_date
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_payments",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_id = filter_id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_payments",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_type = filter_type
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_payments",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_payments",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let offset = offset
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_payments",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/payments", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("count", &count))
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "filter_date",
-                                    &filter_date,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new("filter_id", &filter_id),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "filter_type",
-                                    &filter_type,
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .query(
-                                &progenitor_client::QueryParam::new("offset", &offset),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_project_payments",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_project_payments",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_project_payments", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_project_payments",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_project_payments",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_project_payments",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectPaymentsResponse>, Error<()>> {
+            let Self {
+                client,
+                count,
+                filter_date,
+                filter_id,
+                filter_type,
+                id,
+                offset,
+            } = self;
+            let count = count
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_date = filter_date
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_id = filter_id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_type = filter_type
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    client.runtime.scrub(message),
+                ))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    client.runtime.scrub(message),
+                ))?;
+            let offset = offset
+                .map_err(|message| Error::invalid_request(
+                    "list_project_payments",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/payments", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("count", &count))
+                .query(&progenitor_client::QueryParam::new("filter_date", &filter_date))
+                .query(&progenitor_client::QueryParam::new("filter_id", &filter_id))
+                .query(&progenitor_client::QueryParam::new("filter_type", &filter_type))
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "list_project_payments",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "list_project_payments",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_project_payments", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_project_payments",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_project_payments",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_payments",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_project_steps`]
@@ -3345,102 +3232,82 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_steps", "GET", "/projects/steps"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, filter_date, filter_steps, id } = self;
-                        let filter_date = filter_date
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_steps",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let filter_steps = filter_steps
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_steps",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "list_project_steps",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!("{}/projects/steps", client.baseurl,);
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "filter_date",
-                                    &filter_date,
-                                ),
-                            )
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "filter_steps",
-                                    &filter_steps,
-                                ),
-                            )
-                            .query(&progenitor_client::QueryParam::new("id", &id))
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_project_steps",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_project_steps",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_project_steps", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_project_steps",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_project_steps",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_project_steps",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::ProjectStepsResponse>, Error<()>> {
+            let Self { client, filter_date, filter_steps, id } = self;
+            let filter_date = filter_date
+                .map_err(|message| Error::invalid_request(
+                    "list_project_steps",
+                    client.runtime.scrub(message),
+                ))?;
+            let filter_steps = filter_steps
+                .map_err(|message| Error::invalid_request(
+                    "list_project_steps",
+                    client.runtime.scrub(message),
+                ))?;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "list_project_steps",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!("{}/projects/steps", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("filter_date", &filter_date))
+                .query(
+                    &progenitor_client::QueryParam::new("filter_steps", &filter_steps),
+                )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("list_project_steps", source))?;
+            let info = OperationInfo {
+                operation_id: "list_project_steps",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_project_steps", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_project_steps",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "list_project_steps")
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_project_steps",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }
@@ -4326,663 +4193,1810 @@ pub mod mock {
     /// cross-API test suites.
     #[doc(hidden)]
     pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-        vec![
-            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
-            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_projects", e),
-            }; crate ::mock_support::Outcome::of("list_projects", client.list_projects()
-            .count(examples::list_projects_count())
-            .offset(examples::list_projects_offset())
-            .order_by(examples::list_projects_order_by())
-            .reverse(examples::list_projects_reverse())
-            .deleted(examples::list_projects_deleted()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().id(examples::list_project_actions_id())
-            .count(examples::list_project_actions_count())
-            .offset(examples::list_project_actions_offset())
-            .filter_id(examples::list_project_actions_filter_id())
-            .filter_date(examples::list_project_actions_filter_date())
-            .filter_actions(examples::list_project_actions_filter_actions()).send().
-            await) }), }, crate ::mock_support::ExampleCall { operation : &
-            OPERATIONS[2usize], call : | base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project_action", e), }; crate
-            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
-            .id(examples::get_project_action_id()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_checklists", e), }; crate
-            ::mock_support::Outcome::of("list_project_checklists", client
-            .list_project_checklists().id(examples::list_project_checklists_id()).send().
-            await) }), }, crate ::mock_support::ExampleCall { operation : &
-            OPERATIONS[4usize], call : | base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("filter_projects", e), }; crate
-            ::mock_support::Outcome::of("filter_projects", client.filter_projects()
-            .body(examples::filter_projects_request()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[5usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
-            e), }; crate ::mock_support::Outcome::of("list_project_goods", client
-            .list_project_goods().id(examples::list_project_goods_id()).send(). await)
-            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[6usize],
-            call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
-            _ = credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("get_project", e), };
-            crate ::mock_support::Outcome::of("get_project", client.get_project()
-            .id(examples::get_project_id()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[7usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().id(examples::list_project_payments_id())
-            .count(examples::list_project_payments_count())
-            .offset(examples::list_project_payments_offset())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).send(). await)
-            }), }, crate ::mock_support::ExampleCall { operation : & OPERATIONS[8usize],
-            call : | base, config, credentials | ::std::boxed::Box::pin(async move { let
-            _ = credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
-            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
-            .list_project_steps().id(examples::list_project_steps_id())
-            .filter_date(examples::list_project_steps_filter_date())
-            .filter_steps(examples::list_project_steps_filter_steps()).send(). await) }),
-            }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[0usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_projects",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_projects",
+                        client
+                            .list_projects()
+                            .count(examples::list_projects_count())
+                            .offset(examples::list_projects_offset())
+                            .order_by(examples::list_projects_order_by())
+                            .reverse(examples::list_projects_reverse())
+                            .deleted(examples::list_projects_deleted())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[1usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .id(examples::list_project_actions_id())
+                            .count(examples::list_project_actions_count())
+                            .offset(examples::list_project_actions_offset())
+                            .filter_id(examples::list_project_actions_filter_id())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions(
+                                examples::list_project_actions_filter_actions(),
+                            )
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[2usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "get_project_action",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_project_action",
+                        client
+                            .get_project_action()
+                            .id(examples::get_project_action_id())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[3usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_checklists",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_checklists",
+                        client
+                            .list_project_checklists()
+                            .id(examples::list_project_checklists_id())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[4usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "filter_projects",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "filter_projects",
+                        client
+                            .filter_projects()
+                            .body(examples::filter_projects_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[5usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_goods",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_goods",
+                        client
+                            .list_project_goods()
+                            .id(examples::list_project_goods_id())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[6usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("get_project", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_project",
+                        client.get_project().id(examples::get_project_id()).send().await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[7usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .id(examples::list_project_payments_id())
+                            .count(examples::list_project_payments_count())
+                            .offset(examples::list_project_payments_offset())
+                            .filter_id(examples::list_project_payments_filter_id())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type(examples::list_project_payments_filter_type())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[8usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_steps",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_steps",
+                        client
+                            .list_project_steps()
+                            .id(examples::list_project_steps_id())
+                            .filter_date(examples::list_project_steps_filter_date())
+                            .filter_steps(examples::list_project_steps_filter_steps())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+        ])
     }
     /// A value each constraint of the spec forbids, for every parameter and request
     /// field that has one; for the crate's own test suites.
     #[doc(hidden)]
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-        vec![
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "count = -1".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "count",
-            in_path : false, value : "-1", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_projects", e), }; crate
-            ::mock_support::Outcome::of("list_projects", client.list_projects()
-            .offset(examples::list_projects_offset())
-            .order_by(examples::list_projects_order_by())
-            .reverse(examples::list_projects_reverse())
-            .deleted(examples::list_projects_deleted()).count(- 1i64).send(). await) })),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "offset = -1".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "offset",
-            in_path : false, value : "-1", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_projects", e), }; crate
-            ::mock_support::Outcome::of("list_projects", client.list_projects()
-            .count(examples::list_projects_count())
-            .order_by(examples::list_projects_order_by())
-            .reverse(examples::list_projects_reverse())
-            .deleted(examples::list_projects_deleted()).offset(- 1i64).send(). await)
-            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize],
-            what : "reverse = \"undocumented\"".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "reverse", in_path : false, value :
-            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
-            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_projects", e), }; crate
-            ::mock_support::Outcome::of("list_projects", client.list_projects()
-            .count(examples::list_projects_count())
-            .offset(examples::list_projects_offset())
-            .order_by(examples::list_projects_order_by())
-            .deleted(examples::list_projects_deleted()).reverse("undocumented").send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[0usize], what : "deleted = \"undocumented\"".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "deleted", in_path : false, value :
-            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
-            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_projects", e), }; crate
-            ::mock_support::Outcome::of("list_projects", client.list_projects()
-            .count(examples::list_projects_count())
-            .offset(examples::list_projects_offset())
-            .order_by(examples::list_projects_order_by())
-            .reverse(examples::list_projects_reverse()).deleted("undocumented").send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().count(examples::list_project_actions_count())
-            .offset(examples::list_project_actions_offset())
-            .filter_id(examples::list_project_actions_filter_id())
-            .filter_date(examples::list_project_actions_filter_date())
-            .filter_actions(examples::list_project_actions_filter_actions()).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().count(examples::list_project_actions_count())
-            .offset(examples::list_project_actions_offset())
-            .filter_id(examples::list_project_actions_filter_id())
-            .filter_date(examples::list_project_actions_filter_date())
-            .filter_actions(examples::list_project_actions_filter_actions()).id(0u64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "count = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "count", in_path : false, value : "-1", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().id(examples::list_project_actions_id())
-            .offset(examples::list_project_actions_offset())
-            .filter_id(examples::list_project_actions_filter_id())
-            .filter_date(examples::list_project_actions_filter_date())
-            .filter_actions(examples::list_project_actions_filter_actions()).count(-
-            1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "offset = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "offset", in_path : false, value : "-1",
-            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().id(examples::list_project_actions_id())
-            .count(examples::list_project_actions_count())
-            .filter_id(examples::list_project_actions_filter_id())
-            .filter_date(examples::list_project_actions_filter_date())
-            .filter_actions(examples::list_project_actions_filter_actions()).offset(-
-            1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "filter_id = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "filter_id", in_path : false, value : "-1",
-            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().id(examples::list_project_actions_id())
-            .count(examples::list_project_actions_count())
-            .offset(examples::list_project_actions_offset())
-            .filter_date(examples::list_project_actions_filter_date())
-            .filter_actions(examples::list_project_actions_filter_actions()).filter_id(-
-            1i64).send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[1usize], what : "filter_date = not a date".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Type("filter_date takes a chrono date"), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "filter_actions = \"\"".to_string(), body : ::std::option::Option::None,
-            param : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "filter_actions", in_path : false, value : "", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_actions", e), }; crate
-            ::mock_support::Outcome::of("list_project_actions", client
-            .list_project_actions().id(examples::list_project_actions_id())
-            .count(examples::list_project_actions_count())
-            .offset(examples::list_project_actions_offset())
-            .filter_id(examples::list_project_actions_filter_id())
-            .filter_date(examples::list_project_actions_filter_date()).filter_actions("")
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project_action", e), }; crate
-            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project_action", e), }; crate
-            ::mock_support::Outcome::of("get_project_action", client.get_project_action()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[3usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_checklists", e), }; crate
-            ::mock_support::Outcome::of("list_project_checklists", client
-            .list_project_checklists().send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[3usize], what : "id = 0"
-            .to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
-            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_checklists", e), }; crate
-            ::mock_support::Outcome::of("list_project_checklists", client
-            .list_project_checklists().id(0u64).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.actions_type_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.created` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.currency_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.good_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.group_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.participants_group_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.participants_user_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.sales_funnel_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.step_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `buildin_data.user_id` = [-1]".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `condition` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `count` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `deleted` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `having` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `offset` = -1".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `reverse` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::ProjectFilter >
-            ("{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[5usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_goods",
-            e), }; crate ::mock_support::Outcome::of("list_project_goods", client
-            .list_project_goods().send(). await) })), }, crate ::mock_support::Refusal {
-            operation : & OPERATIONS[5usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_goods", e), }; crate
-            ::mock_support::Outcome::of("list_project_goods", client.list_project_goods()
-            .id(0u64).send(). await) })), }, crate ::mock_support::Refusal { operation :
-            & OPERATIONS[6usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project", e), }; crate
-            ::mock_support::Outcome::of("get_project", client.get_project().send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[6usize], what : "id = 0".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "id", in_path : false, value : "0", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("get_project", e), }; crate
-            ::mock_support::Outcome::of("get_project", client.get_project().id(0u64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().count(examples::list_project_payments_count())
-            .offset(examples::list_project_payments_offset())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).send(). await)
-            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[7usize],
-            what : "id = 0".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
-            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().count(examples::list_project_payments_count())
-            .offset(examples::list_project_payments_offset())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).id(0u64).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "count = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "count", in_path : false, value : "-1", }),
-            check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().id(examples::list_project_payments_id())
-            .offset(examples::list_project_payments_offset())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).count(- 1i64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "offset = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "offset", in_path : false, value : "-1",
-            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().id(examples::list_project_payments_id())
-            .count(examples::list_project_payments_count())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).offset(- 1i64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "filter_id = -1".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "filter_id", in_path : false, value : "-1",
-            }), check : crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().id(examples::list_project_payments_id())
-            .count(examples::list_project_payments_count())
-            .offset(examples::list_project_payments_offset())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type(examples::list_project_payments_filter_type()).filter_id(- 1i64)
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[7usize], what : "filter_date = not a date".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Type("filter_date takes a chrono date"), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[7usize], what :
-            "filter_type = \"undocumented\"".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::Some(crate
-            ::mock_support::BadParam { name : "filter_type", in_path : false, value :
-            "undocumented", }), check : crate ::mock_support::Check::Call(| base, config,
-            credentials | ::std::boxed::Box::pin(async move { let _ = credentials; let
-            key = format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_payments", e), }; crate
-            ::mock_support::Outcome::of("list_project_payments", client
-            .list_project_payments().id(examples::list_project_payments_id())
-            .count(examples::list_project_payments_count())
-            .offset(examples::list_project_payments_offset())
-            .filter_id(examples::list_project_payments_filter_id())
-            .filter_date(examples::list_project_payments_filter_date())
-            .filter_type("undocumented").send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
-            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
-            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
-            .filter_steps(examples::list_project_steps_filter_steps()).send(). await)
-            })), }, crate ::mock_support::Refusal { operation : & OPERATIONS[8usize],
-            what : "id = 0".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
-            in_path : false, value : "0", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_keys_and_config(& base,
-            credentials.keys[0], credentials.keys[1], & config)) { Ok(client) => client,
-            Err(e) => return crate ::mock_support::Outcome::config("list_project_steps",
-            e), }; crate ::mock_support::Outcome::of("list_project_steps", client
-            .list_project_steps().filter_date(examples::list_project_steps_filter_date())
-            .filter_steps(examples::list_project_steps_filter_steps()).id(0u64).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[8usize], what : "filter_date = not a date".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Type("filter_date takes a chrono date"), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[8usize], what :
-            "filter_steps = \"\"".to_string(), body : ::std::option::Option::None, param
-            : ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "filter_steps", in_path : false, value : "", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_keys_and_config(& base, credentials.keys[0], credentials
-            .keys[1], & config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("list_project_steps", e), }; crate
-            ::mock_support::Outcome::of("list_project_steps", client.list_project_steps()
-            .id(examples::list_project_steps_id())
-            .filter_date(examples::list_project_steps_filter_date()).filter_steps("")
-            .send(). await) })), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "count = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "count",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_projects",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_projects",
+                        client
+                            .list_projects()
+                            .offset(examples::list_projects_offset())
+                            .order_by(examples::list_projects_order_by())
+                            .reverse(examples::list_projects_reverse())
+                            .deleted(examples::list_projects_deleted())
+                            .count(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "offset = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "offset",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_projects",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_projects",
+                        client
+                            .list_projects()
+                            .count(examples::list_projects_count())
+                            .order_by(examples::list_projects_order_by())
+                            .reverse(examples::list_projects_reverse())
+                            .deleted(examples::list_projects_deleted())
+                            .offset(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "reverse = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "reverse",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_projects",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_projects",
+                        client
+                            .list_projects()
+                            .count(examples::list_projects_count())
+                            .offset(examples::list_projects_offset())
+                            .order_by(examples::list_projects_order_by())
+                            .deleted(examples::list_projects_deleted())
+                            .reverse("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "deleted = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "deleted",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_projects",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_projects",
+                        client
+                            .list_projects()
+                            .count(examples::list_projects_count())
+                            .offset(examples::list_projects_offset())
+                            .order_by(examples::list_projects_order_by())
+                            .reverse(examples::list_projects_reverse())
+                            .deleted("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .count(examples::list_project_actions_count())
+                            .offset(examples::list_project_actions_offset())
+                            .filter_id(examples::list_project_actions_filter_id())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions(
+                                examples::list_project_actions_filter_actions(),
+                            )
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .count(examples::list_project_actions_count())
+                            .offset(examples::list_project_actions_offset())
+                            .filter_id(examples::list_project_actions_filter_id())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions(
+                                examples::list_project_actions_filter_actions(),
+                            )
+                            .id(0u64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "count = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "count",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .id(examples::list_project_actions_id())
+                            .offset(examples::list_project_actions_offset())
+                            .filter_id(examples::list_project_actions_filter_id())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions(
+                                examples::list_project_actions_filter_actions(),
+                            )
+                            .count(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "offset = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "offset",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .id(examples::list_project_actions_id())
+                            .count(examples::list_project_actions_count())
+                            .filter_id(examples::list_project_actions_filter_id())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions(
+                                examples::list_project_actions_filter_actions(),
+                            )
+                            .offset(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "filter_id = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "filter_id",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .id(examples::list_project_actions_id())
+                            .count(examples::list_project_actions_count())
+                            .offset(examples::list_project_actions_offset())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions(
+                                examples::list_project_actions_filter_actions(),
+                            )
+                            .filter_id(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "filter_date = not a date".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Type(
+                    "filter_date takes a chrono date",
+                ),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "filter_actions = \"\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "filter_actions",
+                    in_path: false,
+                    value: "",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_actions",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_actions",
+                        client
+                            .list_project_actions()
+                            .id(examples::list_project_actions_id())
+                            .count(examples::list_project_actions_count())
+                            .offset(examples::list_project_actions_offset())
+                            .filter_id(examples::list_project_actions_filter_id())
+                            .filter_date(examples::list_project_actions_filter_date())
+                            .filter_actions("")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "get_project_action",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_project_action",
+                        client.get_project_action().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "get_project_action",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_project_action",
+                        client.get_project_action().id(0u64).send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_checklists",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_checklists",
+                        client.list_project_checklists().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_checklists",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_checklists",
+                        client.list_project_checklists().id(0u64).send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.actions_type_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[-1],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.created` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.currency_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[-1],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.good_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[-1],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.group_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[-1],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.participants_group_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[-1],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.participants_user_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[-1],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.sales_funnel_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[-1],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.step_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[-1],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `buildin_data.user_id` = [-1]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[-1]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `condition` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"undocumented\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `count` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":-1,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `deleted` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"undocumented\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `having` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"undocumented\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `offset` = -1".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":-1,\"order_by\":\"id\",\"reverse\":\"0\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `reverse` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::ProjectFilter,
+                >(
+                    "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"undocumented\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[5usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_goods",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_goods",
+                        client.list_project_goods().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[5usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_goods",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_goods",
+                        client.list_project_goods().id(0u64).send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[6usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("get_project", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_project",
+                        client.get_project().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[6usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("get_project", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "get_project",
+                        client.get_project().id(0u64).send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .count(examples::list_project_payments_count())
+                            .offset(examples::list_project_payments_offset())
+                            .filter_id(examples::list_project_payments_filter_id())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type(examples::list_project_payments_filter_type())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .count(examples::list_project_payments_count())
+                            .offset(examples::list_project_payments_offset())
+                            .filter_id(examples::list_project_payments_filter_id())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type(examples::list_project_payments_filter_type())
+                            .id(0u64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "count = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "count",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .id(examples::list_project_payments_id())
+                            .offset(examples::list_project_payments_offset())
+                            .filter_id(examples::list_project_payments_filter_id())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type(examples::list_project_payments_filter_type())
+                            .count(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "offset = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "offset",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .id(examples::list_project_payments_id())
+                            .count(examples::list_project_payments_count())
+                            .filter_id(examples::list_project_payments_filter_id())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type(examples::list_project_payments_filter_type())
+                            .offset(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "filter_id = -1".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "filter_id",
+                    in_path: false,
+                    value: "-1",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .id(examples::list_project_payments_id())
+                            .count(examples::list_project_payments_count())
+                            .offset(examples::list_project_payments_offset())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type(examples::list_project_payments_filter_type())
+                            .filter_id(-1i64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "filter_date = not a date".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Type(
+                    "filter_date takes a chrono date",
+                ),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[7usize],
+                what: "filter_type = \"undocumented\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "filter_type",
+                    in_path: false,
+                    value: "undocumented",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_payments",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_payments",
+                        client
+                            .list_project_payments()
+                            .id(examples::list_project_payments_id())
+                            .count(examples::list_project_payments_count())
+                            .offset(examples::list_project_payments_offset())
+                            .filter_id(examples::list_project_payments_filter_id())
+                            .filter_date(examples::list_project_payments_filter_date())
+                            .filter_type("undocumented")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[8usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_steps",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_steps",
+                        client
+                            .list_project_steps()
+                            .filter_date(examples::list_project_steps_filter_date())
+                            .filter_steps(examples::list_project_steps_filter_steps())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[8usize],
+                what: "id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: false,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_steps",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_steps",
+                        client
+                            .list_project_steps()
+                            .filter_date(examples::list_project_steps_filter_date())
+                            .filter_steps(examples::list_project_steps_filter_steps())
+                            .id(0u64)
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[8usize],
+                what: "filter_date = not a date".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Type(
+                    "filter_date takes a chrono date",
+                ),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[8usize],
+                what: "filter_steps = \"\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "filter_steps",
+                    in_path: false,
+                    value: "",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_keys_and_config(
+                            &base,
+                            credentials.keys[0],
+                            credentials.keys[1],
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_project_steps",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_project_steps",
+                        client
+                            .list_project_steps()
+                            .id(examples::list_project_steps_id())
+                            .filter_date(examples::list_project_steps_filter_date())
+                            .filter_steps("")
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+        ])
     }
     /// An undocumented value of every enum; for the crate's own test suites.
     #[doc(hidden)]
     pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-        vec![
-            crate ::mock_support::EnumProbe { name : "DeletedFlag", raw :
-            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
-            types::DeletedFlag > ("\"undocumented\"", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "FilterCondition", raw :
-            "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
-            types::FilterCondition > ("\"undocumented\"", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "PaymentType", raw : "\"undocumented\"",
-            check : || crate ::mock_support::probe_enum:: < types::PaymentType >
-            ("\"undocumented\"", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "ProjectHaving", raw : "\"undocumented\"",
-            check : || crate ::mock_support::probe_enum:: < types::ProjectHaving >
-            ("\"undocumented\"", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "SortReverse", raw : "\"undocumented\"",
-            check : || crate ::mock_support::probe_enum:: < types::SortReverse >
-            ("\"undocumented\"", | v | v.is_unknown()), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::EnumProbe {
+                name: "DeletedFlag",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::DeletedFlag,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "FilterCondition",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::FilterCondition,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "PaymentType",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::PaymentType,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "ProjectHaving",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::ProjectHaving,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "SortReverse",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::SortReverse,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+        ])
     }
     /// `Debug` of a client with the test credentials (`None`: the plain
     /// constructor); for the crate's own test suites.

@@ -754,102 +754,95 @@ pub mod builder {
                 "update_outbound_record", "PUT",
                 "/crm_outbounds/{id}/records/{customer_id}"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id, customer_id, body } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "update_outbound_record",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let customer_id = customer_id
-                            .map_err(|message| Error::invalid_request(
-                                "update_outbound_record",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let body = body
-                            .and_then(|v| {
-                                types::OutboundRecordUpdate::try_from(v)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "update_outbound_record",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/crm_outbounds/{}/records/{}", client.baseurl,
-                            encode_path(& id.to_string()), encode_path(& customer_id
-                            .to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "update_outbound_record",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "update_outbound_record",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("update_outbound_record", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "update_outbound_record",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => Ok(ResponseValue::empty(response)),
-                            400u16..=499u16 => {
-                                Err(
-                                    crate::error::error_response(
-                                            &client.runtime,
-                                            response,
-                                            "update_outbound_record",
-                                            super::rules::ERROR_REQUEST_ID_FIELD,
-                                        )
-                                        .await,
-                                )
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "update_outbound_record",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ThuliumError>> {
+            let Self { client, id, customer_id, body } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "update_outbound_record",
+                    client.runtime.scrub(message),
+                ))?;
+            let customer_id = customer_id
+                .map_err(|message| Error::invalid_request(
+                    "update_outbound_record",
+                    client.runtime.scrub(message),
+                ))?;
+            let body = body
+                .and_then(|v| {
+                    types::OutboundRecordUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "update_outbound_record",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/crm_outbounds/{}/records/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& customer_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "update_outbound_record",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "update_outbound_record",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("update_outbound_record", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "update_outbound_record",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        crate::error::error_response(
+                                &client.runtime,
+                                response,
+                                "update_outbound_record",
+                                super::rules::ERROR_REQUEST_ID_FIELD,
+                            )
+                            .await,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_outbound_record",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }
@@ -1015,108 +1008,259 @@ pub mod mock {
     /// cross-API test suites.
     #[doc(hidden)]
     pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-        vec![
-            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
-            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
-            ::mock_support::Outcome::of("update_outbound_record", client
-            .update_outbound_record().id(examples::update_outbound_record_id())
-            .customer_id(examples::update_outbound_record_customer_id())
-            .body(examples::update_outbound_record_request()).send(). await) }), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[0usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_outbound_record",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_outbound_record",
+                        client
+                            .update_outbound_record()
+                            .id(examples::update_outbound_record_id())
+                            .customer_id(examples::update_outbound_record_customer_id())
+                            .body(examples::update_outbound_record_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+        ])
     }
     /// A value each constraint of the spec forbids, for every parameter and request
     /// field that has one; for the crate's own test suites.
     #[doc(hidden)]
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-        vec![
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
-            ::mock_support::Outcome::of("update_outbound_record", client
-            .update_outbound_record()
-            .customer_id(examples::update_outbound_record_customer_id())
-            .body(examples::update_outbound_record_request()).send(). await) })), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "id = \"aaaa\"".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "id",
-            in_path : true, value : "aaaa", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
-            ::mock_support::Outcome::of("update_outbound_record", client
-            .update_outbound_record()
-            .customer_id(examples::update_outbound_record_customer_id()).id("aaaa")
-            .body(examples::update_outbound_record_request()).send(). await) })), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "customer_id missing".to_string(), body : ::std::option::Option::None, param
-            : ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_basic_auth_and_config(&
-            base, credentials.user, credentials.password, & config)) { Ok(client) =>
-            client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_outbound_record", e), }; crate
-            ::mock_support::Outcome::of("update_outbound_record", client
-            .update_outbound_record().id(examples::update_outbound_record_id())
-            .body(examples::update_outbound_record_request()).send(). await) })), },
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "customer_id = 0".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name :
-            "customer_id", in_path : true, value : "0", }), check : crate
-            ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_basic_auth_and_config(& base, credentials.user,
-            credentials.password, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_outbound_record", e), }; crate
-            ::mock_support::Outcome::of("update_outbound_record", client
-            .update_outbound_record().id(examples::update_outbound_record_id())
-            .customer_id(0u64).body(examples::update_outbound_record_request()).send().
-            await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[0usize], what : "body `dictionary_status_id` = 0".to_string(),
-            body :
-            ::std::option::Option::Some("{\"dictionary_status_id\":0,\"status_id\":3}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::OutboundRecordUpdate >
-            ("{\"dictionary_status_id\":0,\"status_id\":3}")), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `next_call_date` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"next_call_date\":\"\",\"status_id\":3}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::OutboundRecordUpdate > ("{\"next_call_date\":\"\",\"status_id\":3}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `status_id` = 0".to_string(), body :
-            ::std::option::Option::Some("{\"status_id\":0}"), param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Body(||
-            crate ::mock_support::refused:: < types::OutboundRecordUpdate >
-            ("{\"status_id\":0}")), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_outbound_record",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_outbound_record",
+                        client
+                            .update_outbound_record()
+                            .customer_id(examples::update_outbound_record_customer_id())
+                            .body(examples::update_outbound_record_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "id = \"aaaa\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "id",
+                    in_path: true,
+                    value: "aaaa",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_outbound_record",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_outbound_record",
+                        client
+                            .update_outbound_record()
+                            .customer_id(examples::update_outbound_record_customer_id())
+                            .id("aaaa")
+                            .body(examples::update_outbound_record_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "customer_id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_outbound_record",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_outbound_record",
+                        client
+                            .update_outbound_record()
+                            .id(examples::update_outbound_record_id())
+                            .body(examples::update_outbound_record_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "customer_id = 0".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "customer_id",
+                    in_path: true,
+                    value: "0",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_basic_auth_and_config(
+                            &base,
+                            credentials.user,
+                            credentials.password,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_outbound_record",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_outbound_record",
+                        client
+                            .update_outbound_record()
+                            .id(examples::update_outbound_record_id())
+                            .customer_id(0u64)
+                            .body(examples::update_outbound_record_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `dictionary_status_id` = 0".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"dictionary_status_id\":0,\"status_id\":3}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::OutboundRecordUpdate,
+                >("{\"dictionary_status_id\":0,\"status_id\":3}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `next_call_date` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"next_call_date\":\"\",\"status_id\":3}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::OutboundRecordUpdate,
+                >("{\"next_call_date\":\"\",\"status_id\":3}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `status_id` = 0".to_string(),
+                body: ::std::option::Option::Some("{\"status_id\":0}"),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::OutboundRecordUpdate,
+                >("{\"status_id\":0}")),
+            },
+        ])
     }
     /// An undocumented value of every enum; for the crate's own test suites.
     #[doc(hidden)]
     pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-        vec![]
+        ::std::vec::Vec::from([])
     }
     /// `Debug` of a client with the test credentials (`None`: the plain
     /// constructor); for the crate's own test suites.

@@ -1865,113 +1865,94 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "update_deal", "PATCH", "/deals/{dealId}"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, deal_id, by_external_id, body } = self;
-                        let deal_id = deal_id
-                            .map_err(|message| Error::invalid_request(
-                                "update_deal",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let by_external_id = by_external_id
-                            .map_err(|message| Error::invalid_request(
-                                "update_deal",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let body = body
-                            .and_then(|v| {
-                                types::DealUpdate::try_from(v).map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "update_deal",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/deals/{}", client.baseurl, encode_path(& deal_id
-                            .to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .query(
-                                &progenitor_client::QueryParam::new(
-                                    "byExternalId",
-                                    &by_external_id,
-                                ),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "update_deal",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "update_deal",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("update_deal", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "update_deal",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "update_deal",
-                                    )
-                                    .await
-                            }
-                            400u16 => {
-                                Err(
-                                    crate::error::error_response(
-                                            &client.runtime,
-                                            response,
-                                            "update_deal",
-                                            super::rules::ERROR_REQUEST_ID_FIELD,
-                                        )
-                                        .await,
-                                )
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "update_deal",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::DealUpdateResponse>, Error<types::ApiError>> {
+            let Self { client, deal_id, by_external_id, body } = self;
+            let deal_id = deal_id
+                .map_err(|message| Error::invalid_request(
+                    "update_deal",
+                    client.runtime.scrub(message),
+                ))?;
+            let by_external_id = by_external_id
+                .map_err(|message| Error::invalid_request(
+                    "update_deal",
+                    client.runtime.scrub(message),
+                ))?;
+            let body = body
+                .and_then(|v| types::DealUpdate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(|message| Error::invalid_request(
+                    "update_deal",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/deals/{}", client.baseurl, encode_path(& deal_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new("byExternalId", &by_external_id),
+                )
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("update_deal", source))?;
+            let info = OperationInfo {
+                operation_id: "update_deal",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("update_deal", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "update_deal",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(&client.runtime, response, "update_deal").await
+                }
+                400u16 => {
+                    Err(
+                        crate::error::error_response(
+                                &client.runtime,
+                                response,
+                                "update_deal",
+                                super::rules::ERROR_REQUEST_ID_FIELD,
+                            )
+                            .await,
+                    )
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_deal",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }
@@ -2212,211 +2193,405 @@ pub mod mock {
     /// cross-API test suites.
     #[doc(hidden)]
     pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-        vec![
-            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
-            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_deal", e), }; crate
-            ::mock_support::Outcome::of("update_deal", client.update_deal()
-            .deal_id(examples::update_deal_deal_id())
-            .by_external_id(examples::update_deal_by_external_id())
-            .body(examples::update_deal_request()).send(). await) }), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[0usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("update_deal", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_deal",
+                        client
+                            .update_deal()
+                            .deal_id(examples::update_deal_deal_id())
+                            .by_external_id(examples::update_deal_by_external_id())
+                            .body(examples::update_deal_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+        ])
     }
     /// A value each constraint of the spec forbids, for every parameter and request
     /// field that has one; for the crate's own test suites.
     #[doc(hidden)]
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-        vec![
-            crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "dealId missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_deal", e), }; crate
-            ::mock_support::Outcome::of("update_deal", client.update_deal()
-            .by_external_id(examples::update_deal_by_external_id())
-            .body(examples::update_deal_request()).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "dealId = \"\"".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::Some(crate ::mock_support::BadParam { name : "dealId",
-            in_path : true, value : "", }), check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_http_config(& base, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_deal", e), }; crate
-            ::mock_support::Outcome::of("update_deal", client.update_deal()
-            .by_external_id(examples::update_deal_by_external_id()).deal_id("")
-            .body(examples::update_deal_request()).send(). await) })), }, crate
-            ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `buyerEmail` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `buyerFirstName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `buyerLastName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `buyerPatronymic` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `buyerPhone` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.recipientEmail` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.recipientFirstName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.recipientLastName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.recipientPatronymic` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.recipientPhone` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.senderEmail` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.senderFirstName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.senderLastName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.senderPatronymic` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `handler.senderPhone` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `productPrice` = 0".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":0,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":0,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `productWeight` = 0".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":0,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":0,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `sellerEmail` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `sellerFirstName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `sellerLastName` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `sellerPatronymic` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"\",\"sellerPhone\":\"380123456789\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"\",\"sellerPhone\":\"380123456789\"}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[0usize], what :
-            "body `sellerPhone` = \"\"".to_string(), body :
-            ::std::option::Option::Some("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"\"}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::DealUpdate >
-            ("{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"\"}")),
-            }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "dealId missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("update_deal", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_deal",
+                        client
+                            .update_deal()
+                            .by_external_id(examples::update_deal_by_external_id())
+                            .body(examples::update_deal_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "dealId = \"\"".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                    name: "dealId",
+                    in_path: true,
+                    value: "",
+                }),
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_http_config(&base, &config),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config("update_deal", e);
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_deal",
+                        client
+                            .update_deal()
+                            .by_external_id(examples::update_deal_by_external_id())
+                            .deal_id("")
+                            .body(examples::update_deal_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `buyerEmail` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `buyerFirstName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `buyerLastName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `buyerPatronymic` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `buyerPhone` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.recipientEmail` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.recipientFirstName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.recipientLastName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.recipientPatronymic` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.recipientPhone` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.senderEmail` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.senderFirstName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.senderLastName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.senderPatronymic` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `handler.senderPhone` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `productPrice` = 0".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":0,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":0,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `productWeight` = 0".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":0,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":0,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `sellerEmail` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `sellerFirstName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `sellerLastName` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `sellerPatronymic` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"\",\"sellerPhone\":\"380123456789\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"\",\"sellerPhone\":\"380123456789\"}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `sellerPhone` = \"\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"\"}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::DealUpdate,
+                >(
+                    "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"\"}",
+                )),
+            },
+        ])
     }
     /// An undocumented value of every enum; for the crate's own test suites.
     #[doc(hidden)]
     pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-        vec![]
+        ::std::vec::Vec::from([])
     }
     /// `Debug` of a client with the test credentials (`None`: the plain
     /// constructor); for the crate's own test suites.

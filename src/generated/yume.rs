@@ -2668,76 +2668,68 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_wazzup_triggers", "GET", "/v1/crm/integrations/wazzup/triggers/"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client } = self;
-                        let url = format!(
-                            "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "list_wazzup_triggers",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "list_wazzup_triggers",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "list_wazzup_triggers",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "list_wazzup_triggers",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "list_wazzup_triggers",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::WazzupTriggerList>, Error<()>> {
+            let Self { client } = self;
+            let url = format!(
+                "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
+            let info = OperationInfo {
+                operation_id: "list_wazzup_triggers",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("list_wazzup_triggers", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "list_wazzup_triggers",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "list_wazzup_triggers",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "list_wazzup_triggers",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::create_wazzup_trigger`]
@@ -2788,86 +2780,80 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "create_wazzup_trigger", "POST", "/v1/crm/integrations/wazzup/triggers/"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, body } = self;
-                        let body = body
-                            .and_then(|v| {
-                                types::WazzupTriggerRequest::try_from(v)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "create_wazzup_trigger",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .post(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "create_wazzup_trigger",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "create_wazzup_trigger",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "create_wazzup_trigger",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            201u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "create_wazzup_trigger",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "create_wazzup_trigger",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::WazzupTriggerRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "create_wazzup_trigger",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "create_wazzup_trigger",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "create_wazzup_trigger",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("create_wazzup_trigger", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "create_wazzup_trigger",
+                )
+                .await?;
+            match response.status().as_u16() {
+                201u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "create_wazzup_trigger",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "create_wazzup_trigger",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::update_wazzup_trigger`]
@@ -2936,92 +2922,86 @@ pub mod builder {
                 "update_wazzup_trigger", "PUT",
                 "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id, body } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "update_wazzup_trigger",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let body = body
-                            .and_then(|v| {
-                                types::WazzupTriggerRequest::try_from(v)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "update_wazzup_trigger",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
-                            encode_path(& id.to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .put(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "update_wazzup_trigger",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "update_wazzup_trigger",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "update_wazzup_trigger",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "update_wazzup_trigger",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "update_wazzup_trigger",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
+            let Self { client, id, body } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "update_wazzup_trigger",
+                    client.runtime.scrub(message),
+                ))?;
+            let body = body
+                .and_then(|v| {
+                    types::WazzupTriggerRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "update_wazzup_trigger",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "update_wazzup_trigger",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "update_wazzup_trigger",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("update_wazzup_trigger", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "update_wazzup_trigger",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "update_wazzup_trigger",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "update_wazzup_trigger",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::delete_wazzup_trigger`]
@@ -3060,69 +3040,64 @@ pub mod builder {
                 "delete_wazzup_trigger", "DELETE",
                 "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "delete_wazzup_trigger",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
-                            encode_path(& id.to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .delete(url)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "delete_wazzup_trigger",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "delete_wazzup_trigger",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
-                        let response = crate::execute::execute(
-                                &client.client,
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "delete_wazzup_trigger",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "delete_wazzup_trigger",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "delete_wazzup_trigger",
+            };
+            client
+                .pre(&mut request, &info)
+                .await
+                .map_err(|e| Error::from_hook("delete_wazzup_trigger", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "delete_wazzup_trigger",
+                )
+                .await?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                _ => {
+                    Err(
+                        crate::error::unexpected(
                                 &client.runtime,
-                                request,
+                                response,
                                 "delete_wazzup_trigger",
                             )
-                            .await?;
-                        match response.status().as_u16() {
-                            204u16 => Ok(ResponseValue::empty(response)),
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "delete_wazzup_trigger",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
-                )
-                .await
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::partial_update_wazzup_trigger`]
@@ -3192,95 +3167,87 @@ pub mod builder {
                 "partial_update_wazzup_trigger", "PATCH",
                 "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            crate::telemetry::in_call(
-                    span,
-                    async move {
-                        let Self { client, id, body } = self;
-                        let id = id
-                            .map_err(|message| Error::invalid_request(
-                                "partial_update_wazzup_trigger",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let body = body
-                            .and_then(|v| {
-                                types::PatchedWazzupTriggerRequest::try_from(v)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .map_err(|message| Error::invalid_request(
-                                "partial_update_wazzup_trigger",
-                                client.runtime.scrub(message),
-                            ))?;
-                        let url = format!(
-                            "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
-                            encode_path(& id.to_string()),
-                        );
-                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(
-                            1usize,
-                        );
-                        header_map
-                            .append(
-                                ::reqwest::header::HeaderName::from_static("api-version"),
-                                ::reqwest::header::HeaderValue::from_static(
-                                    super::Client::api_version(),
-                                ),
-                            );
-                        #[allow(unused_mut)]
-                        let mut request = client
-                            .client
-                            .patch(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            )
-                            .json(&body)
-                            .headers(header_map)
-                            .build()
-                            .map_err(|source| Error::communication(
-                                "partial_update_wazzup_trigger",
-                                source,
-                            ))?;
-                        let info = OperationInfo {
-                            operation_id: "partial_update_wazzup_trigger",
-                        };
-                        client
-                            .pre(&mut request, &info)
-                            .await
-                            .map_err(|e| Error::from_hook(
-                                "partial_update_wazzup_trigger",
-                                e,
-                            ))?;
-                        let response = crate::execute::execute(
-                                &client.client,
-                                &client.runtime,
-                                request,
-                                "partial_update_wazzup_trigger",
-                            )
-                            .await?;
-                        match response.status().as_u16() {
-                            200u16 => {
-                                crate::error::decode(
-                                        &client.runtime,
-                                        response,
-                                        "partial_update_wazzup_trigger",
-                                    )
-                                    .await
-                            }
-                            _ => {
-                                Err(
-                                    crate::error::unexpected(
-                                            &client.runtime,
-                                            response,
-                                            "partial_update_wazzup_trigger",
-                                        )
-                                        .await,
-                                )
-                            }
-                        }
-                    },
+            crate::telemetry::in_call(span, self.send_inner()).await
+        }
+        async fn send_inner(
+            self,
+        ) -> Result<ResponseValue<types::WazzupTrigger>, Error<()>> {
+            let Self { client, id, body } = self;
+            let id = id
+                .map_err(|message| Error::invalid_request(
+                    "partial_update_wazzup_trigger",
+                    client.runtime.scrub(message),
+                ))?;
+            let body = body
+                .and_then(|v| {
+                    types::PatchedWazzupTriggerRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|message| Error::invalid_request(
+                    "partial_update_wazzup_trigger",
+                    client.runtime.scrub(message),
+                ))?;
+            let url = format!(
+                "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
+                .headers(header_map)
+                .build()
+                .map_err(|source| Error::communication(
+                    "partial_update_wazzup_trigger",
+                    source,
+                ))?;
+            let info = OperationInfo {
+                operation_id: "partial_update_wazzup_trigger",
+            };
+            client
+                .pre(&mut request, &info)
                 .await
+                .map_err(|e| Error::from_hook("partial_update_wazzup_trigger", e))?;
+            let response = crate::execute::execute(
+                    &client.client,
+                    &client.runtime,
+                    request,
+                    "partial_update_wazzup_trigger",
+                )
+                .await?;
+            match response.status().as_u16() {
+                200u16 => {
+                    crate::error::decode(
+                            &client.runtime,
+                            response,
+                            "partial_update_wazzup_trigger",
+                        )
+                        .await
+                }
+                _ => {
+                    Err(
+                        crate::error::unexpected(
+                                &client.runtime,
+                                response,
+                                "partial_update_wazzup_trigger",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }
@@ -3673,373 +3640,814 @@ pub mod mock {
     /// cross-API test suites.
     #[doc(hidden)]
     pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-        vec![
-            crate ::mock_support::ExampleCall { operation : & OPERATIONS[0usize], call :
-            | base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("list_wazzup_triggers", e), }; crate
-            ::mock_support::Outcome::of("list_wazzup_triggers", client
-            .list_wazzup_triggers().send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[1usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("create_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("create_wazzup_trigger", client
-            .create_wazzup_trigger().body(examples::create_wazzup_trigger_request())
-            .send(). await) }), }, crate ::mock_support::ExampleCall { operation : &
-            OPERATIONS[2usize], call : | base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("update_wazzup_trigger", client
-            .update_wazzup_trigger().id(examples::update_wazzup_trigger_id())
-            .body(examples::update_wazzup_trigger_request()).send(). await) }), }, crate
-            ::mock_support::ExampleCall { operation : & OPERATIONS[3usize], call : |
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("delete_wazzup_trigger", client
-            .delete_wazzup_trigger().id(examples::delete_wazzup_trigger_id()).send().
-            await) }), }, crate ::mock_support::ExampleCall { operation : &
-            OPERATIONS[4usize], call : | base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
-            .partial_update_wazzup_trigger()
-            .id(examples::partial_update_wazzup_trigger_id())
-            .body(examples::partial_update_wazzup_trigger_request()).send(). await) }), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[0usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "list_wazzup_triggers",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "list_wazzup_triggers",
+                        client.list_wazzup_triggers().send().await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[1usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "create_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "create_wazzup_trigger",
+                        client
+                            .create_wazzup_trigger()
+                            .body(examples::create_wazzup_trigger_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[2usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_wazzup_trigger",
+                        client
+                            .update_wazzup_trigger()
+                            .id(examples::update_wazzup_trigger_id())
+                            .body(examples::update_wazzup_trigger_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[3usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "delete_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "delete_wazzup_trigger",
+                        client
+                            .delete_wazzup_trigger()
+                            .id(examples::delete_wazzup_trigger_id())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+            crate::mock_support::ExampleCall {
+                operation: &OPERATIONS[4usize],
+                call: |base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "partial_update_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "partial_update_wazzup_trigger",
+                        client
+                            .partial_update_wazzup_trigger()
+                            .id(examples::partial_update_wazzup_trigger_id())
+                            .body(examples::partial_update_wazzup_trigger_request())
+                            .send()
+                            .await,
+                    )
+                }),
+            },
+        ])
     }
     /// A value each constraint of the spec forbids, for every parameter and request
     /// field that has one; for the crate's own test suites.
     #[doc(hidden)]
     pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-        vec![
-            crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `delivery_status` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `delivery_type` = 2".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `order` = -2147483649".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `order_payment_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `order_payment_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `order_status_from` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `order_status_to` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `sale_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `sale_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `template_id` = a string of 256 characters".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `template_keys` = [a string of 256 characters]".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[1usize], what :
-            "body `type` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("update_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("update_wazzup_trigger", client
-            .update_wazzup_trigger().body(examples::update_wazzup_trigger_request())
-            .send(). await) })), }, crate ::mock_support::Refusal { operation : &
-            OPERATIONS[2usize], what : "body `delivery_status` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `delivery_type` = 2".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order` = -2147483649".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_payment_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_payment_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_status_from` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `order_status_to` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `sale_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `sale_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `template_id` = a string of 256 characters".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `template_keys` = [a string of 256 characters]".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[2usize], what :
-            "body `type` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::WazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[3usize], what :
-            "id missing".to_string(), body : ::std::option::Option::None, param :
-            ::std::option::Option::None, check : crate ::mock_support::Check::Call(|
-            base, config, credentials | ::std::boxed::Box::pin(async move { let _ =
-            credentials; let key = format!("{:?} {} {base} {config:?}",
-            ::std::thread::current().id(), module_path!()); let client = match crate
-            ::mock_support::cached(key, || super::Client::with_bearer_token_and_config(&
-            base, credentials.token, & config)) { Ok(client) => client, Err(e) => return
-            crate ::mock_support::Outcome::config("delete_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("delete_wazzup_trigger", client
-            .delete_wazzup_trigger().send(). await) })), }, crate ::mock_support::Refusal
-            { operation : & OPERATIONS[4usize], what : "id missing".to_string(), body :
-            ::std::option::Option::None, param : ::std::option::Option::None, check :
-            crate ::mock_support::Check::Call(| base, config, credentials |
-            ::std::boxed::Box::pin(async move { let _ = credentials; let key =
-            format!("{:?} {} {base} {config:?}", ::std::thread::current().id(),
-            module_path!()); let client = match crate ::mock_support::cached(key, ||
-            super::Client::with_bearer_token_and_config(& base, credentials.token, &
-            config)) { Ok(client) => client, Err(e) => return crate
-            ::mock_support::Outcome::config("partial_update_wazzup_trigger", e), }; crate
-            ::mock_support::Outcome::of("partial_update_wazzup_trigger", client
-            .partial_update_wazzup_trigger()
-            .body(examples::partial_update_wazzup_trigger_request()).send(). await) })),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `delivery_status` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `delivery_type` = 2".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `order` = -2147483649".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `order_payment_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `order_payment_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `order_status_from` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `order_status_to` = \"undocumented\"".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `sale_status_from` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `sale_status_to` = 3".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `template_id` = a string of 256 characters".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `template_keys` = [a string of 256 characters]".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}")),
-            }, crate ::mock_support::Refusal { operation : & OPERATIONS[4usize], what :
-            "body `type` = 4".to_string(), body :
-            ::std::option::Option::Some("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}"),
-            param : ::std::option::Option::None, check : crate
-            ::mock_support::Check::Body(|| crate ::mock_support::refused:: <
-            types::PatchedWazzupTriggerRequest >
-            ("{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}")),
-            }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `delivery_status` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `delivery_type` = 2".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `order` = -2147483649".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `order_payment_status_from` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `order_payment_status_to` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `order_status_from` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `order_status_to` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `sale_status_from` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `sale_status_to` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `template_id` = a string of 256 characters".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `template_keys` = [a string of 256 characters]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[1usize],
+                what: "body `type` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "update_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "update_wazzup_trigger",
+                        client
+                            .update_wazzup_trigger()
+                            .body(examples::update_wazzup_trigger_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `delivery_status` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `delivery_type` = 2".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `order` = -2147483649".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `order_payment_status_from` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `order_payment_status_to` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `order_status_from` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `order_status_to` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `sale_status_from` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `sale_status_to` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `template_id` = a string of 256 characters".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `template_keys` = [a string of 256 characters]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[2usize],
+                what: "body `type` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::WazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[3usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "delete_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "delete_wazzup_trigger",
+                        client.delete_wazzup_trigger().send().await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "id missing".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
+                    let _ = credentials;
+                    let key = crate::mock_support::client_key(
+                        module_path!(),
+                        &base,
+                        &config,
+                    );
+                    let client = match crate::mock_support::cached(
+                        key,
+                        || super::Client::with_bearer_token_and_config(
+                            &base,
+                            credentials.token,
+                            &config,
+                        ),
+                    ) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            return crate::mock_support::Outcome::config(
+                                "partial_update_wazzup_trigger",
+                                e,
+                            );
+                        }
+                    };
+                    crate::mock_support::Outcome::of(
+                        "partial_update_wazzup_trigger",
+                        client
+                            .partial_update_wazzup_trigger()
+                            .body(examples::partial_update_wazzup_trigger_request())
+                            .send()
+                            .await,
+                    )
+                })),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `delivery_status` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":4,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `delivery_type` = 2".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":2,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `order` = -2147483649".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-2147483649,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `order_payment_status_from` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":3,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `order_payment_status_to` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":3,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `order_status_from` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"undocumented\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `order_status_to` = \"undocumented\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"undocumented\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `sale_status_from` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":3,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `sale_status_to` = 3".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":3,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `template_id` = a string of 256 characters".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `template_keys` = [a string of 256 characters]".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
+                )),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[4usize],
+                what: "body `type` = 4".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::PatchedWazzupTriggerRequest,
+                >(
+                    "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":4}",
+                )),
+            },
+        ])
     }
     /// An undocumented value of every enum; for the crate's own test suites.
     #[doc(hidden)]
     pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-        vec![
-            crate ::mock_support::EnumProbe { name : "DeliveryStatus", raw : "4", check :
-            || crate ::mock_support::probe_enum:: < types::DeliveryStatus > ("4", | v | v
-            .is_unknown()), }, crate ::mock_support::EnumProbe { name : "DeliveryType",
-            raw : "2", check : || crate ::mock_support::probe_enum:: <
-            types::DeliveryType > ("2", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "OrderPaymentStatus", raw : "3", check :
-            || crate ::mock_support::probe_enum:: < types::OrderPaymentStatus > ("3", | v
-            | v.is_unknown()), }, crate ::mock_support::EnumProbe { name : "OrderStatus",
-            raw : "\"undocumented\"", check : || crate ::mock_support::probe_enum:: <
-            types::OrderStatus > ("\"undocumented\"", | v | v.is_unknown()), }, crate
-            ::mock_support::EnumProbe { name : "SaleStatus", raw : "3", check : || crate
-            ::mock_support::probe_enum:: < types::SaleStatus > ("3", | v | v
-            .is_unknown()), }, crate ::mock_support::EnumProbe { name : "TriggerType",
-            raw : "4", check : || crate ::mock_support::probe_enum:: < types::TriggerType
-            > ("4", | v | v.is_unknown()), }
-        ]
+        ::std::vec::Vec::from([
+            crate::mock_support::EnumProbe {
+                name: "DeliveryStatus",
+                raw: "4",
+                check: || crate::mock_support::probe_enum::<
+                    types::DeliveryStatus,
+                >("4", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "DeliveryType",
+                raw: "2",
+                check: || crate::mock_support::probe_enum::<
+                    types::DeliveryType,
+                >("2", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "OrderPaymentStatus",
+                raw: "3",
+                check: || crate::mock_support::probe_enum::<
+                    types::OrderPaymentStatus,
+                >("3", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "OrderStatus",
+                raw: "\"undocumented\"",
+                check: || crate::mock_support::probe_enum::<
+                    types::OrderStatus,
+                >("\"undocumented\"", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "SaleStatus",
+                raw: "3",
+                check: || crate::mock_support::probe_enum::<
+                    types::SaleStatus,
+                >("3", |v| v.is_unknown()),
+            },
+            crate::mock_support::EnumProbe {
+                name: "TriggerType",
+                raw: "4",
+                check: || crate::mock_support::probe_enum::<
+                    types::TriggerType,
+                >("4", |v| v.is_unknown()),
+            },
+        ])
     }
     /// `Debug` of a client with the test credentials (`None`: the plain
     /// constructor); for the crate's own test suites.

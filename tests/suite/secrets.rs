@@ -398,7 +398,12 @@ fn constructor_texts() -> Vec<(String, String)> {
         for (url, why) in bad_urls {
             let err = (ctor.build)(&url, ctor.credentials)
                 .expect_err(&format!("{}: accepted the base URL {url}", ctor.name));
-            assert_eq!(err, ConfigError::InvalidBaseUrl(why), "{}: {url}", ctor.name);
+            assert_eq!(
+                err,
+                ConfigError::InvalidBaseUrl(why),
+                "{}: {url}",
+                ctor.name
+            );
             out.push((format!("{} with a bad URL", ctor.name), err.to_string()));
             out.push((format!("{} with a bad URL", ctor.name), format!("{err:?}")));
         }

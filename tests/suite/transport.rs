@@ -659,7 +659,10 @@ async fn no_proxy_turns_off_the_environments_proxy() {
         let output = String::from_utf8_lossy(&child.stdout).into_owned()
             + &String::from_utf8_lossy(&child.stderr);
         assert!(child.status.success(), "{mode}: {output}");
-        assert!(output.contains("1 passed"), "{mode}: the child did not run: {output}");
+        assert!(
+            output.contains("1 passed"),
+            "{mode}: the child did not run: {output}"
+        );
         let received = proxy.received_requests().await.unwrap().len();
         assert_eq!(
             received > received_before,

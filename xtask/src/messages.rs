@@ -55,7 +55,10 @@ pub fn rewrite_operation_builders(file: &mut syn::File) -> Result<usize, String>
         for item in imp.items.iter_mut() {
             let ImplItem::Fn(f) = item else { continue };
             let name = f.sig.ident.to_string();
-            if matches!(name.as_str(), "new" | "send" | "body" | "body_map") {
+            if matches!(
+                name.as_str(),
+                "new" | "send" | "send_inner" | "body" | "body_map"
+            ) {
                 continue;
             }
             rewrite_setter(f).map_err(|e| format!("`{builder_name}::{name}`: {e}"))?;

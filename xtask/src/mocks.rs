@@ -240,18 +240,18 @@ pub fn mock_module(
             /// cross-API test suites.
             #[doc(hidden)]
             pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-                vec![#(#calls),*]
+                ::std::vec::Vec::from([#(#calls),*])
             }
             /// A value each constraint of the spec forbids, for every parameter and request
             /// field that has one; for the crate's own test suites.
             #[doc(hidden)]
             pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-                vec![#(#refusals),*]
+                ::std::vec::Vec::from([#(#refusals),*])
             }
             /// An undocumented value of every enum; for the crate's own test suites.
             #[doc(hidden)]
             pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-                vec![#(#probes),*]
+                ::std::vec::Vec::from([#(#probes),*])
             }
             /// `Debug` of a client with the test credentials (`None`: the plain
             /// constructor); for the crate's own test suites.
@@ -519,14 +519,7 @@ fn call_tokens(op: &Op, auth: &AuthKind, setters: TokenStream) -> TokenStream {
     quote! {
         |base, config, credentials| ::std::boxed::Box::pin(async move {
             let _ = credentials;
-            // Per thread: a thread belongs to one tokio runtime, and a client's pooled
-            // connections die with the runtime that opened them (wiremock reuses ports, so
-            // the base URL alone can come back in another test's runtime).
-            let key = format!(
-                "{:?} {} {base} {config:?}",
-                ::std::thread::current().id(),
-                module_path!()
-            );
+            let key = crate::mock_support::client_key(module_path!(), &base, &config);
             let client = match crate::mock_support::cached(key, || #client) {
                 Ok(client) => client,
                 Err(e) => return crate::mock_support::Outcome::config(#id, e),

@@ -55,6 +55,7 @@ pub fn rewrite(
         .ok_or("no `builder` module")?;
     for item in &mut builder.1 {
         let syn::Item::Impl(imp) = item else { continue };
+        let mut inner = None;
         for item in &mut imp.items {
             let syn::ImplItem::Fn(f) = item else { continue };
             if f.sig.ident != "send" {
@@ -82,14 +83,21 @@ pub fn rewrite(
                     missing.join(", ")
                 ));
             }
+            // `send` opens the span and runs progenitor's body, moved unchanged (and so
+            // indented as progenitor wrote it) into a private `send_inner`.
+            let mut send_inner = f.clone();
+            send_inner.sig.ident = parse_quote!(send_inner);
+            send_inner.vis = syn::Visibility::Inherited;
+            send_inner.attrs.retain(|a| !a.path().is_ident("doc"));
+            inner = Some(syn::ImplItem::Fn(send_inner));
             let op = &rewriter.operation;
-            let block = &f.block;
             f.block = parse_quote! {{
                 let span = crate::telemetry::call_span!(#op, #method, #path);
-                crate::telemetry::in_call(span, async move #block).await
+                crate::telemetry::in_call(span, self.send_inner()).await
             }};
             sends += 1;
         }
+        imp.items.extend(inner);
     }
     Ok(sends)
 }
@@ -456,6 +464,12 @@ mod tests {
             text.contains("call_span ! (\"get_thing\" , \"GET\" , \"/thing\")"),
             "{text}"
         );
+        // `send` runs the body, kept as progenitor wrote it, in a private `send_inner`.
+        assert!(
+            text.contains("in_call (span , self . send_inner ()) . await"),
+            "{text}"
+        );
+        assert!(text.contains("} async fn send_inner (self)"), "{text}");
     }
 
     /// If progenitor's output changes shape, generation fails and says what is missing,
