@@ -148,5 +148,23 @@ mod tests {
         }
         let long = format!("invalid type: string \"{}\", expected u64", "k".repeat(40));
         assert!(reworded(&long).ends_with("(got a string of 40 characters)"));
+        // Up to 24 characters a string is repeated, from 25 described.
+        let at_24 = format!("invalid type: string \"{}\", expected u64", "k".repeat(24));
+        assert!(reworded(&at_24).ends_with(&format!("(got \"{}\")", "k".repeat(24))));
+        let at_25 = format!("invalid type: string \"{}\", expected u64", "k".repeat(25));
+        assert!(reworded(&at_25).ends_with("(got a string of 25 characters)"));
+        // A number on a bound is inside the range: not "at least" / "at most".
+        for (serde, ours) in [
+            (
+                "invalid value: integer `1`, expected a nonzero u8",
+                "must be a whole number from 1 to 255 (got 1)",
+            ),
+            (
+                "invalid value: integer `255`, expected u8",
+                "must be a whole number from 0 to 255 (got 255)",
+            ),
+        ] {
+            assert_eq!(reworded(serde), ours);
+        }
     }
 }
