@@ -356,3 +356,28 @@ fn a_spec_edited_without_regenerating_stops_the_build() {
     assert!(stderr.contains("run `cargo xtask generate`"), "{stderr}");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// When the committed code differs from what generation gives but the spec is the one it
+/// was generated from (its recorded hash matches), `--check` blames the generator, not the
+/// spec. Here the committed file is the older output: a line the generator no longer writes.
+#[test]
+fn check_says_when_the_generator_moved() {
+    let root = scratch_workspace("generator-moved");
+    let path = root.join("src/generated/uapay.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let older = text.replacen("pub mod types {", "pub mod types {\n    // older output\n", 1);
+    assert_ne!(text, older, "the generated file has a `types` module");
+    std::fs::write(&path, older).unwrap();
+
+    let out = xtask(&["generate", "--check"], Some(&root));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("-    // older output"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "src/generated/uapay.rs (the generator changed (xtask settings or progenitor version))"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("the spec changed"), "{stderr}");
+}
