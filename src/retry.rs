@@ -267,6 +267,36 @@ mod tests {
     }
 
     #[test]
+    fn what_is_retried_by_default_and_after_the_opt_in() {
+        use reqwest::{Method, StatusCode};
+        let policy = RetryPolicy::default();
+        let idempotent = [
+            Method::GET,
+            Method::PUT,
+            Method::DELETE,
+            Method::HEAD,
+            Method::OPTIONS,
+        ];
+        for method in &idempotent {
+            assert!(policy.retries_method(method), "{method}");
+        }
+        for method in [Method::POST, Method::PATCH, Method::CONNECT, Method::TRACE] {
+            assert!(!policy.retries_method(&method), "{method}");
+            let opted_in = RetryPolicy::default().retry_non_idempotent(true);
+            assert!(
+                opted_in.retries_method(&method),
+                "{method} after the opt-in"
+            );
+        }
+        let retried: Vec<u16> = (100..600)
+            .filter(|&code| policy.retries_status(StatusCode::from_u16(code).unwrap()))
+            .collect();
+        assert_eq!(retried, [429, 502, 503, 504]);
+        assert_eq!(policy.attempts_allowed(), 3);
+        assert_eq!(RetryPolicy::none().attempts_allowed(), 1);
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_780_800);
         let headers = |value: &str| {

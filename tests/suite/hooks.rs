@@ -4,7 +4,7 @@
 //! elsewhere, replace a credential header or let a refused request out.
 
 use crate::support::operations::{self, Operation, credential_headers};
-use crm_bindings::{Attempt, AttemptOutcome, HttpConfig, RequestHook};
+use crm_bindings::{Attempt, AttemptOutcome, HttpConfig, RequestHook, RetryPolicy};
 use std::sync::{Arc, Mutex};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
@@ -217,5 +217,53 @@ async fn a_hook_refusal_is_the_calls_error_and_nothing_is_sent() {
             text.contains(": refused by a request hook: no signing key; nothing was sent"),
             "{text}"
         );
+    }
+}
+
+/// `after_attempt` sees each failed attempt's transport error and how long it took: a
+/// refused connection, once per attempt the retry policy makes.
+#[tokio::test]
+async fn after_attempt_sees_each_transport_failure() {
+    type Seen = (String, u32, bool, std::time::Duration);
+    #[derive(Default)]
+    struct Failures(Mutex<Vec<Seen>>);
+    impl RequestHook for Failures {
+        fn after_attempt(&self, attempt: &Attempt, outcome: &AttemptOutcome<'_>) {
+            if let AttemptOutcome::Failed { error, elapsed } = outcome {
+                self.0.lock().unwrap().push((
+                    attempt.operation.to_string(),
+                    attempt.number,
+                    error.is_connect(),
+                    *elapsed,
+                ));
+            }
+        }
+    }
+    let refused = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let fast = std::time::Duration::from_millis(1);
+    let policy = RetryPolicy::default().backoff(fast, fast);
+    for op in operations::all() {
+        let hook = Arc::new(Failures::default());
+        let config = HttpConfig::default()
+            .hook(hook.clone())
+            .retries(policy.clone());
+        let failure = op.run(&refused, config).await.result.unwrap_err();
+        assert_eq!(failure.kind, "Communication", "{}", op.id);
+        let method: reqwest::Method = op.facts.method.parse().unwrap();
+        let attempts = match policy.retries_method(&method) {
+            true => policy.attempts_allowed(),
+            false => 1,
+        };
+        let seen = hook.0.lock().unwrap().clone();
+        let numbers: Vec<u32> = seen.iter().map(|s| s.1).collect();
+        assert_eq!(numbers, (1..=attempts).collect::<Vec<_>>(), "{}", op.id);
+        for (operation, _, connect, elapsed) in &seen {
+            assert_eq!(operation, op.id);
+            assert!(connect, "{}: not a connect error", op.id);
+            assert!(*elapsed < std::time::Duration::from_secs(10), "{}", op.id);
+        }
     }
 }

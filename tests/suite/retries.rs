@@ -374,3 +374,44 @@ async fn the_first_attempt_is_bounded_by_the_timeout_alone() {
     let outcome = run(&op, &server, policy).await;
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
 }
+
+/// An attempt that times out is tried again where the method may be repeated, and the
+/// error keeps `is_timeout()` and the count; a POST or PATCH that times out is sent once.
+/// One operation of each method, each attempt cut at 150 ms by a server stalling 5 s.
+#[tokio::test]
+async fn a_timed_out_attempt_is_retried_for_a_repeatable_method_only() {
+    let mut methods_seen = Vec::new();
+    for op in operations::all() {
+        if methods_seen.contains(&op.facts.method) {
+            continue;
+        }
+        methods_seen.push(op.facts.method);
+        let clock = FakeClock::new();
+        let server =
+            serve_in_turn(vec![op.success_answer().set_delay(Duration::from_secs(5))]).await;
+        let config = HttpConfig::default()
+            .timeout(Duration::from_millis(150))
+            .retries(RetryPolicy::default().clock(clock.clone()));
+        let failure = op
+            .run(&server.uri(), config)
+            .await
+            .result
+            .expect_err("every attempt stalls");
+        assert!(failure.is_timeout, "{}: {failure:?}", op.id);
+        let expected = if repeatable(&op) { 3 } else { 1 };
+        assert_eq!(
+            requests(server.received_requests().await),
+            expected,
+            "{}",
+            op.id
+        );
+        if expected > 1 {
+            assert!(
+                failure.display.ends_with("(after 3 attempts)"),
+                "{}",
+                failure.display
+            );
+        }
+    }
+    assert!(methods_seen.len() >= 4, "{methods_seen:?}");
+}

@@ -8,7 +8,7 @@
 
 use crate::support::operations::{self, Operation};
 use crate::support::traces::{self, Captured, SpanRecord};
-use crm_bindings::mock_support::Status;
+use crm_bindings::mock_support::{Check, Status};
 use crm_bindings::{HttpConfig, RetryPolicy};
 use std::time::Duration;
 use tracing::Level;
@@ -111,6 +111,7 @@ async fn a_retry_is_an_info_event_and_the_span_counts_the_attempts() {
 
 #[tokio::test]
 async fn failures_are_events_at_their_level_with_the_request_id() {
+    let mut ids_from_bodies = 0;
     for op in operations::all() {
         // An undocumented status: ERROR, and the header's request id on the span.
         let (guard, captured) = traces::capture();
@@ -169,7 +170,56 @@ async fn failures_are_events_at_their_level_with_the_request_id() {
             .collect();
         assert_eq!(failed.len(), 1, "{}: {failed:?}", op.id);
         assert_eq!(failed[0].level, Level::WARN, "{}", op.id);
+        // A request id in the error body (the spec's `x-crm-request-id` field, Thulium's
+        // `request_id`) is the span's, as in the seed's example.
+        let body: serde_json::Value = serde_json::from_str(example).unwrap();
+        if let Some(id) = body.get("request_id").and_then(|v| v.as_str()) {
+            assert_eq!(
+                field(&span_of(&captured, &op), "request_id"),
+                id,
+                "{}",
+                op.id
+            );
+            ids_from_bodies += 1;
+        }
     }
+    assert!(ids_from_bodies > 0, "no error example has a request id");
+}
+
+/// A call refused before sending (a value the spec forbids) is one `call failed` event at
+/// WARN, in the call's span: the caller's mistake, not the service's.
+#[tokio::test]
+async fn a_refused_input_is_a_warn_event() {
+    let mut checked = 0;
+    for api in operations::apis() {
+        for refusal in &api.refusals {
+            let Check::Call(call) = &refusal.check else {
+                continue;
+            };
+            let (_guard, captured) = traces::capture();
+            // Port 9 (discard) on loopback: never reached, as nothing is sent.
+            let outcome = call(
+                "http://127.0.0.1:9".into(),
+                HttpConfig::default(),
+                operations::credentials(api.name),
+            )
+            .await;
+            let label = format!("{} {}", refusal.operation.id, refusal.what);
+            let failure = outcome.result.expect_err(&label);
+            assert_eq!(failure.kind, "InvalidRequest", "{label}");
+            let failed: Vec<_> = captured
+                .events()
+                .into_iter()
+                .filter(|e| e.fields.get("message").map(String::as_str) == Some("call failed"))
+                .collect();
+            assert_eq!(failed.len(), 1, "{label}: {failed:?}");
+            assert_eq!(failed[0].level, Level::WARN, "{label}");
+            let span = failed[0].span.map(|i| captured.spans()[i].name.clone());
+            assert_eq!(span.as_deref(), Some(refusal.operation.id), "{label}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
 }
 
 #[tokio::test]

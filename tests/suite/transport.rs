@@ -565,25 +565,35 @@ async fn a_credential_header_cannot_be_set_as_an_extra_header() {
     use crm_bindings::reqwest::header::{HeaderName, HeaderValue};
     let mut refused = 0;
     for op in operations::all() {
-        let Some((name, _)) = operations::credential_headers(op.api).first().cloned() else {
-            continue;
-        };
-        let config = HttpConfig::default().header(
-            HeaderName::from_static(name),
-            HeaderValue::from_static("replaced"),
-        );
-        let failure = op
-            .run("http://127.0.0.1:9", config)
-            .await
-            .result
-            .expect_err("refused");
-        assert_eq!(failure.kind, "Config", "{}", op.id);
-        assert!(
-            failure.display.contains("carries the client's credentials"),
-            "{}",
-            failure.display
-        );
-        refused += 1;
+        // Every header the API's credentials go in, set as a plain or a sensitive header.
+        for (name, _) in operations::credential_headers(op.api) {
+            let (name, value) = (
+                HeaderName::from_static(name),
+                HeaderValue::from_static("replaced"),
+            );
+            for config in [
+                HttpConfig::default().header(name.clone(), value.clone()),
+                HttpConfig::default().sensitive_header(name.clone(), value.clone()),
+            ] {
+                let failure = op
+                    .run("http://127.0.0.1:9", config)
+                    .await
+                    .result
+                    .expect_err("refused");
+                assert_eq!(failure.kind, "Config", "{}", op.id);
+                assert!(
+                    failure.debug.starts_with("InvalidHeader("),
+                    "{}",
+                    failure.debug
+                );
+                assert!(
+                    failure.display.contains("carries the client's credentials"),
+                    "{}",
+                    failure.display
+                );
+                refused += 1;
+            }
+        }
     }
     assert!(refused > 0);
 }
@@ -700,4 +710,21 @@ async fn proxy_from_the_environment_child() {
         ),
         (_, result) => panic!("{mode}: {result:?}"),
     }
+}
+
+/// Clients can be cloned and shared across tasks and threads, and their errors sent
+/// between them (README: "can be shared across tasks"): a compile-time check.
+#[test]
+fn clients_and_errors_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    fn sendable_error<T: std::error::Error + Send + Sync + 'static>() {}
+    shareable::<crm_bindings::cscart::Client>();
+    shareable::<crm_bindings::yume::Client>();
+    shareable::<crm_bindings::uapay::Client>();
+    shareable::<crm_bindings::thulium::Client>();
+    shareable::<crm_bindings::solos::Client>();
+    shareable::<HttpConfig>();
+    sendable_error::<crm_bindings::cscart::Error>();
+    sendable_error::<crm_bindings::thulium::Error>();
+    sendable_error::<crm_bindings::ConfigError>();
 }

@@ -365,7 +365,11 @@ fn check_says_when_the_generator_moved() {
     let root = scratch_workspace("generator-moved");
     let path = root.join("src/generated/uapay.rs");
     let text = std::fs::read_to_string(&path).unwrap();
-    let older = text.replacen("pub mod types {", "pub mod types {\n    // older output\n", 1);
+    let older = text.replacen(
+        "pub mod types {",
+        "pub mod types {\n    // older output\n",
+        1,
+    );
     assert_ne!(text, older, "the generated file has a `types` module");
     std::fs::write(&path, older).unwrap();
 

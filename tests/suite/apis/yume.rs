@@ -522,7 +522,7 @@ fn every_enum_variant_round_trips() {
 
 #[tokio::test]
 async fn a_value_of_the_wrong_kind_or_range_in_a_response_is_an_error_not_a_panic() {
-    // Undocumented values of the right kind decode (see `tests/unknown_values.rs`); these
+    // Undocumented values of the right kind decode (see `tests/suite/enums.rs`); these
     // are not values of the field's type at all.
     let server = MockServer::start().await;
     let client = client(&server);
