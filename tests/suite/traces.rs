@@ -36,10 +36,13 @@ fn field<'a>(span: &'a SpanRecord, name: &str) -> &'a str {
 async fn every_call_is_a_span_named_after_its_operation() {
     for op in operations::all() {
         let (_guard, captured) = traces::capture();
-        let server = operations::serve(op.success_answer()).await;
+        let answer = op.success_answer().insert_header("x-request-id", "req-ok-1");
+        let server = operations::serve(answer).await;
         let outcome = op.run(&server.uri(), HttpConfig::default()).await;
         assert!(outcome.result.is_ok(), "{}: {:?}", op.id, outcome.result);
         let span = span_of(&captured, &op);
+        // A success's request id header is the span's too.
+        assert_eq!(field(&span, "request_id"), "req-ok-1");
         assert_eq!(field(&span, "operation"), op.id);
         assert_eq!(field(&span, "method"), op.facts.method);
         assert_eq!(field(&span, "path"), op.facts.path);
