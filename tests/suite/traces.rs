@@ -36,7 +36,9 @@ fn field<'a>(span: &'a SpanRecord, name: &str) -> &'a str {
 async fn every_call_is_a_span_named_after_its_operation() {
     for op in operations::all() {
         let (_guard, captured) = traces::capture();
-        let answer = op.success_answer().insert_header("x-request-id", "req-ok-1");
+        let answer = op
+            .success_answer()
+            .insert_header("x-request-id", "req-ok-1");
         let server = operations::serve(answer).await;
         let outcome = op.run(&server.uri(), HttpConfig::default()).await;
         assert!(outcome.result.is_ok(), "{}: {:?}", op.id, outcome.result);

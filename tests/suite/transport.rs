@@ -728,3 +728,54 @@ fn clients_and_errors_can_be_shared_across_threads() {
     sendable_error::<crm_bindings::thulium::Error>();
     sendable_error::<crm_bindings::ConfigError>();
 }
+
+/// `Client::new` (the unprotected path) still keeps the default body limit and retry policy
+/// and traces the call, as its rustdoc and the README say. CS-Cart's `get_call_request`.
+#[tokio::test]
+async fn the_plain_constructor_keeps_the_body_limit_retries_and_the_span() {
+    use crm_bindings::cscart::Client;
+    let (_guard, captured) = crate::support::traces::capture();
+
+    // 503 on every attempt: the default policy makes 3.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let err = Client::new(&server.uri())
+        .get_call_request()
+        .id(std::num::NonZeroU64::new(1).unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3, "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    let spans = captured.spans();
+    assert!(
+        spans.iter().any(|s| s.name == "get_call_request"),
+        "{spans:?}"
+    );
+
+    // A body past the default 32 MiB limit: refused, not buffered.
+    let server = MockServer::start().await;
+    let big = vec![b' '; 33 * 1024 * 1024];
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(big, "application/json"))
+        .mount(&server)
+        .await;
+    let err = Client::new(&server.uri())
+        .get_call_request()
+        .id(std::num::NonZeroU64::new(1).unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, crm_bindings::Error::ResponseTooLarge(_)),
+        "{err}"
+    );
+    // It names the operation and the limit (SECURITY.md, "Bounded memory").
+    assert_eq!(err.operation(), "get_call_request");
+    let shown = err.to_string();
+    assert!(shown.starts_with("get_call_request: "), "{shown}");
+    assert!(shown.contains("33554432"), "{shown}");
+}
