@@ -116,6 +116,38 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
             );
         }
     }
+    // Prism crashes putting a violation message with non-Latin-1 text into its
+    // `sl-violations` header (stoplightio/prism#1934); an enum value is quoted in the message
+    // of a request Prism answers with a 4xx.
+    let declares_4xx = paths.into_iter().flatten().any(|(_, item)| {
+        METHODS.iter().filter_map(|m| item.get(*m)).any(|op| {
+            op.get("responses")
+                .and_then(Value::as_object)
+                .is_some_and(|r| r.keys().any(|code| code.starts_with('4')))
+        })
+    });
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let values = schema.get("enum").and_then(Value::as_array);
+        let non_ascii = values
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .find(|v| !v.is_ascii());
+        if let (true, Some(value)) = (declares_4xx, non_ascii) {
+            push(
+                &format!("#/components/schemas/{name}"),
+                "ascii-enum",
+                format!(
+                    "enum value `{value}` is not ASCII in a spec with a 4xx answer: Prism crashes quoting it in its `sl-violations` header (stoplightio/prism#1934); write the value in ASCII and its label in the description"
+                ),
+            );
+        }
+    }
     for site in crate::spec::sites(spec) {
         let inline_enum = spec
             .pointer(&site.pointer)
