@@ -97,6 +97,41 @@ fn only_rustls_is_in_the_dependency_tree() {
     );
 }
 
+/// What users compile (the default features, the normal dependency tree) holds none of the
+/// maintainers' crates: not the generator, not the spec parsers, not the test tools.
+#[test]
+fn the_generator_and_test_tools_never_reach_users_builds() {
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tree", "--locked", "-e", "normal", "-p", "crm-bindings"])
+        .args(["--prefix", "none"])
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "cargo tree failed");
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let crates: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(crates.contains(&"progenitor-client"), "{tree}");
+    let maintainers = [
+        "progenitor",
+        "progenitor-impl",
+        "typify",
+        "typify-impl",
+        "openapiv3",
+        "serde_yaml_ng",
+        "prettyplease",
+        "similar",
+        "insta",
+        "wiremock",
+        "xtask",
+        "tracing-subscriber",
+    ];
+    let found: Vec<&&str> = maintainers.iter().filter(|m| crates.contains(m)).collect();
+    assert!(found.is_empty(), "{found:?} in users' tree:\n{tree}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Timeouts.
 
