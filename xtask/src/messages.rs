@@ -361,3 +361,69 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
     block.stmts = stmts;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite_operation_builders;
+    use syn::parse_quote;
+
+    /// A builder as progenitor writes it, with `setter` as the `id` setter's body.
+    fn builder(setter: syn::Block) -> syn::File {
+        parse_quote! {
+            pub mod builder {
+                pub struct GetThing<'a> {
+                    client: &'a super::Client,
+                    id: Result<u64, String>,
+                }
+                impl<'a> GetThing<'a> {
+                    pub fn id<V>(mut self, value: V) -> Self
+                    where
+                        V: std::convert::TryInto<u64>,
+                    #setter
+                    pub async fn send(self) -> Result<(), ()> {
+                        let id = self.id.map_err(Error::InvalidRequest)?;
+                        let _ = "id was not initialized";
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn progenitors_setter_is_rewritten() {
+        let mut file = builder(parse_quote!({
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `u64` for id failed".to_string());
+            self
+        }));
+        assert_eq!(rewrite_operation_builders(&mut file), Ok(1));
+        let text = quote::quote!(#file).to_string();
+        assert!(text.contains("id is required (not set)"), "{text}");
+    }
+
+    /// If progenitor's setters or texts change shape, generation fails and says which
+    /// setter, instead of emitting a setter whose refusals are not reworded.
+    #[test]
+    fn another_shape_fails_generation() {
+        let mut file = builder(parse_quote!({
+            self.id = Ok(value.into());
+            self
+        }));
+        assert_eq!(
+            rewrite_operation_builders(&mut file),
+            Err(
+                "`GetThing::id`: progenitor's setter changed shape (no `try_into().map_err(|_| ..)`)"
+                    .into()
+            )
+        );
+        let mut no_builders: syn::File = parse_quote!(
+            pub mod types {}
+        );
+        assert_eq!(
+            rewrite_operation_builders(&mut no_builders),
+            Err("no `builder` module".into())
+        );
+    }
+}

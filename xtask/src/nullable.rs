@@ -371,3 +371,57 @@ fn without_super(ty: &Type) -> Type {
     syn::visit_mut::VisitMut::visit_type_mut(&mut DropSuper, &mut ty);
     ty
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Change, apply};
+    use syn::{Item, parse_quote};
+
+    fn types(field_attrs: proc_macro2::TokenStream) -> Vec<Item> {
+        let file: syn::File = parse_quote! {
+            pub struct Update {
+                #field_attrs
+                pub name: ::std::option::Option<::std::string::String>,
+            }
+        };
+        file.items
+    }
+
+    /// If typify's output changes shape, generation fails and says what is missing,
+    /// instead of emitting a field that can no longer send `null`.
+    #[test]
+    fn another_shape_fails_generation() {
+        let change = [("Update".to_string(), "name".to_string(), Change::Nullable)];
+        // No `skip_serializing_if` on the field: typify changed.
+        let mut items = types(parse_quote!(#[serde(default)]));
+        let error = apply(&mut items, &change).unwrap_err();
+        assert_eq!(
+            error,
+            "`Update.name`: no `skip_serializing_if` to replace (typify's output changed?)"
+        );
+        // A struct or a field the spec names but typify did not write.
+        let missing = [("Other".to_string(), "name".to_string(), Change::Nullable)];
+        let error = apply(&mut items, &missing).unwrap_err();
+        assert_eq!(error, "no struct `Other` in the generated types");
+        let missing = [("Update".to_string(), "title".to_string(), Change::Nullable)];
+        let error = apply(&mut items, &missing).unwrap_err();
+        assert_eq!(error, "no field `title` in `Update`");
+    }
+
+    /// The shape it expects is rewritten: `Nullable<T>`, left out by default. Without the
+    /// typify builder module, generation fails on that instead.
+    #[test]
+    fn the_field_is_rewritten_and_its_builder_is_required() {
+        let change = [("Update".to_string(), "name".to_string(), Change::Nullable)];
+        let mut items = types(parse_quote!(
+            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        ));
+        let error = apply(&mut items, &change).unwrap_err();
+        assert!(error.starts_with("builder of `Update.name`: "), "{error}");
+        let Item::Struct(s) = &items[0] else {
+            panic!("a struct")
+        };
+        let field = quote::quote!(#s).to_string();
+        assert!(field.contains("Nullable"), "{field}");
+    }
+}
