@@ -410,6 +410,21 @@ fn check(case: &Case, outcome: &Outcome) -> Vec<String> {
     if !failure.display.contains(id) {
         problem("Display does not name the operation".into());
     }
+    // `Debug` (what `{:?}` and `unwrap()` print) tells as much: the operation, and the
+    // status and the body excerpt when the server answered.
+    if !failure.debug.contains(&format!("operation: \"{id}\"")) {
+        problem(format!("Debug does not name the operation: {}", failure.debug));
+    }
+    if let Some(status) = failure.status
+        && !failure.debug.contains(&format!("status: {status}"))
+    {
+        problem(format!("Debug does not show the status: {}", failure.debug));
+    }
+    if let Some(excerpt) = &failure.body_excerpt
+        && !failure.debug.contains(&format!("{excerpt:?}"))
+    {
+        problem(format!("Debug does not show the excerpt: {}", failure.debug));
+    }
     for secret in operations::secrets() {
         if failure.display.contains(&secret) || failure.debug.contains(&secret) {
             problem(format!(
