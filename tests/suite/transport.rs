@@ -58,6 +58,8 @@ fn only_rustls_is_in_the_dependency_tree() {
         crates.contains(&"hyper-rustls"),
         "no hyper-rustls in:\n{tree}"
     );
+    // reqwest's default rustls provider (SECURITY.md: "aws-lc provider").
+    assert!(crates.contains(&"aws-lc-rs"), "no aws-lc-rs in:\n{tree}");
     let forbidden: Vec<&str> = tree
         .lines()
         .filter(|line| line.contains("openssl") || line.contains("native-tls"))
