@@ -58,6 +58,7 @@ mod error;
 pub mod execute;
 mod hooks;
 mod json;
+mod lenient;
 #[cfg(feature = "mock")]
 #[doc(hidden)]
 pub mod mock_support;

@@ -31,7 +31,7 @@ pub mod types {
         ///Products of the customer's cart when the request was left (serialized by the store); empty when none.
         pub cart_products: ::std::string::String,
         ///Storefront (CS-Cart) or vendor (Multi-Vendor) id.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub company_id: ::std::string::String,
         ///Customer name.
         pub name: ::std::string::String,
@@ -39,7 +39,7 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub notes: ::std::option::Option<::std::string::String>,
         ///Linked order id; `"0"` when there is none.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub order_id: ::std::string::String,
         ///Status code of the linked order; null when there is no order.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -50,10 +50,10 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub product: ::std::option::Option<::std::string::String>,
         ///Product the customer asked about; `"0"` when none.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub product_id: ::std::string::String,
         ///Call request id.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub request_id: ::std::string::String,
         pub status: crate::generated::cscart::types::CallRequestStatus,
         ///Start of the convenient call time, `HH:MM`; the storefront may send the empty mask `__:__`.
@@ -61,10 +61,10 @@ pub mod types {
         ///End of the convenient call time, `HH:MM`; empty when not given.
         pub time_to: ::std::string::String,
         ///Creation time, Unix seconds as a string.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub timestamp: ::std::string::String,
         ///Responsible administrator's user id; `"0"` when unassigned.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub user_id: ::std::string::String,
     }
     impl CallRequest {
@@ -77,7 +77,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CallRequestId {
         ///Call request id, as a string.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub request_id: ::std::string::String,
     }
     impl CallRequestId {
@@ -153,16 +153,16 @@ no `null` in a request body, so the body takes a string.
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CallRequestListParams {
         ///Items on a page.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub items_per_page: ::std::string::String,
         ///The returned page.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub page: i64,
         pub sort_by: crate::generated::cscart::types::CallRequestSortBy,
         pub sort_order: crate::generated::cscart::types::SortOrder,
         pub sort_order_rev: crate::generated::cscart::types::SortOrder,
         ///Number of call requests matching the filter, on all pages.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub total_items: ::std::string::String,
     }
     impl CallRequestListParams {
@@ -1694,36 +1694,6 @@ An undocumented value sent by the server decodes into `Unknown`, keeping the raw
                     .to_string(),
             );
             schema.into()
-        }
-    }
-    /// Decodes a value sent as a number or as a string (`7` or `"7"`) into the
-    /// field's one type (`x-crm-number-or-string` in the spec).
-    fn number_or_string<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::de::DeserializeOwned,
-    {
-        use ::serde::Deserialize as _;
-        use ::serde_json::Value;
-        let value = Value::deserialize(deserializer)?;
-        let first = match ::serde_json::from_value(value.clone()) {
-            Ok(decoded) => return Ok(decoded),
-            Err(error) => error,
-        };
-        let other = match &value {
-            Value::Number(n) if n.is_u64() || n.is_i64() => {
-                Some(Value::String(n.to_string()))
-            }
-            Value::String(s) => {
-                s.trim().parse::<::serde_json::Number>().ok().map(Value::Number)
-            }
-            _ => None,
-        };
-        match other {
-            Some(other) => {
-                ::serde_json::from_value(other).map_err(::serde::de::Error::custom)
-            }
-            None => Err(::serde::de::Error::custom(first)),
         }
     }
 }

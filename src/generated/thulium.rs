@@ -197,7 +197,7 @@ is `CALL_NO_SOONER_THAN`, `next_call_date` is required.
         /**Identifier of the request ("Identyfikator requestu"); `Error::request_id` and
 the call's trace report it.
 */
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub request_id: ::std::string::String,
     }
     impl ThuliumError {
@@ -210,7 +210,7 @@ the call's trace report it.
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ThuliumErrorItem {
         ///Numeric error code.
-        #[serde(deserialize_with = "number_or_string")]
+        #[serde(deserialize_with = "crate::lenient::number_or_string")]
         pub code: i64,
         ///Description of the error, in English unless `Accept-Language` asks otherwise.
         pub message: ::std::string::String,
@@ -505,36 +505,6 @@ the call's trace report it.
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    /// Decodes a value sent as a number or as a string (`7` or `"7"`) into the
-    /// field's one type (`x-crm-number-or-string` in the spec).
-    fn number_or_string<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::de::DeserializeOwned,
-    {
-        use ::serde::Deserialize as _;
-        use ::serde_json::Value;
-        let value = Value::deserialize(deserializer)?;
-        let first = match ::serde_json::from_value(value.clone()) {
-            Ok(decoded) => return Ok(decoded),
-            Err(error) => error,
-        };
-        let other = match &value {
-            Value::Number(n) if n.is_u64() || n.is_i64() => {
-                Some(Value::String(n.to_string()))
-            }
-            Value::String(s) => {
-                s.trim().parse::<::serde_json::Number>().ok().map(Value::Number)
-            }
-            _ => None,
-        };
-        match other {
-            Some(other) => {
-                ::serde_json::from_value(other).map_err(::serde::de::Error::custom)
-            }
-            None => Err(::serde::de::Error::custom(first)),
         }
     }
 }

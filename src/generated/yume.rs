@@ -265,7 +265,7 @@ or the empty string `""` when it is unset; the client decodes both as no value
 (`x-crm-empty-string-is-null`).
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(default, deserialize_with = "empty_string_as_none")]
+        #[serde(default, deserialize_with = "crate::lenient::empty_string_as_none")]
         pub order_status_from: ::std::option::Option<
             crate::generated::yume::types::OrderStatus,
         >,
@@ -274,7 +274,7 @@ or the empty string `""` when it is unset; the client decodes both as no value
 (`x-crm-empty-string-is-null`).
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(default, deserialize_with = "empty_string_as_none")]
+        #[serde(default, deserialize_with = "crate::lenient::empty_string_as_none")]
         pub order_status_to: ::std::option::Option<
             crate::generated::yume::types::OrderStatus,
         >,
@@ -2424,25 +2424,6 @@ An undocumented value sent by the server decodes into `Unknown`, keeping the raw
                     .to_string(),
             );
             schema.into()
-        }
-    }
-    /// Decodes `""` and `null` as `None` (`x-crm-empty-string-is-null` in the spec).
-    fn empty_string_as_none<'de, D, T>(
-        deserializer: D,
-    ) -> ::std::result::Result<Option<T>, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::de::DeserializeOwned,
-    {
-        use ::serde::Deserialize as _;
-        match Option::<::serde_json::Value>::deserialize(deserializer)? {
-            None | Some(::serde_json::Value::Null) => Ok(None),
-            Some(::serde_json::Value::String(s)) if s.is_empty() => Ok(None),
-            Some(value) => {
-                ::serde_json::from_value(value)
-                    .map(Some)
-                    .map_err(::serde::de::Error::custom)
-            }
         }
     }
 }

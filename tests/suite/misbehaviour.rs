@@ -413,7 +413,10 @@ fn check(case: &Case, outcome: &Outcome) -> Vec<String> {
     // `Debug` (what `{:?}` and `unwrap()` print) tells as much: the operation, and the
     // status and the body excerpt when the server answered.
     if !failure.debug.contains(&format!("operation: \"{id}\"")) {
-        problem(format!("Debug does not name the operation: {}", failure.debug));
+        problem(format!(
+            "Debug does not name the operation: {}",
+            failure.debug
+        ));
     }
     if let Some(status) = failure.status
         && !failure.debug.contains(&format!("status: {status}"))
@@ -423,7 +426,10 @@ fn check(case: &Case, outcome: &Outcome) -> Vec<String> {
     if let Some(excerpt) = &failure.body_excerpt
         && !failure.debug.contains(&format!("{excerpt:?}"))
     {
-        problem(format!("Debug does not show the excerpt: {}", failure.debug));
+        problem(format!(
+            "Debug does not show the excerpt: {}",
+            failure.debug
+        ));
     }
     for secret in operations::secrets() {
         if failure.display.contains(&secret) || failure.debug.contains(&secret) {

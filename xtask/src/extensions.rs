@@ -479,10 +479,13 @@ pub fn range_tokens(r: &crate::constraints::RangeType) -> TokenStream {
 }
 
 /// Property extensions that give a field a lenient deserializer:
-/// `(extension, deserializer function placed in types)`.
+/// `(extension, the runtime's deserializer function)` (`src/lenient.rs`).
 pub const FIELD_DESERIALIZERS: [(&str, &str); 2] = [
-    ("x-crm-empty-string-is-null", "empty_string_as_none"),
-    ("x-crm-number-or-string", "number_or_string"),
+    (
+        "x-crm-empty-string-is-null",
+        "crate::lenient::empty_string_as_none",
+    ),
+    ("x-crm-number-or-string", "crate::lenient::number_or_string"),
 ];
 
 /// `(struct, field, deserializer)` for every property marked with one of
@@ -504,69 +507,6 @@ pub fn field_deserializers(spec: &Value) -> Vec<(String, String, &'static str)> 
         }
     }
     out
-}
-
-/// The deserializer functions the marked fields use, placed in `types` (only those used).
-pub fn deserializer_functions(used: &[&str]) -> TokenStream {
-    let mut out = TokenStream::new();
-    if used.contains(&"empty_string_as_none") {
-        out.extend(empty_string_helper());
-    }
-    if used.contains(&"number_or_string") {
-        out.extend(quote! {
-            /// Decodes a value sent as a number or as a string (`7` or `"7"`) into the
-            /// field's one type (`x-crm-number-or-string` in the spec).
-            fn number_or_string<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-                T: ::serde::de::DeserializeOwned,
-            {
-                use ::serde::Deserialize as _;
-                use ::serde_json::Value;
-                let value = Value::deserialize(deserializer)?;
-                let first = match ::serde_json::from_value(value.clone()) {
-                    Ok(decoded) => return Ok(decoded),
-                    Err(error) => error,
-                };
-                // Only exact integers change form: a float's text (`1.8e19`) is another id.
-                let other = match &value {
-                    Value::Number(n) if n.is_u64() || n.is_i64() => Some(Value::String(n.to_string())),
-                    Value::String(s) => s
-                        .trim()
-                        .parse::<::serde_json::Number>()
-                        .ok()
-                        .map(Value::Number),
-                    _ => None,
-                };
-                match other {
-                    Some(other) => ::serde_json::from_value(other).map_err(::serde::de::Error::custom),
-                    None => Err(::serde::de::Error::custom(first)),
-                }
-            }
-        });
-    }
-    out
-}
-
-/// The deserializer `x-crm-empty-string-is-null` fields use.
-fn empty_string_helper() -> TokenStream {
-    quote! {
-        /// Decodes `""` and `null` as `None` (`x-crm-empty-string-is-null` in the spec).
-        fn empty_string_as_none<'de, D, T>(deserializer: D) -> ::std::result::Result<Option<T>, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: ::serde::de::DeserializeOwned,
-        {
-            use ::serde::Deserialize as _;
-            match Option::<::serde_json::Value>::deserialize(deserializer)? {
-                None | Some(::serde_json::Value::Null) => Ok(None),
-                Some(::serde_json::Value::String(s)) if s.is_empty() => Ok(None),
-                Some(value) => ::serde_json::from_value(value)
-                    .map(Some)
-                    .map_err(::serde::de::Error::custom),
-            }
-        }
-    }
 }
 
 /// `(operationId, fields)` of every `x-crm-required-one-of`.

@@ -255,8 +255,6 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();
     additions.extend(ranges.iter().map(extensions::range_tokens));
     let lenient_fields = extensions::field_deserializers(&value);
-    let used: Vec<&str> = lenient_fields.iter().map(|(_, _, f)| *f).collect();
-    additions.push(extensions::deserializer_functions(&used));
     let additions: syn::File = syn::parse2(quote! { #(#additions)* }).map_err(unparsable)?;
     let types = types_module(&mut file).ok_or_else(|| {
         GenError::Progenitor(format!("{rel}: progenitor emitted no `types` module"))
