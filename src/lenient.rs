@@ -14,7 +14,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A value as it was sent: a number or a string kept as is, anything else as JSON.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Sent<'de> {
     Unsigned(u64),
     Signed(i64),
@@ -98,14 +98,23 @@ impl de::Error for Mismatch {
 
 /// A scalar as a deserializer, answering every request as `serde_json::Value`'s does for a
 /// number or a string (so a field decodes the same as through a `Value`).
+/// Borrowed for an attempt that may fail; owned for the last one, so an owned string moves
+/// into a `String` field instead of being copied.
 struct Scalar<'a, E> {
-    sent: &'a Sent<'a>,
+    sent: Cow<'a, Sent<'a>>,
     error: PhantomData<E>,
 }
 
 fn scalar<'a, E>(sent: &'a Sent<'a>) -> Scalar<'a, E> {
     Scalar {
-        sent,
+        sent: Cow::Borrowed(sent),
+        error: PhantomData,
+    }
+}
+
+fn owned_scalar<E>(sent: Sent<'_>) -> Scalar<'_, E> {
+    Scalar {
+        sent: Cow::Owned(sent),
         error: PhantomData,
     }
 }
@@ -115,18 +124,21 @@ impl<'de, E: de::Error> Deserializer<'de> for Scalar<'_, E> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
         match self.sent {
-            Sent::Unsigned(n) => visitor.visit_u64(*n),
-            Sent::Signed(n) => visitor.visit_i64(*n),
-            Sent::Float(n) => visitor.visit_f64(*n),
-            Sent::Text(s) => visitor.visit_str(s),
+            Cow::Owned(Sent::Text(Cow::Owned(s))) => visitor.visit_string(s),
+            sent => match sent.as_ref() {
+                Sent::Unsigned(n) => visitor.visit_u64(*n),
+                Sent::Signed(n) => visitor.visit_i64(*n),
+                Sent::Float(n) => visitor.visit_f64(*n),
+                Sent::Text(s) => visitor.visit_str(s),
             // Not reached from the decoders below (they decode other values as JSON), but
             // answered as JSON all the same.
-            Sent::Other(value) => value.clone().deserialize_any(visitor).map_err(E::custom),
+                Sent::Other(value) => value.clone().deserialize_any(visitor).map_err(E::custom),
+            },
         }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        match self.sent {
+        match self.sent.as_ref() {
             Sent::Other(serde_json::Value::Null) => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
@@ -146,7 +158,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Scalar<'_, E> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, E> {
-        match self.sent {
+        match self.sent.as_ref() {
             // A unit variant by its name, as `Value::String` gives it.
             Sent::Text(s) => {
                 let text: de::value::StrDeserializer<'_, E> = s.as_ref().into_deserializer();
@@ -190,7 +202,7 @@ where
         Sent::Float(_) | Sent::Other(_) => None,
     };
     match other {
-        Some(other) => T::deserialize(scalar::<D::Error>(&other)),
+        Some(other) => T::deserialize(owned_scalar::<D::Error>(other)),
         // Refused in its only form: that refusal's own message.
         None => T::deserialize(scalar::<D::Error>(&sent)),
     }
@@ -206,7 +218,7 @@ where
         None | Some(Sent::Other(serde_json::Value::Null)) => Ok(None),
         Some(Sent::Text(s)) if s.is_empty() => Ok(None),
         Some(Sent::Other(value)) => T::deserialize(value).map(Some).map_err(de::Error::custom),
-        Some(sent) => T::deserialize(scalar::<D::Error>(&sent)).map(Some),
+        Some(sent) => T::deserialize(owned_scalar::<D::Error>(sent)).map(Some),
     }
 }
 

@@ -24,6 +24,11 @@ pub fn length(
     value: &str,
 ) -> Option<String> {
     let count = value.chars().count();
+    let broken = min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max);
+    if !broken {
+        // Every answer's strings pass here: no message is made for them.
+        return None;
+    }
     let rule = match (min, max) {
         (Some(min), Some(max)) if min == max => format!("be exactly {}", characters(min)),
         (Some(min), Some(max)) => format!("be from {min} to {}", characters(max)),
@@ -32,8 +37,7 @@ pub fn length(
         (None, Some(max)) => format!("be at most {}", characters(max)),
         (None, None) => return None,
     };
-    let broken = min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max);
-    broken.then(|| format!("{subject} must {rule} (got {})", characters(count)))
+    Some(format!("{subject} must {rule} (got {})", characters(count)))
 }
 
 /// A string that does not match the schema's `pattern`.

@@ -42,6 +42,24 @@ pub fn compare(
     mut ours: impl FnMut(),
     mut reference: impl FnMut(),
 ) -> Ratio {
+    // Profiling (`CRM_BENCH_PROFILE=ours|reference` under callgrind): one side only, and
+    // only the measures whose name contains `CRM_BENCH_ONLY`.
+    let only = std::env::var("CRM_BENCH_ONLY").unwrap_or_default();
+    if let Ok(side) = std::env::var("CRM_BENCH_PROFILE") {
+        let f: &mut dyn FnMut() = if side == "ours" { &mut ours } else { &mut reference };
+        if name.contains(&only) {
+            for _ in 0..rounds * per_round {
+                f();
+            }
+        }
+        return Ratio {
+            name: format!("{name} (profiled: {side} only)"),
+            median: f64::NAN,
+            q1: f64::NAN,
+            q3: f64::NAN,
+            rounds,
+        };
+    }
     let time = |f: &mut dyn FnMut()| {
         let start = Instant::now();
         for _ in 0..per_round {
