@@ -130,8 +130,8 @@ impl<'de, E: de::Error> Deserializer<'de> for Scalar<'_, E> {
                 Sent::Signed(n) => visitor.visit_i64(*n),
                 Sent::Float(n) => visitor.visit_f64(*n),
                 Sent::Text(s) => visitor.visit_str(s),
-            // Not reached from the decoders below (they decode other values as JSON), but
-            // answered as JSON all the same.
+                // Not reached from the decoders below (they decode other values as JSON), but
+                // answered as JSON all the same.
                 Sent::Other(value) => value.clone().deserialize_any(visitor).map_err(E::custom),
             },
         }

@@ -46,7 +46,11 @@ pub fn compare(
     // only the measures whose name contains `CRM_BENCH_ONLY`.
     let only = std::env::var("CRM_BENCH_ONLY").unwrap_or_default();
     if let Ok(side) = std::env::var("CRM_BENCH_PROFILE") {
-        let f: &mut dyn FnMut() = if side == "ours" { &mut ours } else { &mut reference };
+        let f: &mut dyn FnMut() = if side == "ours" {
+            &mut ours
+        } else {
+            &mut reference
+        };
         if name.contains(&only) {
             for _ in 0..rounds * per_round {
                 f();

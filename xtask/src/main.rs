@@ -1,6 +1,7 @@
 //! Maintainer tasks for crm-bindings (matklad's xtask convention): `cargo xtask <task>`.
 //! Nothing here reaches the users of the library.
 
+mod bench;
 mod constraints;
 mod extensions;
 mod generate;
@@ -35,6 +36,8 @@ tasks:
   test               everything the test suite needs, then all tests (the README's test command)
   mutants [--in-diff <base>] [runtime|generator]
                      cargo-mutants over the hand-written runtime and the generator (installs it)
+  bench              run benches/ (interleaved with hand-written code; callgrind where valgrind
+                     is installed) and write BENCHMARKS.md
 ";
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         ["lint", spec] => lint(&root, Some(spec)),
         ["test", rest @ ..] => test(&root, rest),
         ["mutants", rest @ ..] => mutants::run(&root, rest),
+        ["bench", rest @ ..] => bench::run(&root, rest),
         _ => Err(USAGE.to_string()),
     };
     match result {
