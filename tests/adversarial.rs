@@ -149,7 +149,8 @@ async fn answer(socket: &mut tokio::net::TcpStream, behaviour: Behaviour) -> std
                 "HTTP/1.1 {status} Whatever\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
             );
             socket.write_all(head.as_bytes()).await?;
-            let chunk = format!("{:x}\r\n{}\r\n", 64 * KIB, " ".repeat(64 * KIB));
+            // `[1,  1,  ...`: never valid JSON, and text for the error's excerpt.
+            let chunk = format!("{:x}\r\n{}\r\n", 64 * KIB, "1,  ".repeat(16 * KIB));
             socket.write_all(b"1\r\n[\r\n").await?;
             for _ in 0..(2 * 1024 * MIB / (64 * KIB)) {
                 if Instant::now() > deadline {
@@ -305,6 +306,11 @@ async fn an_endless_body_fails_at_the_default_limit_with_bounded_memory() {
             failure.display
         );
         assert!(peak < limit + SLACK, "{api}: peak {peak} bytes");
+        // The error keeps the answer's start: its first 200 characters, then `…`.
+        let excerpt = failure.body_excerpt.as_deref().unwrap_or_default();
+        assert!(excerpt.starts_with("[1, 1, 1,"), "{api}: {excerpt}");
+        assert_eq!(excerpt.chars().count(), 201, "{api}: {excerpt}");
+        assert!(excerpt.ends_with('…'), "{api}: {excerpt}");
         println!(
             "{api} {}: endless body -> ResponseTooLarge after {took:?}, peak {:.2} MiB ({} KiB above the limit)",
             target.op.id,

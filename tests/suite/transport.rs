@@ -793,7 +793,7 @@ async fn the_plain_constructor_keeps_the_body_limit_retries_and_the_span() {
         "{spans:?}"
     );
 
-    // A body past the default 32 MiB limit: refused, not buffered.
+    // A body past the default 32 MiB limit: refused, not buffered, its start kept.
     let server = MockServer::start().await;
     let big = vec![b' '; 33 * 1024 * 1024];
     Mock::given(any())
@@ -815,4 +815,6 @@ async fn the_plain_constructor_keeps_the_body_limit_retries_and_the_span() {
     let shown = err.to_string();
     assert!(shown.starts_with("get_call_request: "), "{shown}");
     assert!(shown.contains("33554432"), "{shown}");
+    // The announced length was over the limit: nothing was read, so nothing is shown.
+    assert_eq!(err.body_excerpt().as_deref(), Some("(empty body)"));
 }

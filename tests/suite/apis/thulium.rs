@@ -620,6 +620,35 @@ async fn thulium_errors_decode_on_every_4xx_with_every_entry() {
     }
 }
 
+/// The request id is read from the body in either form the service may use: a number
+/// becomes its digits (the field is `x-crm-number-or-string`); an empty one is no id.
+/// (The values are made up; the seed's is a string.)
+#[tokio::test]
+async fn a_request_id_sent_as_a_number_is_its_digits_and_an_empty_one_is_none() {
+    for (sent, expected) in [
+        (serde_json::json!(53678450401u64), Some("53678450401")),
+        (serde_json::json!(""), None),
+    ] {
+        let mut body = thulium_error_json();
+        body["request_id"] = sent;
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(400).set_body_json(body))
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .update_outbound_record()
+            .id(campaign())
+            .customer_id(441u64)
+            .body(seed_body())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::ErrorResponse { .. }), "{err:?}");
+        assert_eq!(err.request_id(), expected);
+    }
+}
+
 #[test]
 fn a_thulium_error_with_one_entry_displays_without_separator() {
     let error: types::ThuliumError = serde_json::from_value(serde_json::json!({
