@@ -169,7 +169,21 @@ pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
 /// Whether a failure without an answer is worth another attempt: the connection could not
 /// be made, or the attempt timed out. A refused redirect or a broken body is not.
 pub(crate) fn retryable_failure(error: &reqwest::Error) -> bool {
-    error.is_connect() || crate::error::timed_out(error)
+    error.is_connect() || crate::error::timed_out(error) || closed_before_answering(error)
+}
+
+/// The server closed the connection before its answer began: most often a pooled
+/// connection the server had just timed out as idle (Node's default is 5 s, nginx's 75 s),
+/// met by a new request. Nothing was answered, so a repeatable request may go again.
+fn closed_before_answering(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>() {
+            return hyper.is_incomplete_message();
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// The wait an answer asks for in `Retry-After`: seconds, or an HTTP date (a date in the

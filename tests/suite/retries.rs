@@ -415,3 +415,66 @@ async fn a_timed_out_attempt_is_retried_for_a_repeatable_method_only() {
     }
     assert!(methods_seen.len() >= 4, "{methods_seen:?}");
 }
+
+/// A loopback server that closes its first connection after reading the request, without
+/// answering (as a server does with a pooled connection it has just timed out), and answers
+/// every later one with `status` and `body`. Returns its URL and how many requests it read.
+async fn closes_first_then_answers(status: u16, body: &'static str) -> (String, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => request.extend_from_slice(&buffer[..read]),
+                }
+            }
+            if n == 0 {
+                continue; // dropped: closed with no answer
+            }
+            let head = format!(
+                "HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(body.as_bytes()).await;
+        }
+    });
+    (url, seen)
+}
+
+/// A connection closed before any answer (a stale pooled connection) is tried again for a
+/// repeatable method, and ends the call for POST and PATCH.
+#[tokio::test]
+async fn a_connection_closed_before_answering_is_retried_for_a_repeatable_method_only() {
+    for op in operations::all() {
+        let (status, has_body) = op.success_status();
+        let body = match (has_body, op.facts.success_example) {
+            (true, Some(example)) => example,
+            _ => "",
+        };
+        let (url, seen) = closes_first_then_answers(status, body).await;
+        let clock = FakeClock::new();
+        let config = HttpConfig::default()
+            .allow_insecure_http()
+            .retries(RetryPolicy::default().clock(clock.clone()));
+        let outcome = op.run(&url, config).await;
+        if repeatable(&op) {
+            let answered = outcome.result.as_ref().ok().copied();
+            assert_eq!(answered, Some(status), "{}: {:?}", op.id, outcome.result);
+            assert_eq!(seen.load(Ordering::SeqCst), 2, "{}", op.id);
+            assert_eq!(clock.waits().len(), 1, "{}", op.id);
+        } else {
+            let failure = outcome.result.expect_err("sent once");
+            assert_eq!(failure.kind, "Communication", "{}: {failure:?}", op.id);
+            assert_eq!(seen.load(Ordering::SeqCst), 1, "{}", op.id);
+        }
+    }
+}
