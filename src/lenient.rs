@@ -138,10 +138,8 @@ impl<'de, E: de::Error> Deserializer<'de> for Scalar<'_, E> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        match self.sent.as_ref() {
-            Sent::Other(serde_json::Value::Null) => visitor.visit_none(),
-            _ => visitor.visit_some(self),
-        }
+        // A number or a string is never null (the decoders take `null` apart first).
+        visitor.visit_some(self)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -292,6 +290,16 @@ mod tests {
         for (json, message) in cases {
             assert_eq!(ids(json), Err(message.to_string()), "{json}");
         }
+    }
+
+    #[test]
+    fn a_value_json_cannot_hold_is_refused_by_name() {
+        let bytes = de::value::BytesDeserializer::<de::value::Error>::new(b"x");
+        let refused = Sent::deserialize(bytes).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "invalid type: byte array, expected any JSON value"
+        );
     }
 
     #[derive(Deserialize, Debug, PartialEq)]
