@@ -631,3 +631,26 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EXCERPT_CHARS, excerpt};
+
+    #[test]
+    fn an_excerpt_folds_white_space_and_says_when_it_stops_short() {
+        assert_eq!(excerpt(b""), "(empty body)");
+        assert_eq!(excerpt(b" \n\t "), "(empty body)");
+        assert_eq!(excerpt(b"a  b\n\nc"), "a b c");
+        // Past the window (8 bytes per character shown): what was cut is marked.
+        let spaces = vec![b' '; EXCERPT_CHARS * 8 + 1];
+        assert_eq!(excerpt(&spaces), "(white space\u{2026})");
+        let mut word_then_spaces = b"a".to_vec();
+        word_then_spaces.extend(&spaces);
+        assert_eq!(excerpt(&word_then_spaces), "a\u{2026}");
+        let long = "x".repeat(EXCERPT_CHARS + 1);
+        assert_eq!(
+            excerpt(long.as_bytes()),
+            format!("{}\u{2026}", "x".repeat(EXCERPT_CHARS))
+        );
+    }
+}

@@ -157,6 +157,12 @@ mod tests {
             "id must be x (got y)"
         );
         assert_eq!(typed_param("id", "Other", &"oops"), "id: oops");
+        // The type's name must be a whole word: `CampaignIdList ...` is another type's text.
+        assert_eq!(
+            typed_param("id", "CampaignId", &"CampaignIdList must be x"),
+            "id: CampaignIdList must be x"
+        );
+        assert_eq!(missing("page"), "page is required (not set)");
     }
 
     #[test]
