@@ -58,7 +58,10 @@ mod error;
 pub mod execute;
 mod hooks;
 mod json;
-mod lenient;
+// Public for the generated types' `deserialize_with` paths only (as `validate` and
+// `unknown`): not part of the API.
+#[doc(hidden)]
+pub mod lenient;
 #[cfg(feature = "mock")]
 #[doc(hidden)]
 pub mod mock_support;
