@@ -2,10 +2,10 @@
 //! `x-crm-empty-string-is-null`), which the generated types name in `deserialize_with`.
 //!
 //! They read a scalar as it comes (a number, or a string borrowed from the input where it
-//! can be) and hand it to the field's type through [`Scalar`], a deserializer that behaves
+//! can be) and hand it to the field's type through `Scalar`, a deserializer that behaves
 //! as `serde_json::Value`'s does for scalars, without building a `Value` or cloning one. A
 //! first attempt that may fail (an id sent as a number for a `String` field) fails with
-//! [`Mismatch`], which allocates nothing; only the answer that is finally refused gets a
+//! `Mismatch`, which allocates nothing; only the answer that is finally refused gets a
 //! real message.
 
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
