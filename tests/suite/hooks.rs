@@ -239,10 +239,7 @@ async fn after_attempt_sees_each_transport_failure() {
             }
         }
     }
-    let refused = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", listener.local_addr().unwrap())
-    };
+    let refused = operations::refused_base_url();
     let fast = std::time::Duration::from_millis(1);
     let policy = RetryPolicy::default().backoff(fast, fast);
     for op in operations::all() {
@@ -252,8 +249,7 @@ async fn after_attempt_sees_each_transport_failure() {
             .retries(policy.clone());
         let failure = op.run(&refused, config).await.result.unwrap_err();
         assert_eq!(failure.kind, "Communication", "{}", op.id);
-        let method: reqwest::Method = op.facts.method.parse().unwrap();
-        let attempts = match policy.retries_method(&method) {
+        let attempts = match policy.retries_method(&op.method()) {
             true => policy.attempts_allowed(),
             false => 1,
         };

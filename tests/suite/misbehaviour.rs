@@ -97,10 +97,6 @@ struct Documented {
     success_example: Option<&'static Value>,
 }
 
-fn method_of(op: &Operation) -> reqwest::Method {
-    op.facts.method.parse().expect("a documented method")
-}
-
 fn documented(op: &Operation) -> Documented {
     let (verb, path, operation) = spec(op.api)
         .operations_with_paths()
@@ -337,12 +333,12 @@ async fn run_with(
         let received = server.received_requests().await.unwrap_or_default();
         let policy = RetryPolicy::default();
         let status = reqwest::StatusCode::from_u16(answer.status).expect("a valid status");
-        let expected =
-            if policy.retries_status(status) && policy.retries_method(&method_of(case.op)) {
-                policy.attempts_allowed() as usize
-            } else {
-                1
-            };
+        let expected = if policy.retries_status(status) && policy.retries_method(&case.op.method())
+        {
+            policy.attempts_allowed() as usize
+        } else {
+            1
+        };
         if received.len() != expected {
             problems.push(format!(
                 "{} requests received, expected {expected}",

@@ -266,12 +266,7 @@ async fn statuses_that_are_not_transient_are_not_retried() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_then_reported_with_its_attempts() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let base = operations::refused_base_url();
     for op in operations::all() {
         let clock = FakeClock::new();
         let config = HttpConfig::default().retries(RetryPolicy::default().clock(clock.clone()));

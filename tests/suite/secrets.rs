@@ -147,14 +147,6 @@ const FAULTS: [Fault; 4] = [
 /// A short total timeout for the stalling server.
 const SHORT: Duration = Duration::from_millis(300);
 
-/// A loopback port nothing listens on.
-fn refused_base_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
-
 /// Every operation of every API under `fault`: each must fail, and what each failure shows
 /// is returned.
 async fn errors_under(fault: Fault) -> Vec<Shown> {
@@ -188,7 +180,7 @@ async fn errors_under(fault: Fault) -> Vec<Shown> {
                 .await;
             server.uri()
         }
-        None => refused_base_url(),
+        None => operations::refused_base_url(),
     };
     // Only the stalling server gets the short timeout: the others must answer, however
     // busy the test machine is.
@@ -223,7 +215,7 @@ async fn errors_under(fault: Fault) -> Vec<Shown> {
 /// Every input the generator knows a constraint forbids, for every operation: refused
 /// before sending, against a port nothing listens on (no connection may even be tried).
 async fn refused_inputs() -> Vec<Shown> {
-    let base = refused_base_url();
+    let base = operations::refused_base_url();
     let mut out = Vec::new();
     for api in apis() {
         for refusal in &api.refusals {

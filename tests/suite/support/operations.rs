@@ -110,6 +110,11 @@ impl Operation {
         (self.call)(base_url.to_string(), config, credentials(self.api)).await
     }
 
+    /// The documented method.
+    pub fn method(&self) -> reqwest::Method {
+        self.facts.method.parse().expect("a documented method")
+    }
+
     /// The first documented success: its status and whether it has a body.
     pub fn success_status(&self) -> (u16, bool) {
         self.facts
@@ -132,6 +137,15 @@ impl Operation {
             _ => ResponseTemplate::new(code),
         }
     }
+}
+
+/// A loopback base URL nothing listens on (a port that was just free): connections to it
+/// are refused.
+pub fn refused_base_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
 }
 
 /// A mock server giving `answer` to every request.
