@@ -2,16 +2,15 @@
 
 use progenitor_client::{Error, OperationInfo};
 
-/// Removes the `api-version` header progenitor adds to every request (none of these APIs
-/// documents it) and enforces the spec's `x-crm-required-one-of` rules, so an invalid
-/// body is refused here and never sent.
+/// Enforces the spec's `x-crm-required-one-of` rules, so an invalid body is refused here
+/// and never sent. (progenitor's `api-version` header is removed at generation:
+/// `xtask/src/send_errors.rs`.)
 #[allow(clippy::result_large_err)] // the error type is progenitor's, fixed by `ClientHooks`
 pub(crate) fn before_send<E>(
     request: &mut reqwest::Request,
     info: &OperationInfo,
     required_one_of: &[(&str, &[&str])],
 ) -> Result<(), Error<E>> {
-    request.headers_mut().remove("api-version");
     for (operation, fields) in required_one_of {
         if *operation != info.operation_id {
             continue;

@@ -1730,8 +1730,8 @@ impl Client {
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-    /// Prefer the module's `with_*` constructors.
+    /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+    /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1748,7 +1748,7 @@ impl Client {
     /// those you put in its default headers (mark them sensitive yourself); no request hooks
     /// run. It keeps the 32 MiB body limit and the default retry policy (each
     /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `tracing` span, and sends no `api-version` header. Prefer the module's
     /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
@@ -2119,7 +2119,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_call_requests", "GET", "/call_requests"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2194,14 +2195,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/call_requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2230,7 +2223,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("sort_order", &sort_order))
                 .query(&progenitor_client::QueryParam::new("status", &status))
                 .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("list_call_requests", source))?;
             let info = OperationInfo {
@@ -2311,7 +2303,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "create_call_request", "POST", "/call_requests"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2326,14 +2319,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/call_requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2343,7 +2328,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("create_call_request", source))?;
             let info = OperationInfo {
@@ -2428,7 +2412,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "get_call_request", "GET", "/call_requests/{id}"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2442,14 +2427,6 @@ pub mod builder {
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2458,7 +2435,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("get_call_request", source))?;
             let info = OperationInfo {
@@ -2556,7 +2532,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "update_call_request", "PUT", "/call_requests/{id}"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2578,14 +2555,6 @@ pub mod builder {
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2595,7 +2564,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("update_call_request", source))?;
             let info = OperationInfo {
@@ -2680,7 +2648,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "delete_call_request", "DELETE", "/call_requests/{id}"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id } = self;
@@ -2692,14 +2661,6 @@ pub mod builder {
             let url = format!(
                 "{}/call_requests/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2708,7 +2669,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("delete_call_request", source))?;
             let info = OperationInfo {

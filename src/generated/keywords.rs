@@ -1973,8 +1973,8 @@ impl Client {
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-    /// Prefer the module's `with_*` constructors.
+    /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+    /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1991,7 +1991,7 @@ impl Client {
     /// those you put in its default headers (mark them sensitive yourself); no request hooks
     /// run. It keeps the 32 MiB body limit and the default retry policy (each
     /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `tracing` span, and sends no `api-version` header. Prefer the module's
     /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
@@ -2171,7 +2171,8 @@ pub mod builder {
         ///Sends a `PUT` request to `/things/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let span = crate::telemetry::call_span!("put_thing", "PUT", "/things/{id}");
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let Self { client, id, code, on, score, size, body } = self;
@@ -2209,14 +2210,6 @@ pub mod builder {
             let url = format!(
                 "{}/things/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2230,7 +2223,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("on", &on))
                 .query(&progenitor_client::QueryParam::new("score", &score))
                 .query(&progenitor_client::QueryParam::new("size", &size))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("put_thing", source))?;
             let info = OperationInfo {

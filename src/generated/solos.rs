@@ -1719,8 +1719,8 @@ impl Client {
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-    /// Prefer the module's `with_*` constructors.
+    /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+    /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1737,7 +1737,7 @@ impl Client {
     /// those you put in its default headers (mark them sensitive yourself); no request hooks
     /// run. It keeps the 32 MiB body limit and the default retry policy (each
     /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `tracing` span, and sends no `api-version` header. Prefer the module's
     /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
@@ -2070,7 +2070,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
             let span = crate::telemetry::call_span!("list_projects", "GET", "/projects");
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2102,14 +2103,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2123,7 +2116,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .query(&progenitor_client::QueryParam::new("order_by", &order_by))
                 .query(&progenitor_client::QueryParam::new("reverse", &reverse))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("list_projects", source))?;
             let info = OperationInfo {
@@ -2287,7 +2279,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_actions", "GET", "/projects/actions"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2332,14 +2325,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/actions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2359,7 +2344,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("filter_id", &filter_id))
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("list_project_actions", source))?;
             let info = OperationInfo {
@@ -2435,7 +2419,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "get_project_action", "GET", "/projects/actions/info"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2447,14 +2432,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/actions/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2464,7 +2441,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("get_project_action", source))?;
             let info = OperationInfo {
@@ -2536,7 +2512,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_checklists", "GET", "/projects/checklists"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2548,14 +2525,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/checklists", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2565,7 +2534,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "list_project_checklists",
@@ -2651,7 +2619,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "filter_projects", "POST", "/projects/filter"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2666,14 +2635,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/filter", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2683,7 +2644,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("filter_projects", source))?;
             let info = OperationInfo {
@@ -2755,7 +2715,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_goods", "GET", "/projects/goods"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2767,14 +2728,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/goods", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2784,7 +2737,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("list_project_goods", source))?;
             let info = OperationInfo {
@@ -2856,7 +2808,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "get_project", "GET", "/projects/info"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2868,14 +2821,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2885,7 +2830,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("get_project", source))?;
             let info = OperationInfo {
@@ -3048,7 +2992,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_payments", "GET", "/projects/payments"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -3093,14 +3038,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/payments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3115,7 +3052,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("filter_type", &filter_type))
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "list_project_payments",
@@ -3232,7 +3168,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_project_steps", "GET", "/projects/steps"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -3254,14 +3191,6 @@ pub mod builder {
                     client.runtime.scrub(message),
                 ))?;
             let url = format!("{}/projects/steps", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3275,7 +3204,6 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("filter_steps", &filter_steps),
                 )
                 .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("list_project_steps", source))?;
             let info = OperationInfo {

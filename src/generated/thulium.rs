@@ -552,8 +552,8 @@ impl Client {
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-    /// Prefer the module's `with_*` constructors.
+    /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+    /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -570,7 +570,7 @@ impl Client {
     /// those you put in its default headers (mark them sensitive yourself); no request hooks
     /// run. It keeps the 32 MiB body limit and the default retry policy (each
     /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `tracing` span, and sends no `api-version` header. Prefer the module's
     /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
@@ -724,7 +724,8 @@ pub mod builder {
                 "update_outbound_record", "PUT",
                 "/crm_outbounds/{id}/records/{customer_id}"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -752,14 +753,6 @@ pub mod builder {
                 "{}/crm_outbounds/{}/records/{}", client.baseurl, encode_path(& id
                 .to_string()), encode_path(& customer_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -769,7 +762,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "update_outbound_record",

@@ -1709,8 +1709,8 @@ impl Client {
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-    /// Prefer the module's `with_*` constructors.
+    /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+    /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1727,7 +1727,7 @@ impl Client {
     /// those you put in its default headers (mark them sensitive yourself); no request hooks
     /// run. It keeps the 32 MiB body limit and the default retry policy (each
     /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `tracing` span, and sends no `api-version` header. Prefer the module's
     /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
@@ -1865,7 +1865,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "update_deal", "PATCH", "/deals/{dealId}"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -1890,14 +1891,6 @@ pub mod builder {
             let url = format!(
                 "{}/deals/{}", client.baseurl, encode_path(& deal_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1910,7 +1903,6 @@ pub mod builder {
                 .query(
                     &progenitor_client::QueryParam::new("byExternalId", &by_external_id),
                 )
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("update_deal", source))?;
             let info = OperationInfo {

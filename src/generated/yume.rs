@@ -2475,8 +2475,8 @@ impl Client {
     /// per request): **the unprotected path**. It sends no credentials and applies none of
     /// [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-    /// runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-    /// Prefer the module's `with_*` constructors.
+    /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+    /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -2493,7 +2493,7 @@ impl Client {
     /// those you put in its default headers (mark them sensitive yourself); no request hooks
     /// run. It keeps the 32 MiB body limit and the default retry policy (each
     /// retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-    /// `tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+    /// `tracing` span, and sends no `api-version` header. Prefer the module's
     /// `with_*` constructors.
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
@@ -2649,7 +2649,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "list_wazzup_triggers", "GET", "/v1/crm/integrations/wazzup/triggers/"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2658,14 +2659,6 @@ pub mod builder {
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2674,7 +2667,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication("list_wazzup_triggers", source))?;
             let info = OperationInfo {
@@ -2761,7 +2753,8 @@ pub mod builder {
             let span = crate::telemetry::call_span!(
                 "create_wazzup_trigger", "POST", "/v1/crm/integrations/wazzup/triggers/"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2778,14 +2771,6 @@ pub mod builder {
             let url = format!(
                 "{}/v1/crm/integrations/wazzup/triggers/", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2795,7 +2780,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "create_wazzup_trigger",
@@ -2903,7 +2887,8 @@ pub mod builder {
                 "update_wazzup_trigger", "PUT",
                 "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -2926,14 +2911,6 @@ pub mod builder {
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
                 encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2943,7 +2920,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "update_wazzup_trigger",
@@ -3021,7 +2997,8 @@ pub mod builder {
                 "delete_wazzup_trigger", "DELETE",
                 "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, id } = self;
@@ -3034,19 +3011,10 @@ pub mod builder {
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
                 encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .delete(url)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "delete_wazzup_trigger",
@@ -3148,7 +3116,8 @@ pub mod builder {
                 "partial_update_wazzup_trigger", "PATCH",
                 "/v1/crm/integrations/wazzup/triggers/{id}/"
             );
-            crate::telemetry::in_call(span, self.send_inner()).await
+            crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner()))
+                .await
         }
         async fn send_inner(
             self,
@@ -3172,14 +3141,6 @@ pub mod builder {
                 "{}/v1/crm/integrations/wazzup/triggers/{}/", client.baseurl,
                 encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3189,7 +3150,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()
                 .map_err(|source| Error::communication(
                     "partial_update_wazzup_trigger",

@@ -51,8 +51,8 @@ fn settings(api: &str, replaced: &[(String, bool)]) -> GenerationSettings {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The facade must implement `ClientHooks` (it strips progenitor's `api-version`
-        // header and checks `x-crm-*` rules); `Expected` makes forgetting it a compile error.
+        // The facade must implement `ClientHooks` (it checks the `x-crm-*` rules);
+        // `Expected` makes forgetting it a compile error.
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
         // Turned into `cfg_attr(feature = "schemars", ...)` by `gate_schemars` below.

@@ -67,6 +67,8 @@ pub fn rewrite(
                 .get(&operation)
                 .ok_or_else(|| format!("no route for `{operation}` in the spec"))?;
             let executed = execute_through_runtime(&mut f.block, &operation);
+            drop_api_version(&mut f.block)
+                .map_err(|e| format!("`send` of {operation}: progenitor's output changed: {e}"))?;
             let mut rewriter = SendRewriter {
                 operation,
                 found: Found {
@@ -91,9 +93,12 @@ pub fn rewrite(
             send_inner.attrs.retain(|a| !a.path().is_ident("doc"));
             inner = Some(syn::ImplItem::Fn(send_inner));
             let op = &rewriter.operation;
+            // The call's future is boxed: it holds every step of the call (several KB), and
+            // a future that size is copied each time it moves (into `send`'s future, into a
+            // task, into a `join`); a box is one allocation and then a pointer.
             f.block = parse_quote! {{
                 let span = crate::telemetry::call_span!(#op, #method, #path);
-                crate::telemetry::in_call(span, self.send_inner()).await
+                crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner())).await
             }};
             sends += 1;
         }
@@ -187,14 +192,74 @@ fn execute_through_runtime(block: &mut syn::Block, operation: &str) -> bool {
     true
 }
 
+/// Removes the `api-version` header progenitor adds to every request (none of these APIs
+/// documents one): the `header_map.append(..)` that adds it and, when that was the map's
+/// only header, the map and its `.headers(header_map)`. Building the map and then removing
+/// the header again cost every call a map and two header lookups.
+fn drop_api_version(block: &mut syn::Block) -> Result<(), String> {
+    let mentions = |stmt: &syn::Stmt, text: &str| {
+        quote::quote!(#stmt)
+            .to_string()
+            .replace(' ', "")
+            .contains(text)
+    };
+    let before = block.stmts.len();
+    block.stmts.retain(|stmt| {
+        !(mentions(stmt, "header_map.append(") && mentions(stmt, "\"api-version\""))
+    });
+    if block.stmts.len() != before - 1 {
+        return Err("not one `header_map.append(\"api-version\", ..)`".into());
+    }
+    if block
+        .stmts
+        .iter()
+        .any(|stmt| mentions(stmt, "header_map.append("))
+    {
+        return Ok(()); // the operation's own header parameters: the map stays
+    }
+    let before = block.stmts.len();
+    block.stmts.retain(|stmt| {
+        !matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
+    });
+    if block.stmts.len() != before - 1 {
+        return Err("no `let mut header_map`".into());
+    }
+    let mut unchained = HeadersCall { removed: 0 };
+    unchained.visit_block_mut(block);
+    match unchained.removed {
+        1 => Ok(()),
+        n => Err(format!("{n} `.headers(header_map)` calls, not one")),
+    }
+}
+
+/// Replaces `<request>.headers(header_map)` with `<request>`.
+struct HeadersCall {
+    removed: usize,
+}
+
+impl VisitMut for HeadersCall {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && call.args.len() == 1
+            && matches!(&call.args[0], Expr::Path(p) if p.path.is_ident("header_map"))
+        {
+            *expr = (*call.receiver).clone();
+            self.removed += 1;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
 /// The rustdoc of progenitor's constructors: what they keep and what they leave out.
 const UNPROTECTED_NEW: &str = "\
 A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
 per request): **the unprotected path**. It sends no credentials and applies none of
 [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
 `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
-runs each call in its `tracing` span, and removes progenitor's `api-version` header.
-Prefer the module's `with_*` constructors.";
+runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
+module's `with_*` constructors.";
 
 const UNPROTECTED_NEW_WITH_CLIENT: &str = "\
 A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
@@ -203,7 +268,7 @@ redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials a
 those you put in its default headers (mark them sensitive yourself); no request hooks
 run. It keeps the 32 MiB body limit and the default retry policy (each
 retry bounded by the deadline, your client's timeout otherwise), runs each call in its
-`tracing` span, and removes progenitor's `api-version` header. Prefer the module's
+`tracing` span, and sends no `api-version` header. Prefer the module's
 `with_*` constructors.";
 
 /// `Self { baseurl, client }` -> `Self { baseurl, client, runtime: Default::default() }`.
@@ -430,7 +495,12 @@ mod tests {
                 impl<'a> GetThing<'a> {
                     pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
                         let Self { client } = self;
-                        let mut request = client.client.get(url).build()?;
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        let mut request = client.client.get(url).headers(header_map).build()?;
                         let info = OperationInfo { operation_id: "get_thing" };
                         client.pre(&mut request, &info).await?;
                         let result = #exec;
@@ -466,10 +536,44 @@ mod tests {
         );
         // `send` runs the body, kept as progenitor wrote it, in a private `send_inner`.
         assert!(
-            text.contains("in_call (span , self . send_inner ()) . await"),
+            text.contains(
+                "in_call (span , :: std :: boxed :: Box :: pin (self . send_inner ())) . await"
+            ),
             "{text}"
         );
         assert!(text.contains("} async fn send_inner (self)"), "{text}");
+        // progenitor's `api-version` header is not built at all.
+        assert!(!text.contains("header_map"), "{text}");
+        assert!(!text.contains("\"api-version\""), "{text}");
+    }
+
+    /// An operation with header parameters of its own keeps its map, less `api-version`.
+    #[test]
+    fn header_parameters_keep_their_map() {
+        let mut block: syn::Block = parse_quote! {{
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            header_map.append("x-tenant", value.to_string().try_into()?);
+            let request = client.client.get(url).headers(header_map).build()?;
+        }};
+        assert_eq!(drop_api_version(&mut block), Ok(()));
+        let text = quote::quote!(#block).to_string();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(text.contains("header_map . append (\"x-tenant\""), "{text}");
+        assert!(text.contains(". headers (header_map)"), "{text}");
+    }
+
+    /// Without the `api-version` header to remove, progenitor changed: generation fails.
+    #[test]
+    fn no_api_version_header_fails_generation() {
+        let mut block: syn::Block = parse_quote! {{
+            let request = client.client.get(url).build()?;
+        }};
+        let error = drop_api_version(&mut block).unwrap_err();
+        assert!(error.contains("api-version"), "{error}");
     }
 
     /// If progenitor's output changes shape, generation fails and says what is missing,
