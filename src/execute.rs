@@ -36,10 +36,13 @@ pub async fn execute<E>(
     let policy = &settings.retry;
     let clock = &policy.clock;
     let started = clock.now();
-    // A streamed body cannot be cloned, so it is sent once.
-    let repeatable = policy.retries_method(request.method()) && request.try_clone().is_some();
+    // A streamed body cannot be cloned, so it is sent once (what `try_clone` checks, without
+    // making a copy only to drop it).
+    let repeatable = policy.retries_method(request.method())
+        && request.body().is_none_or(|body| body.as_bytes().is_some());
     let method = request.method().clone();
-    let origin = origin(request.url());
+    // Where the request goes, for checking what the hooks did (none: nothing to check).
+    let origin = (!settings.hooks.is_empty()).then(|| origin(request.url()));
     let mut request = request;
     let mut number = 0;
     loop {
@@ -68,24 +71,27 @@ pub async fn execute<E>(
                 return Err(Error::invalid_request(operation, message));
             }
         }
-        if !settings.hooks.is_empty() {
-            check_after_hooks(&request, &origin, &settings.credential_headers)
+        if let Some(origin) = &origin {
+            check_after_hooks(&request, origin, &settings.credential_headers)
                 .map_err(|message| Error::invalid_request(operation, message))?;
         }
 
-        let sent = Instant::now();
+        // The clock is read only for the hooks: without them nobody sees the time taken.
+        let sent = (!settings.hooks.is_empty()).then(Instant::now);
         let outcome = http.execute(request).await;
-        let elapsed = sent.elapsed();
-        let view = match &outcome {
-            Ok(response) => AttemptOutcome::Answered {
-                status: response.status(),
-                headers: response.headers(),
-                elapsed,
-            },
-            Err(error) => AttemptOutcome::Failed { error, elapsed },
-        };
-        for hook in &settings.hooks {
-            hook.after_attempt(&attempt, &view);
+        if let Some(sent) = sent {
+            let elapsed = sent.elapsed();
+            let view = match &outcome {
+                Ok(response) => AttemptOutcome::Answered {
+                    status: response.status(),
+                    headers: response.headers(),
+                    elapsed,
+                },
+                Err(error) => AttemptOutcome::Failed { error, elapsed },
+            };
+            for hook in &settings.hooks {
+                hook.after_attempt(&attempt, &view);
+            }
         }
 
         let wait = match &outcome {
@@ -96,8 +102,8 @@ pub async fn execute<E>(
             Err(error) if retry::retryable_failure(error) => Some(policy.backoff_after(number)),
             _ => None,
         };
-        let spent = clock.now().duration_since(started);
-        let retry_in = wait.filter(|wait| spent + *wait < policy.deadline);
+        let retry_in =
+            wait.filter(|wait| clock.now().duration_since(started) + *wait < policy.deadline);
         if let (Some(wait), Some(spare)) = (retry_in, spare) {
             crate::telemetry::retrying(operation, number, &outcome, wait);
             clock.sleep(wait).await;
@@ -110,7 +116,7 @@ pub async fn execute<E>(
                 response
                     .extensions_mut()
                     .insert(CallFacts { attempts: number });
-                crate::telemetry::record_request_id(request_id_header(response.headers()));
+                crate::telemetry::record_request_id(response.headers());
                 Ok(response)
             }
             Err(source) => Err(Error::Communication {
@@ -167,9 +173,15 @@ fn origin(url: &reqwest::Url) -> Origin {
 
 /// The request id a service sends back in a header (`x-request-id` or `request-id`).
 pub(crate) fn request_id_header(headers: &reqwest::header::HeaderMap) -> Option<&str> {
-    ["x-request-id", "request-id"]
+    // Names made once: looking a header up by `&str` parses the name on every call.
+    use reqwest::header::HeaderName;
+    const NAMES: [HeaderName; 2] = [
+        HeaderName::from_static("x-request-id"),
+        HeaderName::from_static("request-id"),
+    ];
+    NAMES
         .iter()
-        .find_map(|name| headers.get(*name))
+        .find_map(|name| headers.get(name))
         .and_then(|value| value.to_str().ok())
         .filter(|id| !id.is_empty() && id.len() <= 200)
 }

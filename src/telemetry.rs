@@ -55,11 +55,12 @@ mod enabled {
         span: tracing::Span,
         call: impl Future<Output = Result<ResponseValue<T>, Error<E>>>,
     ) -> Result<ResponseValue<T>, Error<E>> {
+        if span.is_disabled() {
+            // No subscriber records it: nothing to time or report.
+            return call.await;
+        }
         let started = Instant::now();
         let result = call.instrument(span.clone()).await;
-        if span.is_disabled() {
-            return result;
-        }
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(answer) => {
@@ -117,10 +118,15 @@ mod enabled {
         tracing::Span::current().record("attempts", attempts);
     }
 
-    /// Records on the call's span the request id a service sent in a header.
-    pub(crate) fn record_request_id(id: Option<&str>) {
-        if let Some(id) = id {
-            tracing::Span::current().record("request_id", id);
+    /// Records on the call's span the request id a service sent in a header (looked for
+    /// only when the span is recorded).
+    pub(crate) fn record_request_id(headers: &reqwest::header::HeaderMap) {
+        let span = tracing::Span::current();
+        if span.is_disabled() {
+            return;
+        }
+        if let Some(id) = crate::execute::request_id_header(headers) {
+            span.record("request_id", id);
         }
     }
 }
@@ -147,5 +153,5 @@ mod disabled {
 
     pub(crate) fn record_attempts(_attempts: u32) {}
 
-    pub(crate) fn record_request_id(_id: Option<&str>) {}
+    pub(crate) fn record_request_id(_headers: &reqwest::header::HeaderMap) {}
 }
