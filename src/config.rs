@@ -277,6 +277,7 @@ impl HttpConfig {
         } else if self.no_proxy {
             builder = builder.no_proxy();
         }
+        crate::tls::install_tls_provider();
         let client = builder
             .build()
             .map_err(|e| ConfigError::Transport(e.to_string()))?;

@@ -69,6 +69,7 @@ mod nullable;
 mod request_hook;
 mod retry;
 mod telemetry;
+mod tls;
 // Called by the generated code; hidden because only it should.
 #[doc(hidden)]
 pub mod runtime;
@@ -83,6 +84,7 @@ pub use json::{FieldError, from_json};
 pub use nullable::Nullable;
 pub use request_hook::{Attempt, AttemptOutcome, RequestHook};
 pub use retry::{Clock, RetryPolicy, SystemClock};
+pub use tls::install_tls_provider;
 pub use unknown::UnknownValue;
 
 /// The HTTP client the generated clients use, for the types users name

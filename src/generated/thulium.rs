@@ -555,6 +555,7 @@ impl Client {
     /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
     /// module's `with_*` constructors.
     pub fn new(baseurl: &str) -> Self {
+        crate::install_tls_provider();
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);

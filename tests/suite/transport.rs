@@ -58,7 +58,8 @@ fn only_rustls_is_in_the_dependency_tree() {
         crates.contains(&"hyper-rustls"),
         "no hyper-rustls in:\n{tree}"
     );
-    // reqwest's default rustls provider (SECURITY.md: "aws-lc provider").
+    // Both providers, as `tls-ring` and `tls-aws-lc` are both on.
+    assert!(crates.contains(&"ring"), "no ring in:\n{tree}");
     assert!(crates.contains(&"aws-lc-rs"), "no aws-lc-rs in:\n{tree}");
     let forbidden: Vec<&str> = tree
         .lines()
@@ -97,6 +98,41 @@ fn only_rustls_is_in_the_dependency_tree() {
         "transport: {} crates in the tree, rustls, no openssl/native-tls",
         crates.len()
     );
+}
+
+/// The crates of the normal dependency tree with `features`.
+fn tree_crates(features: &[&str]) -> Vec<String> {
+    let mut args = vec!["tree", "--locked", "-e", "normal", "-p", "crm-bindings"];
+    args.extend(["--prefix", "none"]);
+    args.extend(features);
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(&args)
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "{:?} failed", args);
+    let mut crates: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    crates.sort();
+    crates.dedup();
+    crates
+}
+
+/// The default features use ring, not aws-lc (whose C build is most of a consumer's cold
+/// build: BENCHMARKS.md); `tls-aws-lc` brings aws-lc (reqwest's own default) instead.
+#[test]
+fn ring_by_default_and_aws_lc_on_request() {
+    let default = tree_crates(&[]);
+    assert!(default.iter().any(|c| c == "ring"), "{default:?}");
+    assert!(
+        !default.iter().any(|c| c.starts_with("aws-lc")),
+        "{default:?}"
+    );
+    let aws = tree_crates(&["--no-default-features", "--features", "cscart,tls-aws-lc"]);
+    assert!(aws.iter().any(|c| c == "aws-lc-rs"), "{aws:?}");
+    assert!(!aws.iter().any(|c| c == "ring"), "{aws:?}");
 }
 
 /// What users compile (the default features, the normal dependency tree) holds none of the

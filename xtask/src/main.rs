@@ -2,6 +2,7 @@
 //! Nothing here reaches the users of the library.
 
 mod bench;
+mod bench_commands;
 mod constraints;
 mod extensions;
 mod generate;
@@ -237,20 +238,44 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
         .into_iter()
         .map(|(api, _)| api)
         .collect();
-    for features in apis.iter().map(String::as_str).chain([""]) {
-        let mut args = vec![
+    // Each with the default TLS provider (one is required), and one with the other.
+    let alone: Vec<String> = apis
+        .iter()
+        .map(|api| format!("{api},tls-ring"))
+        .chain(["tls-ring".to_string(), "cscart,tls-aws-lc".to_string()])
+        .collect();
+    for features in &alone {
+        let args = [
             "clippy",
             "--quiet",
             "--lib",
             "--locked",
             "--no-default-features",
+            "--features",
+            features,
+            "--",
+            "-D",
+            "warnings",
         ];
-        if !features.is_empty() {
-            args.extend(["--features", features]);
-        }
-        args.extend(["--", "-D", "warnings"]);
-        run(root, Command::new(cargo()).args(&args))?;
+        run(root, Command::new(cargo()).args(args))?;
     }
+    // ring alone: reqwest has no provider of its own, and every constructor must find the
+    // one this crate installs (`src/tls.rs`; alone in its process, so nothing installed
+    // one before).
+    run(
+        root,
+        Command::new(cargo()).args([
+            "test",
+            "--quiet",
+            "--lib",
+            "--locked",
+            "--no-default-features",
+            "--features",
+            "cscart,tls-ring",
+            "--",
+            "tls::",
+        ]),
+    )?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));

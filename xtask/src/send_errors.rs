@@ -143,6 +143,14 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
                             f.attrs.push(syn::parse_quote!(#[doc = #line]));
                         }
                     }
+                    if f.sig.ident == "new" {
+                        // progenitor's `new` builds a `reqwest::Client`: with the `tls-ring`
+                        // feature alone, rustls has no provider until this installs one.
+                        f.block
+                            .stmts
+                            .insert(0, syn::parse_quote!(crate::install_tls_provider();));
+                        continue;
+                    }
                     if f.sig.ident != "new_with_client" {
                         continue;
                     }
