@@ -17,12 +17,25 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    /// `name | 1.07x (1.05-1.09)`: time ratio, above 1 = ours slower.
+    /// `| name | 1.07x | 1.05-1.09 | rounds |`: the ratio, its quartiles and the rounds.
     pub fn row(&self) -> String {
         format!(
             "| {} | {:.2}x | {:.2}-{:.2} | {} |",
             self.name, self.median, self.q1, self.q3, self.rounds
         )
+    }
+
+    /// The same comparison as a throughput ratio (the reference's time divided by ours:
+    /// below 1 = ours slower), its quartiles swapped accordingly.
+    #[allow(dead_code)] // `requests.rs` only; `decode.rs` includes this file too
+    pub fn throughput(&self) -> Ratio {
+        Ratio {
+            name: self.name.clone(),
+            median: 1.0 / self.median,
+            q1: 1.0 / self.q3,
+            q3: 1.0 / self.q1,
+            rounds: self.rounds,
+        }
     }
 
     pub fn json(&self) -> String {

@@ -142,3 +142,149 @@ pub mod yume {
         pub updated_at: DateTime<Utc>,
     }
 }
+
+/// The request bodies, as a user would write them for `serde_json` (`Option`s left out of
+/// the JSON when unset, as a PATCH needs). The benchmark fills them from the spec's
+/// examples, hence `Deserialize`.
+pub mod requests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, Clone, Debug)]
+    pub struct CallRequestInput {
+        pub name: String,
+        pub phone: String,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, Default)]
+    pub struct WazzupTriggerRequest {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delivery_status: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub delivery_type: Option<i64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub documents: Vec<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<i32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order_payment_status_from: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order_payment_status_to: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order_status_from: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order_status_to: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sale_status_from: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub sale_status_to: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub template_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub template_keys: Option<Vec<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub text: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub timeout: Option<String>,
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+        pub type_: Option<i64>,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, Default)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DealUpdate {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ad_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub buyer_email: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub buyer_first_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub buyer_last_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub buyer_patronymic: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub buyer_phone: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cart_id: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub handler: Option<Handler>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub payment: Option<Payment>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub product_price: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub product_title: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub product_weight: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seller_email: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seller_first_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seller_last_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seller_patronymic: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seller_phone: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, Default)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Handler {
+        pub recipient_city_id: String,
+        pub recipient_email: String,
+        pub recipient_first_name: String,
+        pub recipient_last_name: String,
+        pub recipient_office_id: String,
+        pub recipient_patronymic: String,
+        pub recipient_phone: String,
+        pub sender_city_id: String,
+        pub sender_email: String,
+        pub sender_first_name: String,
+        pub sender_last_name: String,
+        pub sender_office_id: String,
+        pub sender_patronymic: String,
+        pub sender_phone: String,
+        #[serde(rename = "type")]
+        pub type_: String,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, Default)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Payment {
+        pub card_to_id: String,
+        #[serde(rename = "type")]
+        pub type_: String,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug)]
+    pub struct OutboundRecordUpdate {
+        pub status_id: i64,
+    }
+}
+
+/// The answers the request benchmarks decode that `cscart` and `yume` above do not cover.
+pub mod answers {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    pub struct CallRequestId {
+        #[serde(deserialize_with = "number_or_string")]
+        pub request_id: String,
+    }
+
+    #[derive(Deserialize, Debug)]
+    pub struct DealUpdateResponse {
+        pub data: DealRef,
+    }
+
+    #[derive(Deserialize, Debug)]
+    pub struct DealRef {
+        #[serde(rename = "externalId", default)]
+        pub external_id: Option<String>,
+        pub id: String,
+    }
+
+    /// solOS documents no fields of a project: an object of anything.
+    pub type Project = serde_json::Map<String, serde_json::Value>;
+}
