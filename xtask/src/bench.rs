@@ -157,6 +157,7 @@ fn instructions(exe: &Path, only: &str, side: &str, rounds: u32) -> Result<f64, 
         .env("CRM_BENCH_ONLY", only)
         .env("CRM_BENCH_PROFILE", side)
         .env("CRM_BENCH_ROUNDS", rounds.to_string())
+        .stdout(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("could not run valgrind: {e}"))?;
     if !status.success() {

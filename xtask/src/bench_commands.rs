@@ -142,7 +142,7 @@ fn run_openapi_generator(root: &Path, jar: &Path) -> Result<f64, String> {
                 .arg("-o")
                 .arg(their_crate(root, api))
                 .arg(format!(
-                    "--additional-properties=packageName=og_{api},library=reqwest,supportAsync=true"
+                    "--additional-properties=packageName=og_{api},packageVersion=1.0.0,library=reqwest,supportAsync=true"
                 )),
         )?;
     }
@@ -251,6 +251,7 @@ fn cold_build(path: &Path) -> Result<f64, String> {
         Command::new("cargo")
             .current_dir(path)
             .args(["build", "--quiet", "--offline"])
+            .stdout(std::process::Stdio::null())
             .env("CARGO_TARGET_DIR", &target),
     )
 }
