@@ -276,3 +276,60 @@ pub(crate) async fn read_prefix(
     }
     Ok((Bytes::from(body), false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime_with(secret: &str) -> Runtime {
+        Runtime::new(Settings {
+            max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),
+            secrets: Secrets::new([secret.to_string()]),
+            credential_headers: Vec::new(),
+            retry: crate::RetryPolicy::default(),
+            timeout: None,
+            hooks: Vec::new(),
+        })
+    }
+
+    /// A client's `Debug` shows its settings and how many forms of the credentials it
+    /// knows, never the credentials (found by a mutation run: an emptied `Debug` passed).
+    #[test]
+    fn debug_shows_the_settings_and_hides_the_secrets() {
+        let shown = format!("{:?}", runtime_with("tok en").settings());
+        assert!(
+            shown.contains("max_response_bytes: Some(33554432)"),
+            "{shown}"
+        );
+        assert!(shown.contains("hooks: 0"), "{shown}");
+        // Raw, both percent-encodings (one and the same here) and `+` for the space.
+        assert!(
+            shown.contains("secrets: <3 forms of the credentials, not shown>"),
+            "{shown}"
+        );
+        assert!(!shown.contains("tok"), "{shown}");
+    }
+
+    /// Texts and header values with a credential in them are scrubbed; with no credential
+    /// they come back as they were (found by a mutation run: `is_empty` always true, which
+    /// skips scrubbing, passed every suite).
+    #[test]
+    fn texts_and_headers_are_scrubbed_of_every_form() {
+        let secrets = Secrets::new(["tok en".to_string()]);
+        assert!(!secrets.is_empty());
+        assert_eq!(
+            secrets.scrub_string("a tok en, tok%20en and tok+en".into()),
+            "a [REDACTED], [REDACTED] and [REDACTED]"
+        );
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-echo", "Bearer tok en".parse().unwrap());
+        headers.insert("x-other", "plain".parse().unwrap());
+        let scrubbed = secrets.scrub_headers(headers);
+        assert_eq!(scrubbed["x-echo"], "Bearer [REDACTED]");
+        assert!(scrubbed["x-echo"].is_sensitive());
+        assert_eq!(scrubbed["x-other"], "plain");
+        let none = Secrets::default();
+        assert!(none.is_empty());
+        assert_eq!(none.scrub_string("tok en".into()), "tok en");
+    }
+}
