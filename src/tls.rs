@@ -51,3 +51,62 @@ mod tests {
         super::install_tls_provider(); // again: nothing to do, and no panic
     }
 }
+
+/// With both TLS features on, the provider a program installed first stands, and ring is
+/// installed when there is none. The process default is global and the other tests of this
+/// binary install ring, so each case runs in a child process of this test binary.
+#[cfg(all(test, feature = "tls-ring", feature = "tls-aws-lc", feature = "cscart"))]
+mod both_providers {
+    use std::process::Command;
+
+    /// Set in the child process to the case it runs: `none` or `aws-lc` installed first.
+    const CASE: &str = "CRM_TLS_PROVIDER_CASE";
+
+    #[test]
+    fn the_programs_provider_stands_and_ring_is_the_fallback() {
+        for (case, expected) in [("none", "provider: ring"), ("aws-lc", "provider: aws-lc")] {
+            let child = Command::new(std::env::current_exe().expect("the test binary's path"))
+                .args(["tls::both_providers::child_case", "--exact", "--nocapture"])
+                .env(CASE, case)
+                .output()
+                .expect("the test binary runs again");
+            let stdout = String::from_utf8_lossy(&child.stdout);
+            assert!(
+                child.status.success(),
+                "case {case}: {stdout}{}",
+                String::from_utf8_lossy(&child.stderr)
+            );
+            assert!(
+                stdout.lines().any(|line| line == expected),
+                "case {case}: expected {expected:?} in {stdout}"
+            );
+        }
+    }
+
+    /// Does nothing unless run by the test above, in its own process.
+    #[test]
+    fn child_case() {
+        let Ok(case) = std::env::var(CASE) else {
+            return;
+        };
+        if case == "aws-lc" {
+            rustls::crypto::aws_lc_rs::default_provider()
+                .install_default()
+                .expect("nothing installed yet in a fresh process");
+        }
+        drop(crate::cscart::Client::new("https://shop.example/api"));
+        crate::cscart::Client::with_basic_auth("https://shop.example/api", "a@example.com", "k")
+            .expect("a valid configuration");
+        let provider = rustls::crypto::CryptoProvider::get_default().expect("a provider");
+        // rustls names its providers' random sources `Ring` and `AwsLcRs` in `Debug`.
+        let shown = format!("{provider:?}");
+        let name = if shown.contains("secure_random: Ring") {
+            "ring"
+        } else if shown.contains("secure_random: AwsLcRs") {
+            "aws-lc"
+        } else {
+            "unknown"
+        };
+        println!("provider: {name}");
+    }
+}

@@ -135,6 +135,23 @@ fn ring_by_default_and_aws_lc_on_request() {
     assert!(!aws.iter().any(|c| c == "ring"), "{aws:?}");
 }
 
+/// The `http2` feature (a default) is what builds reqwest's HTTP/2 (the `h2` crate, which
+/// reqwest negotiates over TLS by ALPN where the server offers it); without it the client
+/// speaks HTTP/1.1 only and `h2` is not built.
+#[test]
+fn http2_is_built_only_with_its_feature() {
+    let default = tree_crates(&[]);
+    assert!(default.iter().any(|c| c == "h2"), "{default:?}");
+    let without = tree_crates(&["--no-default-features", "--features", "cscart,tls-ring"]);
+    assert!(!without.iter().any(|c| c == "h2"), "{without:?}");
+    let with = tree_crates(&[
+        "--no-default-features",
+        "--features",
+        "cscart,tls-ring,http2",
+    ]);
+    assert!(with.iter().any(|c| c == "h2"), "{with:?}");
+}
+
 /// What users compile (the default features, the normal dependency tree) holds none of the
 /// maintainers' crates: not the generator, not the spec parsers, not the test tools.
 #[test]
