@@ -20,7 +20,7 @@ mod reference;
 #[path = "support/server.rs"]
 mod server;
 
-use crm_bindings::mock_support::{Operation, Status};
+use crm_bindings::mock_support::Operation;
 use crm_bindings::{HttpConfig, cscart, solos, thulium, uapay, yume};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -116,14 +116,7 @@ impl Op {
     /// The route answering it: the documented success with the spec's example.
     fn route(self) -> server::Route {
         let facts = self.facts();
-        let (status, body) = facts
-            .statuses
-            .iter()
-            .find_map(|s| match s {
-                Status::Success { code, body } => Some((*code, *body)),
-                Status::Error { .. } => None,
-            })
-            .expect("a documented success");
+        let (status, body) = facts.success().expect("a documented success");
         server::Route {
             method: facts.method,
             path: self.path(),

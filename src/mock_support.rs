@@ -50,6 +50,17 @@ pub struct Operation {
     pub error_example: Option<&'static str>,
 }
 
+impl Operation {
+    /// The first documented success: its status code and whether it has a body (`None`
+    /// for an operation documenting none, which the generator's spec checks refuse).
+    pub fn success(&self) -> Option<(u16, bool)> {
+        self.statuses.iter().find_map(|s| match s {
+            Status::Success { code, body } => Some((*code, *body)),
+            Status::Error { .. } => None,
+        })
+    }
+}
+
 /// Decodes one of the spec's examples into its type (checked by the crate's tests, so a
 /// failure here means the spec and its example disagree).
 pub fn example<T: DeserializeOwned>(what: &str, json: &str) -> T {
@@ -403,5 +414,44 @@ where
     match crate::from_json::<T>(serde_json::from_str(raw).expect("JSON")) {
         Ok(_) => Err(format!("from_json accepts {raw}")),
         Err(err) => Ok(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An operation made up here (not from a seed): an error range listed first, two
+    /// successes, and one with no success at all.
+    #[test]
+    fn the_first_documented_success_is_the_answer() {
+        let mut op = Operation {
+            id: "made_up",
+            method: "POST",
+            path: "/made_up",
+            statuses: &[
+                Status::Error { from: 400, to: 499 },
+                Status::Success {
+                    code: 201,
+                    body: true,
+                },
+                Status::Success {
+                    code: 204,
+                    body: false,
+                },
+            ],
+            auth: Auth::None,
+            request_example: None,
+            success_example: None,
+            error_example: None,
+        };
+        assert_eq!(op.success(), Some((201, true)));
+        op.statuses = &[Status::Success {
+            code: 204,
+            body: false,
+        }];
+        assert_eq!(op.success(), Some((204, false)));
+        op.statuses = &[Status::Error { from: 500, to: 599 }];
+        assert_eq!(op.success(), None);
     }
 }

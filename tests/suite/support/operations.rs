@@ -5,7 +5,7 @@
 //! meaningful.
 
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::{Api, Auth, Credentials, Status};
+use crm_bindings::mock_support::{Api, Auth, Credentials};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
@@ -118,12 +118,7 @@ impl Operation {
     /// The first documented success: its status and whether it has a body.
     pub fn success_status(&self) -> (u16, bool) {
         self.facts
-            .statuses
-            .iter()
-            .find_map(|s| match s {
-                Status::Success { code, body } => Some((*code, *body)),
-                Status::Error { .. } => None,
-            })
+            .success()
             .expect("every operation documents a success")
     }
 
