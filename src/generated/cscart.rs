@@ -1732,6 +1732,12 @@ impl Client {
     /// `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
     /// runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
     /// module's `with_*` constructors.
+    ///
+    /// # Panics
+    ///
+    /// When reqwest cannot build the client, i.e. its TLS setup fails (a crypto provider is
+    /// always there: [`crate::install_tls_provider`]). The `with_*` constructors return that
+    /// failure as [`crate::ConfigError::Transport`] instead.
     pub fn new(baseurl: &str) -> Self {
         crate::install_tls_provider();
         #[cfg(not(target_arch = "wasm32"))]

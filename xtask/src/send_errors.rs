@@ -139,7 +139,12 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
                             UNPROTECTED_NEW_WITH_CLIENT
                         };
                         for line in doc.lines() {
-                            let line = format!(" {line}");
+                            // A blank doc line stays blank (no trailing space).
+                            let line = if line.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {line}")
+                            };
                             f.attrs.push(syn::parse_quote!(#[doc = #line]));
                         }
                     }
@@ -267,7 +272,13 @@ per request): **the unprotected path**. It sends no credentials and applies none
 [`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
 `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
 runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
-module's `with_*` constructors.";
+module's `with_*` constructors.
+
+# Panics
+
+When reqwest cannot build the client, i.e. its TLS setup fails (a crypto provider is
+always there: [`crate::install_tls_provider`]). The `with_*` constructors return that
+failure as [`crate::ConfigError::Transport`] instead.";
 
 const UNPROTECTED_NEW_WITH_CLIENT: &str = "\
 A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
