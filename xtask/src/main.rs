@@ -35,7 +35,7 @@ tasks:
                      print the API surface of one spec: operations, parameters, types, fields
   lint [spec.yaml]   lint every spec (or one) with Redocly CLI and redocly.yaml (runs `npm ci` first)
   test               everything the test suite needs, then all tests (the README's test command)
-  mutants [--in-diff <base>] [runtime|generator]
+  mutants [--in-diff <base>] [runtime|generator|scaffold]
                      cargo-mutants over the hand-written runtime and the generator (installs it)
   bench              run benches/ (interleaved with hand-written code; callgrind where valgrind
                      is installed) and write BENCHMARKS.md

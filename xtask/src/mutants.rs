@@ -10,13 +10,15 @@ use std::process::Command;
 const VERSION: &str = "27.1.0";
 
 const USAGE: &str = "\
-usage: cargo xtask mutants [--in-diff <git-base>] [runtime|generator] [-- <cargo-mutants args>]
+usage: cargo xtask mutants [--in-diff <git-base>] [runtime|generator|scaffold] [-- <cargo-mutants args>]
        (`-- --file src/retry.rs` narrows a run to some files)
 
   runtime     src/*.rs (errors, config, hooks, retries, tracing, body limits, JSON), tested by
               its unit tests, tests/suite and tests/adversarial
-  generator   xtask/src/*.rs (spec checks, extensions, post-processing), tested by xtask's tests
-  (neither)   both, one after the other
+  generator   xtask/src/*.rs but scaffold.rs (spec checks, extensions, post-processing), tested
+              by xtask's tests but the two that cargo-check a copy of the repository
+  scaffold    xtask/src/scaffold.rs (`new-api`), tested by all of xtask's tests
+  (none)      all three, one after the other
 
   --in-diff B only the lines changed since git revision B (what a change touched)
   results in target/mutants/<part>/mutants.out/ (caught.txt, missed.txt, timeout.txt, ...)";
@@ -25,14 +27,27 @@ usage: cargo xtask mutants [--in-diff <git-base>] [runtime|generator] [-- <cargo
 struct Part {
     name: &'static str,
     files: &'static [&'static str],
+    /// Files of `files` left to another part.
+    exclude: &'static [&'static str],
     package: &'static str,
     test_args: &'static [&'static str],
 }
+
+/// The two xtask tests that `cargo check` a copy of the whole repository (about 25 s each):
+/// they cover `new-api` (scaffold.rs) and `build.rs`'s guard, so only the scaffold part
+/// runs them.
+const REPOSITORY_COPY_TESTS: [&str; 4] = [
+    "--skip",
+    "what_new_api_writes_compiles",
+    "--skip",
+    "a_spec_edited_without_regenerating_stops_the_build",
+];
 
 const PARTS: &[Part] = &[
     Part {
         name: "runtime",
         files: &["src/*.rs"],
+        exclude: &[],
         package: "crm-bindings",
         // Not the Prism contract checks: they test the specs, which no mutant changes.
         test_args: &[
@@ -49,6 +64,22 @@ const PARTS: &[Part] = &[
     Part {
         name: "generator",
         files: &["xtask/src/*.rs"],
+        exclude: &["xtask/src/scaffold.rs"],
+        package: "xtask",
+        // Every xtask test (among them `generate --check` of the real specs, which fails
+        // on any change to generated code) but the repository copies.
+        test_args: &[
+            "--",
+            REPOSITORY_COPY_TESTS[0],
+            REPOSITORY_COPY_TESTS[1],
+            REPOSITORY_COPY_TESTS[2],
+            REPOSITORY_COPY_TESTS[3],
+        ],
+    },
+    Part {
+        name: "scaffold",
+        files: &["xtask/src/scaffold.rs"],
+        exclude: &[],
         package: "xtask",
         test_args: &[],
     },
@@ -65,7 +96,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     while let Some(arg) = rest.next() {
         match *arg {
             "--in-diff" => base = Some(*rest.next().ok_or(USAGE)?),
-            "runtime" | "generator" => only = Some(*arg),
+            "runtime" | "generator" | "scaffold" => only = Some(*arg),
             _ => return Err(USAGE.into()),
         }
     }
@@ -88,6 +119,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
             for file in part.files {
                 cmd.args(["--file", file]);
             }
+        }
+        for file in part.exclude {
+            cmd.args(["--exclude", file]);
         }
         if let Some(diff) = &diff {
             // A change's run (CI) comes after the test command passed: the unmutated
