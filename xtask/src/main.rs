@@ -224,6 +224,33 @@ fn spec_rel(root: &Path, path: &Path) -> String {
         .to_string()
 }
 
+/// With neither TLS feature, the build stops with `src/tls.rs`'s `compile_error!`, which says
+/// what to enable (README: Features). Checked with clippy, whose dependency builds the
+/// per-feature lints above have just made.
+fn neither_tls_provider_stops_the_build(root: &Path) -> Result<(), String> {
+    let out = Command::new(cargo())
+        .current_dir(root)
+        .args([
+            "clippy",
+            "--quiet",
+            "--lib",
+            "--locked",
+            "--no-default-features",
+        ])
+        .args(["--features", "cscart"])
+        .output()
+        .map_err(|e| format!("could not run cargo clippy: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = "crm-bindings needs a TLS provider: enable the `tls-ring` feature";
+    if out.status.success() || !stderr.contains(expected) {
+        return Err(format!(
+            "a build without a TLS feature should stop with \"{expected} ...\"; it gave:\n{stderr}"
+        ));
+    }
+    println!("without a TLS feature the build stops, naming the features to enable");
+    Ok(())
+}
+
 /// The README's test command: checks the generated code is current, lints the specs
 /// (installing the npm tools), checks that every API feature builds on its own, then runs
 /// every test of the workspace, the Prism contract tests included (extra arguments go to
@@ -259,6 +286,7 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
         ];
         run(root, Command::new(cargo()).args(args))?;
     }
+    neither_tls_provider_stops_the_build(root)?;
     // ring alone: reqwest has no provider of its own, and every constructor must find the
     // one this crate installs (`src/tls.rs`; alone in its process, so nothing installed
     // one before).
