@@ -465,3 +465,66 @@ fn walk_schemas(value: &Value, pointer: &str, f: &mut impl FnMut(&str, &Value)) 
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The rules a spec (YAML, made up here) breaks.
+    fn rules(yaml: &str) -> Vec<&'static str> {
+        let spec: Value = serde_yaml_ng::from_str(yaml).expect("test YAML");
+        check_spec("t.yaml", yaml, &spec)
+            .into_iter()
+            .map(|v| v.rule)
+            .collect()
+    }
+
+    #[test]
+    fn variant_names_must_be_pascal_case_identifiers() {
+        let named = |names: Value| json!({"enum": ["a", "b"], "x-enum-varnames": names});
+        assert_eq!(
+            enum_varnames_problem(&named(json!(["Alpha", "Beta2"]))),
+            None
+        );
+        for bad in [json!(["Alpha", "Beta_2"]), json!(["Alpha", "beta"])] {
+            let problem = enum_varnames_problem(&named(bad.clone())).unwrap_or_default();
+            assert!(problem.contains("is not a PascalCase"), "{bad}: {problem}");
+        }
+    }
+
+    #[test]
+    fn a_route_shape_hides_only_the_parameter_names() {
+        assert_eq!(route_shape("/a/{id}/b"), "/a/{}/b");
+        assert_eq!(route_shape("/a/{id}/b/{c}"), "/a/{}/b/{}");
+    }
+
+    #[test]
+    fn refs_are_found_in_lists_but_not_in_examples() {
+        let doc = json!({
+            "allOf": [{"$ref": "#/components/schemas/A"}],
+            "example": {"$ref": "#/data/one"},
+            "examples": {"x": {"$ref": "#/data/two"}},
+        });
+        let mut found = Vec::new();
+        collect_refs(&doc, &mut found);
+        assert_eq!(found, ["#/components/schemas/A"]);
+    }
+
+    #[test]
+    fn a_response_must_be_a_lone_ref_to_a_component_schema() {
+        let spec = |schema: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      \
+                 operationId: get_a\n      responses:\n        '200': {{description: ok, content: \
+                 {{application/json: {{schema: {schema}}}}}}}\ncomponents:\n  schemas:\n    \
+                 A: {{type: object}}\n  responses:\n    R: {{description: r}}\n"
+            )
+        };
+        assert_eq!(
+            rules(&spec("{$ref: '#/components/schemas/A'}")),
+            Vec::<&str>::new()
+        );
+        assert!(rules(&spec("{$ref: '#/components/responses/R'}")).contains(&"response-ref"));
+    }
+}
