@@ -105,16 +105,14 @@ impl Secrets {
     pub(crate) fn new(values: impl IntoIterator<Item = String>) -> Self {
         let mut forms: Vec<Vec<u8>> = Vec::new();
         for value in values {
-            if value.is_empty() {
-                continue;
-            }
             for form in [
                 percent_encoded(&value, true),
                 percent_encoded(&value, false),
                 value.replace(' ', "+"),
                 value,
             ] {
-                if !forms.iter().any(|f| f == form.as_bytes()) {
+                // An empty form would match everywhere (and `replace_all` never end).
+                if !form.is_empty() && !forms.iter().any(|f| f == form.as_bytes()) {
                     forms.push(form.into_bytes());
                 }
             }
@@ -331,5 +329,15 @@ mod tests {
         let none = Secrets::default();
         assert!(none.is_empty());
         assert_eq!(none.scrub_string("tok en".into()), "tok en");
+        // An empty credential has no form to find (an empty one would match everywhere).
+        let empty = Secrets::new([String::new()]);
+        assert!(empty.is_empty());
+        assert_eq!(empty.scrub_string("text".into()), "text");
+        // Percent-encoding in either case of hex digits; unreserved bytes stay as they are.
+        let slashed = Secrets::new(["a/b-c.d_e~f".to_string()]);
+        assert_eq!(
+            slashed.scrub_string("a%2Fb-c.d_e~f a%2fb-c.d_e~f a/b-c.d_e~f".into()),
+            "[REDACTED] [REDACTED] [REDACTED]"
+        );
     }
 }
