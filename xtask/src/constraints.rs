@@ -553,3 +553,21 @@ pub fn describe(schema: &serde_json::Map<String, Value>) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A bound beyond `i64` (made up, not from a seed) is still a whole number.
+    #[test]
+    fn bounds_beyond_i64_are_whole_numbers() {
+        let range = integer_range(&json!({"type": "integer", "maximum": u64::MAX}));
+        assert_eq!(range, Ok((None, Some(u64::MAX.into()), None)));
+        let range = integer_range(&json!({"type": "integer", "minimum": -5, "maximum": 1.5}));
+        assert_eq!(
+            range,
+            Err("`maximum: 1.5` is not a whole number".to_string())
+        );
+    }
+}

@@ -602,3 +602,31 @@ fn operations(spec: &Value) -> impl Iterator<Item = &Value> {
         .flatten()
         .flat_map(|(_, item)| item.as_object().into_iter().flatten().map(|(_, op)| op))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The range of an undocumented integer (made-up schemas, not from a seed): the schema's
+    /// bounds within its format's, else the format's, else `i64`'s.
+    #[test]
+    fn an_integer_enums_range_comes_from_its_bounds_or_format() {
+        let range = |extra: Value| {
+            let mut schema = json!({"type": "integer", "enum": [1, 2]});
+            for (k, v) in extra.as_object().expect("an object") {
+                schema[k] = v.clone();
+            }
+            let spec = json!({"components": {"schemas": {"E": schema}}});
+            enums(&spec).pop().expect("one enum").range
+        };
+        let (i32min, i32max) = (i32::MIN.into(), i32::MAX.into());
+        assert_eq!(range(json!({"format": "int32"})), (i32min, i32max));
+        assert_eq!(range(json!({"format": "int"})), (i32min, i32max));
+        assert_eq!(range(json!({"format": "int16"})), (-32768, 32767));
+        assert_eq!(range(json!({"format": "int8"})), (-128, 127));
+        assert_eq!(range(json!({})), (i64::MIN, i64::MAX));
+        let bounded = json!({"format": "int16", "minimum": 0, "maximum": 100_000});
+        assert_eq!(range(bounded), (0, 32767));
+    }
+}

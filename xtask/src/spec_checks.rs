@@ -511,6 +511,24 @@ mod tests {
         assert_eq!(found, ["#/components/schemas/A"]);
     }
 
+    /// Schemas are checked inside lists (`allOf`) but not inside examples, which are data.
+    #[test]
+    fn schemas_in_lists_are_checked_and_examples_are_not() {
+        let spec = |schema: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  \
+                 schemas:\n    B: {{type: object}}\n    A: {schema}\n"
+            )
+        };
+        let sibling = "{$ref: '#/components/schemas/B', nullable: true}";
+        let listed = format!("{{allOf: [{sibling}]}}");
+        assert_eq!(rules(&spec(&listed)), ["ref-siblings"]);
+        let example = format!("{{type: object, example: {sibling}}}");
+        assert_eq!(rules(&spec(&example)), Vec::<&str>::new());
+        let examples = format!("{{type: object, examples: [{sibling}]}}");
+        assert_eq!(rules(&spec(&examples)), Vec::<&str>::new());
+    }
+
     #[test]
     fn a_response_must_be_a_lone_ref_to_a_component_schema() {
         let spec = |schema: &str| {
