@@ -311,6 +311,19 @@ mod tests {
     /// Texts and header values with a credential in them are scrubbed; with no credential
     /// they come back as they were (found by a mutation run: `is_empty` always true, which
     /// skips scrubbing, passed every suite).
+    /// An answer's prefix is "cut short" only when bytes follow what was kept (bodies made up
+    /// here).
+    #[tokio::test]
+    async fn a_prefix_is_cut_short_only_when_more_follows() {
+        let answer = |body: &'static str| reqwest::Response::from(hyper::Response::new(body));
+        let kept = read_prefix(&mut answer("hello"), 5).await.expect("read");
+        assert_eq!((&kept.0[..], kept.1), (&b"hello"[..], false));
+        let kept = read_prefix(&mut answer("hello!"), 5).await.expect("read");
+        assert_eq!((&kept.0[..], kept.1), (&b"hello"[..], true));
+        let kept = read_prefix(&mut answer("hi"), 5).await.expect("read");
+        assert_eq!((&kept.0[..], kept.1), (&b"hi"[..], false));
+    }
+
     #[test]
     fn texts_and_headers_are_scrubbed_of_every_form() {
         let secrets = Secrets::new(["tok en".to_string()]);

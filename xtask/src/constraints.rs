@@ -559,6 +559,103 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn each_format_implies_its_range() {
+        let cases: [(&str, i128, i128); 10] = [
+            ("int8", -128, 127),
+            ("uint8", 0, 255),
+            ("int16", -32768, 32767),
+            ("uint16", 0, 65535),
+            ("int", i32::MIN.into(), i32::MAX.into()),
+            ("int32", i32::MIN.into(), i32::MAX.into()),
+            ("uint", 0, u32::MAX.into()),
+            ("uint32", 0, u32::MAX.into()),
+            ("int64", i64::MIN.into(), i64::MAX.into()),
+            ("uint64", 0, u64::MAX.into()),
+        ];
+        for (format, min, max) in cases {
+            assert_eq!(format_range(format), Some((min, max)), "{format}");
+        }
+        assert_eq!(format_range("float"), None);
+    }
+
+    /// What typify 0.8 makes of integer schemas (made-up schemas; the expectations restate
+    /// typify-impl's `convert_integer`, as `typify_integer` does).
+    #[test]
+    fn typify_integer_follows_format_then_exact_range_then_minimum_one() {
+        let cases = [
+            (json!({"format": "uint8"}), ("u8", 0, 255)),
+            (json!({"format": "int8", "maximum": 100}), ("i8", -128, 127)),
+            (
+                json!({"format": "int32", "minimum": -5, "maximum": 10}),
+                ("i32", i32::MIN.into(), i32::MAX.into()),
+            ),
+            (
+                json!({"format": "int32", "minimum": 1}),
+                ("NonZeroU32", 1, u32::MAX.into()),
+            ),
+            // A bound outside the format, or a `multipleOf`: the format is not used.
+            (
+                json!({"format": "int8", "minimum": -10, "maximum": 1000}),
+                ("i64", i64::MIN.into(), i64::MAX.into()),
+            ),
+            (
+                json!({"format": "int8", "minimum": -10, "multipleOf": 5}),
+                ("i64", i64::MIN.into(), i64::MAX.into()),
+            ),
+            (
+                json!({"format": "int32", "minimum": -1_099_511_627_776_i64}),
+                ("i64", i64::MIN.into(), i64::MAX.into()),
+            ),
+            // No format: an exact range, with exclusive bounds applied.
+            (
+                json!({"maximum": 128, "exclusiveMaximum": true}),
+                ("i8", -128, 127),
+            ),
+            (
+                json!({"minimum": 1, "maximum": 100}),
+                ("NonZeroU64", 1, u64::MAX.into()),
+            ),
+            (json!({"minimum": 0, "maximum": 65535}), ("u16", 0, 65535)),
+        ];
+        for (schema, expected) in cases {
+            assert_eq!(typify_integer(&schema), expected, "{schema}");
+        }
+    }
+
+    /// Only integer schemas whose range no type holds move to the components; a required
+    /// one may not be nullable there (a made-up spec).
+    #[test]
+    fn ranged_integers_move_to_the_components() {
+        let mut spec = json!({"components": {"schemas": {"Thing": {
+            "type": "object",
+            "required": ["a"],
+            "properties": {
+                "a": {"type": "integer", "minimum": 5, "maximum": 10},
+                "b": {"type": "integer", "minimum": 5, "maximum": 10, "nullable": true},
+                "c": {"type": "number", "minimum": 0, "maximum": 10},
+            },
+        }}}});
+        let moved = move_ranges_to_components(&mut spec).expect("moved");
+        assert_eq!(moved.len(), 2, "{moved:?}");
+        let properties = &spec["components"]["schemas"]["Thing"]["properties"];
+        assert!(properties["a"]["$ref"].is_string(), "{properties}");
+        assert_eq!(properties["a"].get("x-crm-nullable"), None);
+        assert_eq!(properties["b"]["x-crm-nullable"], true, "{properties}");
+        assert_eq!(properties["c"]["type"], "number");
+
+        let mut required_nullable = json!({"components": {"schemas": {"Thing": {
+            "type": "object",
+            "required": ["a"],
+            "properties": {"a": {"type": "integer", "minimum": 5, "maximum": 10, "nullable": true}},
+        }}}});
+        let refused = move_ranges_to_components(&mut required_nullable).unwrap_err();
+        assert!(
+            refused.contains("a required, nullable integer"),
+            "{refused}"
+        );
+    }
+
     /// A bound beyond `i64` (made up, not from a seed) is still a whole number.
     #[test]
     fn bounds_beyond_i64_are_whole_numbers() {
