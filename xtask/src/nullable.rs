@@ -408,6 +408,53 @@ mod tests {
         assert_eq!(error, "no field `title` in `Update`");
     }
 
+    /// A whole shape, made up after typify 0.8's output: the field's other serde settings
+    /// and the other modules stay; the skip rule, the type and the builder's field and
+    /// setter bound change.
+    #[test]
+    fn only_the_skip_rule_and_the_types_change() {
+        let file: syn::File = parse_quote! {
+            pub struct Update {
+                #[serde(rename = "full-name", flatten, default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub full_name: ::std::option::Option<::std::string::String>,
+            }
+            pub mod other {}
+            pub mod builder {
+                pub struct Update {
+                    full_name: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                }
+                impl Update {
+                    pub fn full_name<T>(self, value: T) -> Self
+                    where
+                        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                    {
+                        self
+                    }
+                }
+            }
+        };
+        let mut items = file.items;
+        let change = [(
+            "Update".to_string(),
+            "full-name".to_string(),
+            Change::Nullable,
+        )];
+        apply(&mut items, &change).expect("the shape is rewritten");
+        let text: String = items
+            .iter()
+            .map(|item| quote::quote!(#item).to_string().replace(' ', ""))
+            .collect();
+        for expected in [
+            r#"#[serde(default,rename="full-name",flatten,skip_serializing_if="crate::Nullable::is_absent")]"#,
+            "pubfull_name:crate::Nullable<::std::string::String>",
+            "full_name:::std::result::Result<crate::Nullable<::std::string::String>",
+            "TryInto<crate::Nullable<::std::string::String>>",
+            "pubmodother{}",
+        ] {
+            assert!(text.contains(expected), "{expected} not in {text}");
+        }
+    }
+
     /// The shape it expects is rewritten: `Nullable<T>`, left out by default. Without the
     /// typify builder module, generation fails on that instead.
     #[test]
