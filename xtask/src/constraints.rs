@@ -391,11 +391,13 @@ pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
                     if has("multipleOf") {
                         refuse("multipleOf", "beside an `enum` it is not checked on undocumented values; drop it (the enum's values say it)".into());
                     }
-                    if has("exclusiveMinimum") || has("exclusiveMaximum") {
-                        refuse(
-                            "exclusiveMinimum",
-                            "beside an `enum`, write the range with `minimum`/`maximum`".into(),
-                        );
+                    for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
+                        if has(keyword) {
+                            refuse(
+                                keyword,
+                                "beside an `enum`, write the range with `minimum`/`maximum`".into(),
+                            );
+                        }
                     }
                 } else if needs_range_type(schema).unwrap_or(false) && !site.component {
                     // `move_ranges_to_components` moves the movable ones before this runs.
@@ -653,6 +655,67 @@ mod tests {
         assert!(
             refused.contains("a required, nullable integer"),
             "{refused}"
+        );
+    }
+
+    /// What `check` refuses in one component schema (made up here): each refusal's
+    /// keyword, with the enum value it names if any.
+    fn refused(schema: Value) -> Vec<String> {
+        let spec = json!({"components": {"schemas": {"S": schema}}});
+        check("t.yaml", &spec)
+            .into_iter()
+            .map(|v| {
+                let keyword = v.message.split('`').nth(1).unwrap_or_default().to_string();
+                match v.message.split("the value ").nth(1) {
+                    Some(rest) => format!("{keyword} {}", rest.split(' ').next().unwrap_or("")),
+                    None => keyword,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn enum_values_must_keep_the_schemas_own_range() {
+        let enumerated =
+            json!({"type": "integer", "enum": [1, 5, 9, 10], "minimum": 1, "maximum": 9});
+        assert_eq!(refused(enumerated), ["enum 10"]);
+        let enumerated = json!({"type": "integer", "enum": [0, 5], "minimum": 1});
+        assert_eq!(refused(enumerated), ["enum 0"]);
+        let multiples = json!({"type": "integer", "enum": [5, 7], "multipleOf": 5});
+        assert_eq!(refused(multiples), ["enum 7", "multipleOf"]);
+        for exclusive in ["exclusiveMinimum", "exclusiveMaximum"] {
+            let mut schema = json!({"type": "integer", "enum": [5], "minimum": 1, "maximum": 9});
+            schema[exclusive] = true.into();
+            assert_eq!(refused(schema), [exclusive], "{exclusive}");
+        }
+    }
+
+    #[test]
+    fn rules_nothing_checks_are_refused() {
+        assert_eq!(
+            refused(json!({"type": "number", "format": "double"})),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            refused(json!({"type": "number", "format": "int32"})),
+            ["format"]
+        );
+        let beside_all_of = json!({"allOf": [{"type": "string"}], "maxLength": 5});
+        assert_eq!(refused(beside_all_of), ["maxLength"]);
+        let typed = json!({"type": "string", "allOf": [{"type": "string"}], "maxLength": 5});
+        assert_eq!(refused(typed), Vec::<String>::new());
+        assert_eq!(
+            refused(json!({"allOf": [{"type": "string"}]})),
+            Vec::<String>::new()
+        );
+        assert_eq!(refused(json!({"maxLength": 5})), Vec::<String>::new());
+        assert_eq!(
+            refused(json!({"type": "boolean", "minimum": 1})),
+            ["minimum"]
+        );
+        assert_eq!(
+            refused(json!({"type": "boolean", "maxItems": 1})),
+            ["maxItems"]
         );
     }
 
