@@ -455,6 +455,40 @@ mod tests {
         }
     }
 
+    /// The builder must hold the struct's type (spelled with `super::`): another type fails
+    /// generation.
+    #[test]
+    fn a_builder_of_another_type_fails_generation() {
+        let builder = |inner: proc_macro2::TokenStream| -> Vec<Item> {
+            let file: syn::File = parse_quote! {
+                pub struct Update {
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                    pub thing: ::std::option::Option<Thing>,
+                }
+                pub mod builder {
+                    pub struct Update {
+                        thing: ::std::result::Result<::std::option::Option<#inner>, ::std::string::String>,
+                    }
+                    impl Update {
+                        pub fn thing<T>(self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::option::Option<#inner>>,
+                        {
+                            self
+                        }
+                    }
+                }
+            };
+            file.items
+        };
+        let change = [("Update".to_string(), "thing".to_string(), Change::Nullable)];
+        let mut same = builder(parse_quote!(super::Thing));
+        assert_eq!(apply(&mut same, &change), Ok(()));
+        let mut other = builder(parse_quote!(super::Other));
+        let error = apply(&mut other, &change).unwrap_err();
+        assert!(error.contains("builder field is"), "{error}");
+    }
+
     /// The shape it expects is rewritten: `Nullable<T>`, left out by default. Without the
     /// typify builder module, generation fails on that instead.
     #[test]

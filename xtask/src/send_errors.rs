@@ -499,15 +499,29 @@ impl VisitMut for SendRewriter {
 mod tests {
     use super::*;
 
-    /// A `send()` of the shape progenitor 0.15.1 emits, with `exec` replaced by `edit`.
+    /// A `send()` of the shape progenitor 0.15.1 emits, with `exec` replaced by `edit`,
+    /// beside items the rewrite must leave alone (`Other`, another `pub use`).
     fn client_file(exec: &str) -> syn::File {
+        client_file_with(exec, "let response = result?;")
+    }
+
+    /// The same, with `response` (progenitor's `let response = result?;`) replaced.
+    fn client_file_with(exec: &str, response: &str) -> syn::File {
         let exec: syn::Expr = syn::parse_str(exec).unwrap();
+        let response: syn::Stmt = syn::parse_str(response).unwrap();
         parse_quote! {
             pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            pub use self::builder::GetThing;
             pub struct Client { pub(crate) baseurl: String, pub(crate) client: reqwest::Client }
             impl Client {
                 pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
                     Self { baseurl: baseurl.to_string(), client }
+                }
+            }
+            pub struct Other { pub a: u8 }
+            impl Other {
+                pub fn new() -> Self {
+                    Self { a: 1 }
                 }
             }
             pub mod builder {
@@ -524,7 +538,7 @@ mod tests {
                         client.pre(&mut request, &info).await?;
                         let result = #exec;
                         client.post(&result, &info).await?;
-                        let response = result?;
+                        #response
                         match response.status().as_u16() {
                             200u16 => Ok(ResponseValue::empty(response)),
                             _ => Err(Error::UnexpectedResponse(response)),
@@ -564,6 +578,29 @@ mod tests {
         // progenitor's `api-version` header is not built at all.
         assert!(!text.contains("header_map"), "{text}");
         assert!(!text.contains("\"api-version\""), "{text}");
+        // The runtime goes into `Client` and its constructors only.
+        assert!(
+            text.contains("pub (crate) runtime : crate :: runtime :: Runtime"),
+            "{text}"
+        );
+        assert!(text.contains("pub struct Other { pub a : u8 }"), "{text}");
+        assert!(
+            text.contains("impl Other { pub fn new () -> Self { Self { a : 1 } } }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub use self :: builder :: GetThing ;"),
+            "{text}"
+        );
+    }
+
+    /// Without progenitor's `let response = result?;` after the hooks, generation fails.
+    #[test]
+    fn a_missing_response_binding_fails_generation() {
+        let mut file =
+            client_file_with("client.exec(request, &info).await", "let answer = result?;");
+        let error = rewrite(&mut file, &routes()).unwrap_err();
+        assert!(error.contains("progenitor's output changed"), "{error}");
     }
 
     /// An operation with header parameters of its own keeps its map, less `api-version`.
