@@ -594,6 +594,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_error_reexport_is_found_in_either_form() {
+        let tree = |text: &str| -> syn::UseTree { syn::parse_str(text).unwrap() };
+        assert!(reexports_error(&tree("progenitor_client::Error")));
+        assert!(reexports_error(&tree(
+            "progenitor_client::{ByteStream, Error}"
+        )));
+        assert!(!reexports_error(&tree("progenitor_client::{ByteStream}")));
+        assert!(!reexports_error(&tree("progenitor_client::ByteStream")));
+        assert!(!reexports_error(&tree("other::Error")));
+    }
+
     /// Without progenitor's `let response = result?;` after the hooks, generation fails.
     #[test]
     fn a_missing_response_binding_fails_generation() {
