@@ -634,7 +634,63 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EXCERPT_CHARS, excerpt};
+    use super::{EXCERPT_CHARS, Error, OversizedResponse, excerpt};
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+
+    /// An oversized answer's message says what was announced and what was read (values made
+    /// up here; a server cannot send more than its `Content-Length`, so the middle case is
+    /// reached only by a body that grows in transfer).
+    #[test]
+    fn an_oversized_answer_says_what_was_read() {
+        let text = |content_length: Option<u64>, bytes_read: usize| {
+            Error::<()>::ResponseTooLarge(Box::new(OversizedResponse {
+                operation: "get_thing",
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                limit: 10,
+                content_length,
+                bytes_read,
+                start: bytes::Bytes::from_static(b"{\"a\": 1"),
+                attempts: 1,
+                request_id: None,
+            }))
+            .to_string()
+        };
+        let start =
+            "get_thing: HTTP 200 OK: the body is larger than the client's limit of 10 bytes";
+        assert_eq!(
+            text(Some(50), 0),
+            format!("{start} (Content-Length: 50); nothing of it was read")
+        );
+        assert_eq!(
+            text(Some(8), 11),
+            format!("{start} (Content-Length: 8); reading stopped after 11 bytes: `{{\"a\": 1`")
+        );
+        assert_eq!(
+            text(None, 11),
+            format!("{start} (no Content-Length); reading stopped after 11 bytes: `{{\"a\": 1`")
+        );
+    }
+
+    /// A transport failure keeps reqwest's error as its `source()`; a refusal has none.
+    #[test]
+    fn a_transport_failure_has_its_source() {
+        use std::error::Error as _;
+        crate::install_tls_provider();
+        let failure = reqwest::Client::new().get("not a url").build().unwrap_err();
+        let error = Error::<()>::Communication {
+            operation: "get_thing",
+            source: failure,
+            attempts: 1,
+        };
+        assert!(error.source().is_some());
+        let refusal = Error::<()>::InvalidRequest {
+            operation: "get_thing",
+            message: "id must be at least 1 (got 0)".into(),
+        };
+        assert!(refusal.source().is_none());
+    }
 
     #[test]
     fn an_excerpt_folds_white_space_and_says_when_it_stops_short() {
