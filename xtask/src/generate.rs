@@ -500,3 +500,81 @@ fn generator_versions(root: &Path) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    /// A file of progenitor's shape (made up here), with items the steps must tell apart.
+    fn file() -> syn::File {
+        parse_quote! {
+            pub struct Client {}
+            impl Client {
+                pub fn get_thing(&self) -> builder::GetThing<'_> { todo!() }
+                pub fn baseurl(&self) -> &str { todo!() }
+            }
+            impl ClientInfo for Client {
+                fn make(&self) -> builder::Made<'_> { todo!() }
+            }
+            impl Other {
+                pub fn other_thing(&self) -> builder::OtherThing<'_> { todo!() }
+            }
+            pub mod other {
+                pub struct NotAType;
+            }
+            pub mod types {
+                #[derive(Debug, schemars::JsonSchema, Clone)]
+                pub struct Thing {
+                    #[serde(default, deserialize_with = "f", rename = "x")]
+                    pub x: Option<u8>,
+                }
+                #[derive(::schemars::JsonSchema)]
+                pub enum Kind { A }
+                pub fn not_a_type() {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_send_proof_covers_the_clients_own_operations_only() {
+        let proof = send_sync_proof(&file()).expect("a proof");
+        let text = quote::quote!(#proof).to_string();
+        assert!(
+            text.contains("send (client . get_thing () . send ())"),
+            "{text}"
+        );
+        for other in ["baseurl", "make", "other_thing"] {
+            assert!(!text.contains(other), "{other} in {text}");
+        }
+    }
+
+    #[test]
+    fn the_types_module_is_found_and_counted() {
+        let mut file = file();
+        assert_eq!(count_types(&file), 2);
+        let types = types_module(&mut file).expect("the types module");
+        assert_eq!(types.len(), 3);
+    }
+
+    #[test]
+    fn schemars_is_gated_on_structs_and_enums() {
+        let mut file = file();
+        let mut gate = GateSchemars { gated: 0 };
+        gate.visit_file_mut(&mut file);
+        assert_eq!(gate.gated, 2);
+        let text = quote::quote!(#file).to_string();
+        assert!(text.contains("# [derive (Debug , Clone)]"), "{text}");
+        // Only the gated derives name it.
+        assert_eq!(text.matches("JsonSchema").count(), 2, "{text}");
+        let gated = "# [cfg_attr (feature = \"schemars\" , derive (schemars :: JsonSchema))]";
+        assert_eq!(text.matches(gated).count(), 2, "{text}");
+    }
+
+    #[test]
+    fn serde_keys_are_read_past_their_values() {
+        let attr: syn::Attribute =
+            parse_quote!(#[serde(default, deserialize_with = "f", rename = "x")]);
+        assert_eq!(serde_keys(&attr), ["default", "deserialize_with", "rename"]);
+    }
+}
