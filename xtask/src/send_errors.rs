@@ -502,13 +502,15 @@ mod tests {
     /// A `send()` of the shape progenitor 0.15.1 emits, with `exec` replaced by `edit`,
     /// beside items the rewrite must leave alone (`Other`, another `pub use`).
     fn client_file(exec: &str) -> syn::File {
-        client_file_with(exec, "let response = result?;")
+        client_file_with(exec, "let response = result?;", "401u16 => todo!(),")
     }
 
-    /// The same, with `response` (progenitor's `let response = result?;`) replaced.
-    fn client_file_with(exec: &str, response: &str) -> syn::File {
+    /// The same, with `response` (progenitor's `let response = result?;`) replaced, and
+    /// `arm` among the status arms.
+    fn client_file_with(exec: &str, response: &str, arm: &str) -> syn::File {
         let exec: syn::Expr = syn::parse_str(exec).unwrap();
         let response: syn::Stmt = syn::parse_str(response).unwrap();
+        let arm: syn::Arm = syn::parse_str(arm).unwrap();
         parse_quote! {
             pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
             pub use self::builder::GetThing;
@@ -541,6 +543,7 @@ mod tests {
                         #response
                         match response.status().as_u16() {
                             200u16 => Ok(ResponseValue::empty(response)),
+                            #arm
                             _ => Err(Error::UnexpectedResponse(response)),
                         }
                     }
@@ -606,11 +609,40 @@ mod tests {
         assert!(!reexports_error(&tree("other::Error")));
     }
 
+    /// A documented error status decodes the API's error body through the runtime; an
+    /// `Error::ErrorResponse` of any other shape fails generation.
+    #[test]
+    fn only_progenitors_error_response_shape_is_rewritten() {
+        let exec = "client.exec(request, &info).await";
+        let response = "let response = result?;";
+        let documented =
+            "400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),";
+        let mut file = client_file_with(exec, response, documented);
+        assert_eq!(rewrite(&mut file, &routes()), Ok(1));
+        let text = quote::quote!(#file).to_string();
+        assert!(
+            text.contains("crate :: error :: error_response ("),
+            "{text}"
+        );
+        for other in [
+            "400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),",
+            "400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(other).await?)),",
+            "400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await)),",
+        ] {
+            let mut file = client_file_with(exec, response, other);
+            let error = rewrite(&mut file, &routes()).unwrap_err();
+            assert!(error.contains("Error::ErrorResponse"), "{other}: {error}");
+        }
+    }
+
     /// Without progenitor's `let response = result?;` after the hooks, generation fails.
     #[test]
     fn a_missing_response_binding_fails_generation() {
-        let mut file =
-            client_file_with("client.exec(request, &info).await", "let answer = result?;");
+        let mut file = client_file_with(
+            "client.exec(request, &info).await",
+            "let answer = result?;",
+            "401u16 => todo!(),",
+        );
         let error = rewrite(&mut file, &routes()).unwrap_err();
         assert!(error.contains("progenitor's output changed"), "{error}");
     }
