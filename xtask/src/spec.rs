@@ -403,8 +403,8 @@ pub fn duplicate_key_line(text: &str, key: &str, line: usize, column: usize) -> 
         .enumerate()
         .skip(line.saturating_sub(1))
         .filter(|(_, l)| {
-            l.len() > indent
-                && l.is_char_boundary(indent)
+            // `is_char_boundary` is false past the end: a shorter line is skipped.
+            l.is_char_boundary(indent)
                 && l[..indent].trim().is_empty()
                 && spellings
                     .iter()
@@ -412,4 +412,54 @@ pub fn duplicate_key_line(text: &str, key: &str, line: usize, column: usize) -> 
         })
         .nth(1)
         .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Made-up schemas, not from a seed.
+    #[test]
+    fn the_effective_schema_merges_the_referred_one_without_its_links() {
+        let spec =
+            json!({"components": {"schemas": {"A": {"type": "string", "description": "a"}}}});
+        let schema = json!({"allOf": [{"$ref": "#/components/schemas/A"}], "description": "d"});
+        let merged = effective(&spec, &schema);
+        assert_eq!(
+            Value::Object(merged),
+            json!({"type": "string", "description": "d"})
+        );
+    }
+
+    #[test]
+    fn request_schemas_follow_items_maps_and_combinations() {
+        let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        let spec = json!({
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": reference("Body")
+            }}}}}},
+            "components": {"schemas": {
+                "Body": {"type": "object", "properties": {
+                    "list": {"type": "array", "items": reference("Item")},
+                    "map": {"type": "object", "additionalProperties": reference("Value")},
+                    "part": {"allOf": [reference("Part")]},
+                }},
+                "Item": {"type": "string"},
+                "Value": {"type": "string"},
+                "Part": {"type": "string"},
+                "Answer": {"type": "string"},
+            }},
+        });
+        let found: Vec<String> = request_schemas(&spec).into_iter().collect();
+        assert_eq!(found, ["Body", "Item", "Part", "Value"]);
+    }
+
+    #[test]
+    fn snake_case_as_typify_names_fields() {
+        assert_eq!(snake_case("OrderStatusFrom"), "order_status_from");
+        assert_eq!(snake_case("cardToId"), "card_to_id");
+        assert_eq!(snake_case("order_Status"), "order_status");
+        assert_eq!(snake_case("in-progress"), "in_progress");
+    }
 }
