@@ -364,8 +364,91 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite_operation_builders;
+    use super::*;
     use syn::parse_quote;
+
+    #[test]
+    fn each_integer_type_has_its_range() {
+        let cases: [(Type, i128, i128); 12] = [
+            (parse_quote!(::std::num::NonZeroU8), 1, 255),
+            (parse_quote!(::std::num::NonZeroU16), 1, 65535),
+            (parse_quote!(::std::num::NonZeroU32), 1, u32::MAX.into()),
+            (parse_quote!(::std::num::NonZeroU64), 1, u64::MAX.into()),
+            (parse_quote!(u8), 0, 255),
+            (parse_quote!(u16), 0, 65535),
+            (parse_quote!(u32), 0, u32::MAX.into()),
+            (parse_quote!(u64), 0, u64::MAX.into()),
+            (parse_quote!(i8), -128, 127),
+            (parse_quote!(i16), -32768, 32767),
+            (parse_quote!(i32), i32::MIN.into(), i32::MAX.into()),
+            (parse_quote!(i64), i64::MIN.into(), i64::MAX.into()),
+        ];
+        for (ty, min, max) in cases {
+            assert_eq!(
+                integer_range(&ty),
+                Some((min, max)),
+                "{}",
+                quote::quote!(#ty)
+            );
+        }
+        assert_eq!(integer_range(&parse_quote!(String)), None);
+    }
+
+    /// typify's length and pattern checks are recognised in their exact shape only.
+    #[test]
+    fn typifys_checks_are_recognised_exactly() {
+        let cond = |text: &str| -> Expr { syn::parse_str(text).unwrap() };
+        assert_eq!(
+            length_check(&cond("value.chars().count() > 5")),
+            Some((true, 5))
+        );
+        assert_eq!(
+            length_check(&cond("value.chars().count() < 2")),
+            Some((false, 2))
+        );
+        for other in [
+            "other.chars().count() > 5",
+            "value.bytes().count() > 5",
+            "value.chars().len() > 5",
+            "value.chars().count() == 5",
+        ] {
+            assert_eq!(length_check(&cond(other)), None, "{other}");
+        }
+        assert!(is_pattern_check(&cond("PATTERN.find(value).is_none()")));
+        for other in [
+            "PATTERN.find(value).is_some()",
+            "OTHER.find(value).is_none()",
+            "PATTERN.search(value).is_none()",
+        ] {
+            assert!(!is_pattern_check(&cond(other)), "{other}");
+        }
+    }
+
+    /// Only progenitor's own texts are reworded.
+    #[test]
+    fn only_the_known_texts_are_reworded() {
+        let reworded = |text: &str| {
+            let mut lit = syn::LitStr::new(text, proc_macro2::Span::call_site());
+            Texts::default().visit_lit_str_mut(&mut lit);
+            lit.value()
+        };
+        assert_eq!(
+            reworded("id was not initialized"),
+            "id is required (not set)"
+        );
+        assert_eq!(
+            reworded("conversion to `Body` for body failed: {}"),
+            "body: {}"
+        );
+        assert_eq!(
+            reworded("conversion to `u64` for id failed"),
+            "conversion to `u64` for id failed"
+        );
+        assert_eq!(
+            reworded("text for body failed: {}"),
+            "text for body failed: {}"
+        );
+    }
 
     /// A builder as progenitor writes it, with `setter` as the `id` setter's body.
     fn builder(setter: syn::Block) -> syn::File {
