@@ -486,6 +486,75 @@ mod tests {
         assert!(text.contains("id is required (not set)"), "{text}");
     }
 
+    /// A setter needs both `try_into` and `map_err`; `.map(Some)` (an optional parameter)
+    /// is kept, any other `.map` is not taken for it.
+    #[test]
+    fn the_setter_shape_is_checked_call_by_call() {
+        for body in [
+            quote::quote!({
+                self.id = value.try_into().or(Err(String::new()));
+                self
+            }),
+            quote::quote!({
+                self.id = value.into_id().map_err(|_| String::new());
+                self
+            }),
+        ] {
+            let mut file = builder(syn::parse2(body.clone()).unwrap());
+            let error = rewrite_operation_builders(&mut file).unwrap_err();
+            assert!(error.contains("changed shape"), "{body}: {error}");
+        }
+        let rewritten = |body: proc_macro2::TokenStream| {
+            let mut file = builder(syn::parse2(body).unwrap());
+            assert_eq!(rewrite_operation_builders(&mut file), Ok(1));
+            quote::quote!(#file).to_string()
+        };
+        let optional = rewritten(quote::quote!({
+            self.id = value.try_into().map(Some).map_err(|_| String::new());
+            self
+        }));
+        assert!(optional.contains(". map (Some)"), "{optional}");
+        let other_map = rewritten(quote::quote!({
+            self.id = value
+                .try_into()
+                .map(std::convert::identity)
+                .map_err(|_| String::new());
+            self
+        }));
+        assert!(!other_map.contains("map (Some)"), "{other_map}");
+        // Setters but not progenitor's "was not initialized" text: its texts changed.
+        let file = builder(parse_quote!({
+            self.id = value.try_into().map_err(|_| String::new());
+            self
+        }));
+        let text = quote::quote!(#file)
+            .to_string()
+            .replace("id was not initialized", "id is missing");
+        let mut file: syn::File = syn::parse_str(&text).unwrap();
+        let error = rewrite_operation_builders(&mut file).unwrap_err();
+        assert!(error.contains("was not initialized"), "{error}");
+    }
+
+    /// A typify newtype's `from_str` checks are reworded (a made-up newtype of typify's
+    /// shape); a `static` other than `PATTERN` is not taken for its pattern.
+    #[test]
+    fn newtype_checks_are_counted() {
+        let file: syn::File = syn::parse_quote! {
+            impl ::std::str::FromStr for Code {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    static OTHER: i32 = 1;
+                    if value.chars().count() > 5usize {
+                        return Err("longer than 5 characters".into());
+                    }
+                    Ok(Self(value.to_string()))
+                }
+            }
+        };
+        let mut types = file.items;
+        assert_eq!(rewrite_types(&mut types), Ok(1));
+    }
+
     /// If progenitor's setters or texts change shape, generation fails and says which
     /// setter, instead of emitting a setter whose refusals are not reworded.
     #[test]
