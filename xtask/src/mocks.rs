@@ -1041,3 +1041,15 @@ fn first_generic(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Examples quoted in rustdoc are cut past 80 characters (made-up text).
+    #[test]
+    fn examples_longer_than_80_characters_are_cut() {
+        let exact = "x".repeat(80);
+        assert_eq!(super::truncate(&exact), exact);
+        let longer = "ж".repeat(81);
+        assert_eq!(super::truncate(&longer), format!("{}...", "ж".repeat(77)));
+    }
+}
