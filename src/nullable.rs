@@ -131,3 +131,33 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
         <Option<T> as schemars::JsonSchema>::json_schema(generator)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Nullable;
+
+    /// What each state answers (values made up here).
+    #[test]
+    fn each_state_answers_for_itself() {
+        let states = [Nullable::Absent, Nullable::Null, Nullable::Value(7)];
+        let answers: Vec<_> = states
+            .iter()
+            .map(|n| (n.is_absent(), n.is_null(), n.value().copied()))
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                (true, false, None),
+                (false, true, None),
+                (false, false, Some(7))
+            ]
+        );
+        let owned: Vec<Option<i32>> = states.into_iter().map(Nullable::into_value).collect();
+        assert_eq!(owned, [None, None, Some(7)]);
+        assert_eq!(Nullable::Value(2).map(|v| v * 3), Nullable::Value(6));
+        assert_eq!(Nullable::<i32>::Null.map(|v| v * 3), Nullable::Null);
+        assert_eq!(Nullable::or_null(None::<i32>), Nullable::Null);
+        assert_eq!(Nullable::or_absent(None::<i32>), Nullable::Absent);
+        assert_eq!(Nullable::from(1), Nullable::Value(1));
+    }
+}
