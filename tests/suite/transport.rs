@@ -26,33 +26,8 @@ fn ok_json() -> ResponseTemplate {
 /// links nothing.
 #[test]
 fn only_rustls_is_in_the_dependency_tree() {
-    let output = std::process::Command::new(env!("CARGO"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "tree",
-            "--locked",
-            "-e",
-            "normal",
-            "--all-features",
-            "-p",
-            "crm-bindings",
-            "--prefix",
-            "none",
-        ])
-        .output()
-        .expect("cargo tree runs");
-    let tree = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut crates: Vec<&str> = tree
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .collect();
-    crates.sort();
-    crates.dedup();
+    let tree = tree_text(&["--all-features"]);
+    let crates = crate_names(&tree);
     assert!(crates.contains(&"rustls"), "no rustls in:\n{tree}");
     assert!(
         crates.contains(&"hyper-rustls"),
@@ -102,6 +77,14 @@ fn only_rustls_is_in_the_dependency_tree() {
 
 /// The crates of the normal dependency tree with `features`.
 fn tree_crates(features: &[&str]) -> Vec<String> {
+    crate_names(&tree_text(features))
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `cargo tree` of the library's normal dependencies with `features`, one crate per line.
+fn tree_text(features: &[&str]) -> String {
     let mut args = vec!["tree", "--locked", "-e", "normal", "-p", "crm-bindings"];
     args.extend(["--prefix", "none"]);
     args.extend(features);
@@ -110,10 +93,19 @@ fn tree_crates(features: &[&str]) -> Vec<String> {
         .args(&args)
         .output()
         .expect("cargo tree runs");
-    assert!(output.status.success(), "{:?} failed", args);
-    let mut crates: Vec<String> = String::from_utf8_lossy(&output.stdout)
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The crate names of a `tree_text`, sorted, once each.
+fn crate_names(tree: &str) -> Vec<&str> {
+    let mut crates: Vec<&str> = tree
         .lines()
-        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .filter_map(|line| line.split_whitespace().next())
         .collect();
     crates.sort();
     crates.dedup();
@@ -156,18 +148,8 @@ fn http2_is_built_only_with_its_feature() {
 /// maintainers' crates: not the generator, not the spec parsers, not the test tools.
 #[test]
 fn the_generator_and_test_tools_never_reach_users_builds() {
-    let output = std::process::Command::new(env!("CARGO"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["tree", "--locked", "-e", "normal", "-p", "crm-bindings"])
-        .args(["--prefix", "none"])
-        .output()
-        .expect("cargo tree runs");
-    assert!(output.status.success(), "cargo tree failed");
-    let tree = String::from_utf8_lossy(&output.stdout);
-    let crates: Vec<&str> = tree
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .collect();
+    let tree = tree_text(&[]);
+    let crates = crate_names(&tree);
     assert!(crates.contains(&"progenitor-client"), "{tree}");
     let maintainers = [
         "progenitor",
