@@ -141,11 +141,16 @@ fn instruction_ratios(exe: &Path, results: &[Measured]) -> Result<Vec<f64>, Stri
     results
         .iter()
         .map(|m| {
-            let ours = instructions(exe, &m.name, "ours", 1)? - setup;
-            let theirs = instructions(exe, &m.name, "reference", 1)? - setup;
-            Ok(ours / theirs)
+            let ours = instructions(exe, &m.name, "ours", 1)?;
+            let theirs = instructions(exe, &m.name, "reference", 1)?;
+            Ok(less_setup_ratio(ours, theirs, setup))
         })
         .collect()
+}
+
+/// Ours over theirs, each less the instructions both spend building the inputs.
+fn less_setup_ratio(ours: f64, theirs: f64, setup: f64) -> f64 {
+    (ours - setup) / (theirs - setup)
 }
 
 fn instructions(exe: &Path, only: &str, side: &str, rounds: u32) -> Result<f64, String> {
@@ -386,13 +391,77 @@ mod tests {
             ratios: vec![0.6, 0.8],
             goal: Some(BUILD_GOAL),
         };
-        let text = render_commands(&generation, &[0.31, 0.2, 0.25], &[one]);
+        let text = render_commands(&generation, &[0.31, 0.2, 0.25, 0.4, 0.1], &[one]);
         assert!(text.contains("| generate (ours 0.25 s, release build) | 0.020x | 0.010-0.030 | 3 | < 0.3 s | met |"), "{text}");
         assert!(
             text.contains(
                 "| cold build, one API (CS-Cart) | 0.70x | 0.60-0.80 | 2 | <= 0.75x | met |"
             ),
             "{text}"
+        );
+    }
+
+    /// The setup's instructions come off both sides before the ratio.
+    #[test]
+    fn instruction_ratios_leave_out_the_setup() {
+        assert_eq!(less_setup_ratio(1_100.0, 600.0, 100.0), 2.0);
+    }
+
+    /// An unset or unreadable variable gives the default; a number replaces it.
+    #[test]
+    fn rounds_come_from_the_environment_or_the_default() {
+        assert_eq!(rounds("CRM_BENCH_NO_SUCH_VARIABLE", 6), 6);
+        assert_eq!(rounds("PATH", 4), 4);
+        // Cargo sets the package version's parts for the tests it runs (xtask is 0.0.0 or
+        // newer, so the patch level is a number).
+        let patch: usize = env!("CARGO_PKG_VERSION_PATCH").parse().unwrap();
+        assert_eq!(rounds("CARGO_PKG_VERSION_PATCH", patch + 7), patch);
+    }
+
+    /// A decode row meets its goal at or under 1.05x, judged on instructions where counted.
+    #[test]
+    fn a_decode_row_is_judged_against_its_goal() {
+        let rows = [measured("at the goal", 1.05), measured("over it", 1.2)];
+        let text = render(&rows, None, "test machine");
+        assert!(text.starts_with("# Benchmarks\n"), "{text}");
+        assert!(text.contains("Machine: test machine.\n"), "{text}");
+        assert!(
+            text.contains(
+                "| at the goal | 1.05x | 1.04-1.06 | 20 | not measured (no valgrind) | met |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "| over it | 1.20x | 1.19-1.21 | 20 | not measured (no valgrind) | missed |"
+            ),
+            "{text}"
+        );
+        let text = render(&rows, Some(&[1.2, 1.0]), "test machine");
+        assert!(
+            text.contains("| at the goal | 1.05x | 1.04-1.06 | 20 | 1.200x | missed |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| over it | 1.20x | 1.19-1.21 | 20 | 1.000x | met |"),
+            "{text}"
+        );
+    }
+
+    /// A program's output, trimmed; a program that is not there is named.
+    #[test]
+    fn command_lines_and_the_machine_are_described() {
+        assert!(command_line("rustc", &["--version"]).starts_with("rustc "));
+        assert_eq!(
+            command_line("crm-no-such-program", &[]),
+            "crm-no-such-program: not found"
+        );
+        let machine = machine();
+        assert!(machine.starts_with("measured 2"), "{machine}");
+        assert!(machine.contains(" cores ("), "{machine}");
+        assert!(
+            machine.ends_with(&command_line("rustc", &["--version"])),
+            "{machine}"
         );
     }
 

@@ -190,6 +190,16 @@ pub struct Build {
 fn consumer(root: &Path, dir: &str, build: &Build, ours: bool) -> Result<PathBuf, String> {
     let path = root.join("target/bench/consumers").join(dir);
     std::fs::create_dir_all(path.join("src")).map_err(|e| e.to_string())?;
+    let (manifest, main) = consumer_files(root, dir, build, ours);
+    std::fs::write(path.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(path.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    // Resolve and download now, so the timed builds only compile.
+    timed(Command::new("cargo").current_dir(&path).arg("fetch"))?;
+    Ok(path)
+}
+
+/// A consumer's `Cargo.toml` and `src/main.rs`.
+fn consumer_files(root: &Path, dir: &str, build: &Build, ours: bool) -> (String, String) {
     let mut manifest = format!(
         "[package]\nname = \"consumer-{dir}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
          publish = false\n\n# Its own workspace, not a member of crm-bindings'.\n[workspace]\n\n\
@@ -235,11 +245,7 @@ fn consumer(root: &Path, dir: &str, build: &Build, ours: bool) -> Result<PathBuf
         }
     }
     main += "}\n";
-    std::fs::write(path.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::write(path.join("src/main.rs"), main).map_err(|e| e.to_string())?;
-    // Resolve and download now, so the timed builds only compile.
-    timed(Command::new("cargo").current_dir(&path).arg("fetch"))?;
-    Ok(path)
+    (manifest, main)
 }
 
 fn cold_build(path: &Path) -> Result<f64, String> {
@@ -273,4 +279,103 @@ pub fn cold_builds(root: &Path, builds: &[Build], rounds: usize) -> Result<Vec<T
         results.push(timed_pairs);
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timed_ratios(ratios: &[f64]) -> Timed {
+        Timed {
+            name: "x".into(),
+            ratios: ratios.to_vec(),
+            goal: None,
+        }
+    }
+
+    #[test]
+    fn the_median_is_the_middle_or_the_mean_of_the_two_middles() {
+        assert_eq!(timed_ratios(&[5.0, 1.0, 4.0, 2.0, 3.0]).median(), 3.0);
+        assert_eq!(timed_ratios(&[4.0, 1.0, 3.0, 2.0]).median(), 2.5);
+        assert_eq!(timed_ratios(&[4.0, 1.0, 3.0, 2.0]).range(), (1.0, 4.0));
+    }
+
+    /// Rounds alternate which side goes first; each ratio is ours over theirs of its round.
+    #[test]
+    fn interleaving_alternates_the_sides() {
+        let order = std::cell::RefCell::new(Vec::new());
+        let (timed, seconds) = interleave(
+            "x",
+            4,
+            || {
+                order.borrow_mut().push("ours");
+                Ok(order.borrow().len() as f64)
+            },
+            || {
+                order.borrow_mut().push("theirs");
+                Ok(1.0)
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            order.into_inner(),
+            [
+                "ours", "theirs", "theirs", "ours", "ours", "theirs", "theirs", "ours"
+            ]
+        );
+        assert_eq!(seconds, [(1.0, 1.0), (4.0, 1.0), (5.0, 1.0), (8.0, 1.0)]);
+        assert_eq!(timed.ratios, [1.0, 4.0, 5.0, 8.0]);
+        let (timed, _) = interleave("x", 1, || Ok(3.0), || Ok(2.0)).unwrap();
+        assert_eq!(timed.ratios, [1.5]);
+        assert!(interleave("x", 1, || Err("no".into()), || Ok(2.0)).is_err());
+    }
+
+    /// A command's seconds are at least what it took (`sleep 1.1`); a failing one is an
+    /// error naming it.
+    #[test]
+    fn a_command_is_timed_or_its_failure_reported() {
+        let seconds = timed(Command::new("sleep").arg("1.1")).unwrap();
+        assert!(seconds >= 1.1, "{seconds}");
+        let failure = timed(&mut Command::new("false")).unwrap_err();
+        assert!(failure.contains("\"false\" failed"), "{failure}");
+    }
+
+    /// Each API's consumer calls the constructor its facade has (README: the auth schemes).
+    #[test]
+    fn consumers_build_each_api_with_its_own_constructor() {
+        let build = Build {
+            name: "all",
+            apis: &APIS,
+            features: &["tls-ring"],
+            goal: None,
+        };
+        let root = Path::new("/repo");
+        let (manifest, main) = consumer_files(root, "ours-0", &build, true);
+        assert!(
+            manifest.contains("name = \"consumer-ours-0\""),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("crm-bindings = { path = \"/repo\", default-features = false, features = [\"cscart\", \"yume\", \"uapay\", \"thulium\", \"solos\", \"tls-ring\"] }"),
+            "{manifest}"
+        );
+        for expected in [
+            "crm_bindings::cscart::Client::with_basic_auth(",
+            "crm_bindings::thulium::Client::with_basic_auth(",
+            "crm_bindings::yume::Client::with_bearer_token(",
+            "crm_bindings::uapay::Client::with_http_config(",
+            "crm_bindings::solos::Client::with_keys(",
+        ] {
+            assert!(main.contains(expected), "{expected}: {main}");
+        }
+        let (manifest, main) = consumer_files(root, "theirs-0", &build, false);
+        assert!(
+            manifest.contains("og_yume = { path = \"/repo/target/bench/openapi-generator/yume\", default-features = false, features = [\"rustls\"] }"),
+            "{manifest}"
+        );
+        assert!(
+            main.contains("og_solos::apis::configuration::Configuration::new()"),
+            "{main}"
+        );
+    }
 }

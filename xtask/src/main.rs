@@ -241,14 +241,21 @@ fn neither_tls_provider_stops_the_build(root: &Path) -> Result<(), String> {
         .output()
         .map_err(|e| format!("could not run cargo clippy: {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let expected = "crm-bindings needs a TLS provider: enable the `tls-ring` feature";
-    if out.status.success() || !stderr.contains(expected) {
+    if !stopped_for_want_of_tls(out.status.success(), &stderr) {
         return Err(format!(
-            "a build without a TLS feature should stop with \"{expected} ...\"; it gave:\n{stderr}"
+            "a build without a TLS feature should stop with \"{NO_TLS_MESSAGE} ...\"; it gave:\n{stderr}"
         ));
     }
     println!("without a TLS feature the build stops, naming the features to enable");
     Ok(())
+}
+
+/// The start of `src/tls.rs`'s `compile_error!`.
+const NO_TLS_MESSAGE: &str = "crm-bindings needs a TLS provider: enable the `tls-ring` feature";
+
+/// Whether a build without TLS features failed, and with the `compile_error!`.
+fn stopped_for_want_of_tls(succeeded: bool, stderr: &str) -> bool {
+    !succeeded && stderr.contains(NO_TLS_MESSAGE)
 }
 
 /// The README's test command: checks the generated code is current, lints the specs
@@ -337,20 +344,22 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
         println!("  {line}");
     }
     let specs = generate::spec_files(root).map_err(|e| e.to_string())?;
-    let missing: Vec<&str> = specs
-        .iter()
-        .map(|(api, _)| api.as_str())
-        .filter(|api| {
-            !lines
-                .iter()
-                .any(|l| l.starts_with(&format!("{api} (Dynamic)")))
-        })
-        .collect();
+    let missing = without_contract_run(specs.iter().map(|(api, _)| api.as_str()), &lines);
     if missing.is_empty() {
         Ok(())
     } else {
         Err(format!("no Prism contract run for: {}", missing.join(", ")))
     }
+}
+
+/// The APIs with no line of the Prism contract report (each run writes `<api> (Dynamic) ...`).
+fn without_contract_run<'a>(apis: impl Iterator<Item = &'a str>, lines: &[String]) -> Vec<&'a str> {
+    apis.filter(|api| {
+        !lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{api} (Dynamic)")))
+    })
+    .collect()
 }
 
 /// Redocly CLI over every spec (`redocly.yaml` lists them) or one file.
@@ -400,13 +409,22 @@ fn npm_ci(root: &Path) -> Result<(), String> {
     let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let installed = modified(root.join("node_modules/.package-lock.json"));
     let wanted = modified(root.join("package-lock.json"));
-    if installed.is_some() && installed >= wanted {
+    if installed_is_current(installed, wanted) {
         return Ok(());
     }
     run(
         root,
         Command::new("npm").args(["ci", "--no-audit", "--no-fund"]),
     )
+}
+
+/// npm writes `node_modules/.package-lock.json` when it installs: no newer than the lock file
+/// means the lock changed since.
+fn installed_is_current(
+    installed: Option<std::time::SystemTime>,
+    wanted: Option<std::time::SystemTime>,
+) -> bool {
+    installed.is_some() && installed >= wanted
 }
 
 fn cargo() -> String {
@@ -423,5 +441,70 @@ fn run(root: &Path, cmd: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("failed: {shown} ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn a_spec_path_is_shown_from_the_root() {
+        let root = Path::new("/repo");
+        assert_eq!(
+            spec_rel(root, Path::new("/repo/specs/cscart.yaml")),
+            "specs/cscart.yaml"
+        );
+        assert_eq!(
+            spec_rel(root, Path::new("/elsewhere/x.yaml")),
+            "/elsewhere/x.yaml"
+        );
+    }
+
+    /// The no-TLS check wants a failed build with the `compile_error!`, not any failure.
+    #[test]
+    fn only_the_tls_compile_error_passes_the_no_tls_check() {
+        let stderr = format!("error: {NO_TLS_MESSAGE} (or `tls-aws-lc`)");
+        assert!(stopped_for_want_of_tls(false, &stderr));
+        assert!(!stopped_for_want_of_tls(true, &stderr));
+        assert!(!stopped_for_want_of_tls(false, "error: could not compile"));
+        assert!(!stopped_for_want_of_tls(true, ""));
+    }
+
+    #[test]
+    fn an_api_without_a_contract_line_is_missing() {
+        let lines = ["cscart (Dynamic): 5 operations".to_string()];
+        assert_eq!(
+            without_contract_run(["cscart", "yume"].into_iter(), &lines),
+            ["yume"]
+        );
+        assert!(without_contract_run(["cscart"].into_iter(), &lines).is_empty());
+    }
+
+    /// npm's tools are installed again when the lock file is newer, or nothing was installed.
+    #[test]
+    fn npm_ci_runs_when_the_lock_is_newer_or_nothing_is_installed() {
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let new = old + Duration::from_secs(60);
+        assert!(installed_is_current(Some(new), Some(old)));
+        assert!(installed_is_current(Some(old), Some(old)));
+        assert!(!installed_is_current(Some(old), Some(new)));
+        assert!(!installed_is_current(None, Some(old)));
+        assert!(!installed_is_current(None, None));
+        assert!(installed_is_current(Some(old), None));
+    }
+
+    #[test]
+    fn a_failing_step_fails_the_run_and_is_named() {
+        assert_eq!(run(Path::new("."), &mut Command::new("true")), Ok(()));
+        let failure = run(Path::new("."), &mut Command::new("false")).unwrap_err();
+        assert!(failure.starts_with("failed: \"false\""), "{failure}");
+    }
+
+    /// `CARGO` (set by cargo for what it runs) names the cargo to call.
+    #[test]
+    fn cargo_is_the_one_that_runs_us() {
+        assert_eq!(cargo(), std::env::var("CARGO").unwrap());
     }
 }

@@ -130,6 +130,19 @@ fn an_enum_edit_fails_check_with_a_small_diff_until_regenerated() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("+        CallbackLater,"), "{stderr}");
+    // The diff's header names both sides, the spec from the workspace's root.
+    assert!(
+        stderr.contains("+++ src/generated/cscart.rs (from specs/cscart.yaml)"),
+        "{stderr}"
+    );
+    // The test command starts with the same check, and stops there.
+    let out = xtask(&["test"], Some(&root));
+    let test_stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        test_stderr.contains("the spec changed since the code was generated"),
+        "{test_stderr}"
+    );
     assert!(
         stderr.contains("the spec changed since the code was generated"),
         "{stderr}"
@@ -397,4 +410,23 @@ fn check_says_when_the_generator_moved() {
         "{stderr}"
     );
     assert!(!stderr.contains("the spec changed"), "{stderr}");
+}
+
+/// Each command reads its own arguments: a wrong one gets that command's usage, not the
+/// list of commands.
+#[test]
+fn commands_answer_wrong_arguments_with_their_own_usage() {
+    for (args, usage) in [
+        (
+            &["mutants", "--no-such-option"][..],
+            "usage: cargo xtask mutants",
+        ),
+        (&["bench", "extra"][..], "usage: cargo xtask bench"),
+        (&["no-such-command"][..], "usage: cargo xtask <task>"),
+    ] {
+        let out = xtask(args, None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.starts_with(usage), "{args:?}: {stderr}");
+    }
 }
