@@ -1052,4 +1052,103 @@ mod tests {
         let longer = "ж".repeat(81);
         assert_eq!(super::truncate(&longer), format!("{}...", "ж".repeat(77)));
     }
+
+    /// The value a refusal test sends: just outside the format's width or the range (made-up
+    /// schemas: the real specs use only a few of these shapes).
+    #[test]
+    fn an_integer_violation_steps_just_outside_its_bounds() {
+        use serde_json::{Value, json};
+        let v = |schema: Value| super::violation(&schema).unwrap();
+        let int = |extra: Value| {
+            let mut schema = json!({"type": "integer"});
+            schema
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            v(schema)
+        };
+        assert_eq!(
+            int(json!({"format": "int32"})),
+            Some(json!(-2_147_483_649i64))
+        );
+        assert_eq!(
+            int(json!({"format": "int"})),
+            Some(json!(-2_147_483_649i64))
+        );
+        assert_eq!(int(json!({"format": "int16"})), Some(json!(-32_769)));
+        assert_eq!(int(json!({"format": "int8"})), Some(json!(-129)));
+        assert_eq!(int(json!({"format": "int64"})), None);
+        assert_eq!(int(json!({"minimum": 5})), Some(json!(4)));
+        assert_eq!(
+            int(json!({"minimum": 5, "exclusiveMinimum": true})),
+            Some(json!(5))
+        );
+        assert_eq!(int(json!({"maximum": 9})), Some(json!(10)));
+        assert_eq!(
+            int(json!({"maximum": 9, "exclusiveMaximum": true})),
+            Some(json!(9))
+        );
+        assert_eq!(
+            int(json!({"format": "int8", "maximum": 9})),
+            Some(json!(-129))
+        );
+        // No value below `i64::MIN` fits the JSON an `i64` setter takes: the maximum's turn.
+        assert_eq!(
+            int(json!({"minimum": i64::MIN, "maximum": 3})),
+            Some(json!(4))
+        );
+        // Nor above `i64::MAX`: `multipleOf`'s turn.
+        assert_eq!(
+            int(json!({"maximum": i64::MAX, "multipleOf": 3})),
+            Some(json!(4))
+        );
+        assert_eq!(int(json!({"multipleOf": 1})), None);
+        assert_eq!(int(json!({"enum": [1, 5, 3]})), Some(json!(6)));
+    }
+
+    /// Strings: too short, else too long, else one the pattern refuses.
+    #[test]
+    fn a_string_violation_breaks_its_length_or_pattern() {
+        use serde_json::json;
+        let v = |schema| super::violation(&schema).unwrap();
+        assert_eq!(
+            v(json!({"type": "string", "minLength": 2, "maxLength": 3})),
+            Some(json!("a"))
+        );
+        assert_eq!(
+            v(json!({"type": "string", "minLength": 0, "maxLength": 3})),
+            Some(json!("aaaa"))
+        );
+        assert_eq!(
+            v(json!({"type": "string", "minLength": 1})),
+            Some(json!(""))
+        );
+        assert_eq!(
+            v(json!({"type": "string", "pattern": "^[a-z]+$"})),
+            Some(json!(""))
+        );
+        assert_eq!(
+            v(json!({"type": "string", "enum": ["x"]})),
+            Some(json!("undocumented"))
+        );
+        assert_eq!(v(json!({"type": "string"})), None);
+    }
+
+    /// A body's constrained fields: nested objects by their fields, a free-form object as
+    /// one field.
+    #[test]
+    fn body_fields_go_into_referenced_objects_only() {
+        let spec = serde_json::json!({"components": {"schemas": {
+            "Body": {"type": "object", "properties": {
+                "free": {"type": "object"},
+                "nested": {"$ref": "#/components/schemas/Inner"},
+                "plain": {"type": "string", "maxLength": 3},
+            }},
+            "Inner": {"type": "object", "properties": {"deep": {"type": "integer", "minimum": 1}}},
+        }}});
+        let mut out = Vec::new();
+        super::body_fields(&spec, "Body", "", &mut out);
+        let pointers: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(pointers, ["/free", "/nested/deep", "/plain"]);
+    }
 }
