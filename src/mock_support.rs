@@ -454,4 +454,65 @@ mod tests {
         op.statuses = &[Status::Error { from: 500, to: 599 }];
         assert_eq!(op.success(), None);
     }
+
+    /// The status a raw HTTP/1.1 GET of `path` gets (no client of this crate: this tests the
+    /// mock alone).
+    fn status_of(server: &wiremock::MockServer, path: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer.split(' ').nth(1).unwrap_or_default().to_string()
+    }
+
+    /// A typed mock's path parameters match their own values only, each by its name (an
+    /// operation made up here: two parameters, set in the other order).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn path_parameters_match_their_own_values() {
+        let op = Operation {
+            id: "made_up",
+            method: "GET",
+            path: "/deals/{dealId}/items/{item}",
+            statuses: &[],
+            auth: Auth::None,
+            request_example: None,
+            success_example: None,
+            error_example: None,
+        };
+        let server = wiremock::MockServer::start().await;
+        Expectation::new(&op)
+            .path_param("item", "7")
+            .path_param("dealId", "a b")
+            .respond_empty(204)
+            .mount(&server)
+            .await;
+        let server = std::sync::Arc::new(server);
+        let status = |path: &'static str| {
+            let server = server.clone();
+            tokio::task::spawn_blocking(move || status_of(&server, path))
+        };
+        assert_eq!(status("/deals/a%20b/items/7").await.unwrap(), "204");
+        assert_eq!(status("/deals/other/items/7").await.unwrap(), "404");
+        assert_eq!(status("/deals/a%20b/items/8").await.unwrap(), "404");
+        assert_eq!(status("/deals/7/items/a%20b").await.unwrap(), "404");
+    }
+
+    /// Cached clients are per scope, base, config and thread.
+    #[test]
+    fn client_keys_tell_clients_apart() {
+        let config = crate::HttpConfig::default();
+        let key = client_key("cscart", "http://a", &config).expect("a key");
+        assert_eq!(client_key("cscart", "http://a", &config), Some(key.clone()));
+        assert_ne!(client_key("yume", "http://a", &config), Some(key.clone()));
+        assert_ne!(client_key("cscart", "http://b", &config), Some(key.clone()));
+        let other = config.clone().timeout(std::time::Duration::from_secs(1));
+        assert_ne!(client_key("cscart", "http://a", &other), Some(key.clone()));
+        let elsewhere = std::thread::spawn(move || client_key("cscart", "http://a", &config));
+        assert_ne!(elsewhere.join().unwrap(), Some(key));
+    }
 }
