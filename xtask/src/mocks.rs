@@ -1134,6 +1134,18 @@ mod tests {
         assert_eq!(v(json!({"type": "string"})), None);
     }
 
+    /// Case labels show strings up to 24 characters, longer ones by their length.
+    #[test]
+    fn long_strings_are_shown_by_their_length() {
+        use serde_json::json;
+        let exact = "ж".repeat(24);
+        assert_eq!(super::shown(&json!(exact)), format!("\"{exact}\""));
+        assert_eq!(
+            super::shown(&json!(["a", "b".repeat(25), 3])),
+            "[\"a\", a string of 25 characters, 3]"
+        );
+    }
+
     /// A body's constrained fields: nested objects by their fields, a free-form object as
     /// one field.
     #[test]
