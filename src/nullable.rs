@@ -158,6 +158,14 @@ mod tests {
         assert_eq!(Nullable::<i32>::Null.map(|v| v * 3), Nullable::Null);
         assert_eq!(Nullable::or_null(None::<i32>), Nullable::Null);
         assert_eq!(Nullable::or_absent(None::<i32>), Nullable::Absent);
+        assert_eq!(Nullable::or_absent(Some(4)), Nullable::Value(4));
+        assert_eq!(Nullable::or_null(Some(4)), Nullable::Value(4));
+        assert_eq!(Nullable::<i32>::Absent.map(|v| v * 3), Nullable::Absent);
+        let refs: Vec<Nullable<&i32>> = states.iter().map(Nullable::as_ref).collect();
+        assert_eq!(
+            refs,
+            [Nullable::Absent, Nullable::Null, Nullable::Value(&7)]
+        );
         assert_eq!(Nullable::from(1), Nullable::Value(1));
     }
 }
