@@ -168,4 +168,27 @@ mod tests {
         );
         assert_eq!(Nullable::from(1), Nullable::Value(1));
     }
+
+    /// In a JSON schema a `Nullable<T>` field is what an `Option<T>` field is, inline; its
+    /// name says what it wraps.
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn the_schema_is_the_option_schema_inline() {
+        use schemars::JsonSchema;
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct Patch {
+            text: Nullable<String>,
+        }
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct Plain {
+            text: Option<String>,
+        }
+        let patch = serde_json::to_value(schemars::schema_for!(Patch)).unwrap();
+        let plain = serde_json::to_value(schemars::schema_for!(Plain)).unwrap();
+        assert_eq!(patch["properties"]["text"], plain["properties"]["text"]);
+        assert_eq!(patch.get("definitions"), None, "{patch}");
+        assert_eq!(Nullable::<String>::schema_name(), "Nullable_String");
+    }
 }
