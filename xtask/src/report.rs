@@ -416,4 +416,171 @@ S: enum of strings, undocumented values kept as Unknown
             )]
         );
     }
+
+    /// An operation's header: a response added is additive; one removed, or another path,
+    /// breaks callers.
+    #[test]
+    fn response_changes_in_an_operation_header() {
+        let more = OLD.replace(
+            "list: GET /a -> 200 A",
+            "list: GET /a -> 200 A, 400 error E",
+        );
+        assert_eq!(
+            report(&more),
+            [(
+                false,
+                "operation `list`: `list: GET /a -> 200 A` -> `list: GET /a -> 200 A, 400 error E`"
+                    .to_string()
+            )]
+        );
+        assert!(changes(&more, OLD)[0].breaking, "a response removed");
+        let moved = OLD.replace("list: GET /a -> 200 A", "list: GET /b -> 200 A");
+        assert!(changes(OLD, &moved)[0].breaking, "another path");
+    }
+
+    /// A parameter is a request member: newly required breaks; an answer's field newly
+    /// required does not; a required one made optional is additive.
+    #[test]
+    fn required_members_of_requests_and_answers() {
+        let op = OLD.replace(
+            "  query page:",
+            "  query size: u64, required\n  query page:",
+        );
+        assert_eq!(
+            report(&op),
+            [(
+                true,
+                "operation `list`: new required `query size: u64, required`".to_string()
+            )]
+        );
+        let answer = OLD.replace("A: struct (request body)", "A: struct");
+        let answer_required = answer.replace(
+            "name: Option<String>, optional",
+            "name: Option<String>, required",
+        );
+        assert_eq!(
+            changes(&answer, &answer_required),
+            [Change {
+                breaking: false,
+                what: "type `A`: `name` now required".to_string()
+            }]
+        );
+        let request_required = OLD.replace(
+            "name: Option<String>, optional",
+            "name: Option<String>, required",
+        );
+        assert_eq!(
+            report(&request_required),
+            [(true, "type `A`: `name` now required".to_string())]
+        );
+        assert_eq!(
+            changes(&request_required, OLD),
+            [Change {
+                breaking: false,
+                what: "type `A`: `name` now optional".to_string()
+            }]
+        );
+        let nullable = OLD.replace(
+            "optional [length <= 10]",
+            "optional, nullable [length <= 10]",
+        );
+        assert_eq!(
+            report(&nullable),
+            [(
+                false,
+                "type `A`: `name` `name: Option<String>, optional [length <= 10]` -> `name: Option<String>, optional, nullable [length <= 10]`"
+                    .to_string()
+            )]
+        );
+    }
+
+    /// Member lines: the type ends at the first comma outside angle brackets; constraints
+    /// are the bracketed tail only when it closes.
+    #[test]
+    fn member_facts_type_and_constraints() {
+        assert_eq!(
+            facts("m: Map<String, u64>, required, nullable [>= 1; pattern ^a$]"),
+            (
+                vec!["required".to_string(), "nullable".to_string()],
+                "Map<String, u64>".to_string(),
+                vec![">= 1".to_string(), "pattern ^a$".to_string()]
+            )
+        );
+        assert_eq!(
+            facts("m: String, required [not closed"),
+            (
+                vec!["required [not closed".to_string()],
+                "String".to_string(),
+                vec![]
+            )
+        );
+    }
+
+    fn rules(text: &[&str]) -> Vec<String> {
+        text.iter().map(|r| r.to_string()).collect()
+    }
+
+    /// Exclusive bounds count as the next integer; lengths come as ranges or exact values.
+    #[test]
+    fn bounds_read_each_constraint_word() {
+        let b = bounds(
+            &rules(&["> 5", "< 9", "length 3..=7", "each >= 2", "pattern x"]),
+            "",
+        );
+        assert_eq!(
+            (b.min, b.max, b.len_min, b.len_max),
+            (Some(6.0), Some(8.0), Some(3.0), Some(7.0))
+        );
+        assert_eq!(b.others, ["pattern x"]);
+        let b = bounds(&rules(&["length 4", "each >= 2", "each <= 3"]), "");
+        assert_eq!(
+            (b.min, b.max, b.len_min, b.len_max),
+            (None, None, Some(4.0), Some(4.0))
+        );
+        let b = bounds(&rules(&["each >= 2", "each <= 3"]), "each ");
+        assert_eq!((b.min, b.max), (Some(2.0), Some(3.0)));
+    }
+
+    /// A bound raised (minimum) or lowered (maximum), or a new rule, tightens; the other
+    /// way, or a bound or rule dropped, loosens; an equal bound is no change.
+    #[test]
+    fn constraints_tighten_or_loosen() {
+        let cmp = |old: &[&str], new: &[&str]| compare_rules(&rules(old), &rules(new));
+        let none: Vec<String> = Vec::new();
+        assert_eq!(cmp(&[">= 1"], &[">= 1"]), (none.clone(), none.clone()));
+        assert_eq!(
+            cmp(&[">= 1"], &[">= 2"]),
+            (rules(&["minimum 2"]), none.clone())
+        );
+        assert_eq!(cmp(&[], &[">= 2"]), (rules(&["minimum 2"]), none.clone()));
+        assert_eq!(
+            cmp(&[">= 2"], &[">= 1"]),
+            (none.clone(), rules(&["minimum 2 -> Some(1.0)"]))
+        );
+        assert_eq!(
+            cmp(&[">= 2"], &[]),
+            (none.clone(), rules(&["minimum 2 -> None"]))
+        );
+        assert_eq!(cmp(&["<= 9"], &["<= 9"]), (none.clone(), none.clone()));
+        assert_eq!(
+            cmp(&["<= 9"], &["<= 8"]),
+            (rules(&["maximum 8"]), none.clone())
+        );
+        assert_eq!(cmp(&[], &["<= 8"]), (rules(&["maximum 8"]), none.clone()));
+        assert_eq!(
+            cmp(&["<= 8"], &["<= 9"]),
+            (none.clone(), rules(&["maximum 8 -> Some(9.0)"]))
+        );
+        assert_eq!(
+            cmp(&["<= 8"], &[]),
+            (none.clone(), rules(&["maximum 8 -> None"]))
+        );
+        assert_eq!(
+            cmp(&["each <= 8", "pattern a"], &["each <= 7", "pattern b"]),
+            (
+                rules(&["pattern b", "each maximum 7"]),
+                rules(&["no more pattern a"])
+            )
+        );
+    }
 }

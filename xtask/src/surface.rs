@@ -328,3 +328,25 @@ fn type_text(ty: &Type) -> String {
         other => other.to_token_stream().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The types are the structs and enums of the `types` module, whichever module comes
+    /// first (a made-up file: progenitor's puts `types` first today).
+    #[test]
+    fn types_come_from_the_types_module_only() {
+        let file: syn::File = syn::parse_quote! {
+            mod builder { pub struct NotAType; }
+            pub mod types {
+                pub struct A;
+                pub enum B {}
+                pub fn not_an_item_kept() {}
+            }
+        };
+        let names: Vec<String> = super::types_items(&file)
+            .into_iter()
+            .map(super::item_name)
+            .collect();
+        assert_eq!(names, ["A", "B"]);
+    }
+}
