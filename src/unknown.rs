@@ -193,3 +193,48 @@ pub(crate) fn quoted(value: &str) -> String {
         format!("a string of {count} characters")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALUES: &[&str] = &["new", "done"];
+
+    fn decode_text(json: &str) -> Result<Result<usize, String>, serde_json::Error> {
+        decode_str(
+            &mut serde_json::Deserializer::from_str(json),
+            "Status",
+            VALUES,
+        )
+    }
+
+    fn decode_number(json: &str) -> Result<Result<usize, i64>, serde_json::Error> {
+        decode_i64(
+            &mut serde_json::Deserializer::from_str(json),
+            "Level",
+            &[1, 2],
+            (0, 9),
+        )
+    }
+
+    /// A value of the wrong JSON kind is refused saying what the enum expects (a made-up
+    /// enum: `Status` of strings, `Level` of integers 0 to 9).
+    #[test]
+    fn the_wrong_kind_of_value_names_what_was_expected() {
+        assert_eq!(decode_text("\"done\"").unwrap(), Ok(1));
+        assert_eq!(decode_text("\"late\"").unwrap(), Err("late".to_string()));
+        let error = decode_text("3").unwrap_err().to_string();
+        assert!(error.contains("expected a Status string"), "{error}");
+        assert_eq!(decode_number("2").unwrap(), Ok(1));
+        assert_eq!(decode_number("7").unwrap(), Err(7));
+        let error = decode_number("\"2\"").unwrap_err().to_string();
+        assert!(error.contains("expected a Level integer"), "{error}");
+    }
+
+    /// An unknown value shows as what the server sent.
+    #[test]
+    fn an_unknown_value_shows_the_raw_value() {
+        assert_eq!(UnknownValue("late".to_string()).to_string(), "late");
+        assert_eq!(UnknownValue(-7i64).to_string(), "-7");
+    }
+}
