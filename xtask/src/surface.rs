@@ -349,4 +349,24 @@ mod tests {
             .collect();
         assert_eq!(names, ["A", "B"]);
     }
+
+    /// Types as users write them: paths cut to their last segment, generic arguments kept;
+    /// a qualified path (`<T as Trait>::X`) in full, tokens as syn prints them.
+    #[test]
+    fn types_are_shown_as_users_write_them() {
+        let shown = |ty: syn::Type| super::type_text(&ty);
+        assert_eq!(
+            shown(syn::parse_quote!(
+                ::std::option::Option<crate::Nullable<types::Status>>
+            )),
+            "Option<Nullable<Status>>"
+        );
+        assert_eq!(shown(syn::parse_quote!((u8, &str))), "(u8, &str)");
+        assert_eq!(shown(syn::parse_quote!([u8; 4])), "[u8; 4]");
+        assert_eq!(shown(syn::parse_quote!(&[String])), "&[String]");
+        assert_eq!(
+            shown(syn::parse_quote!(<Vec<u8> as IntoIterator>::Item)),
+            "< Vec < u8 > as IntoIterator > :: Item"
+        );
+    }
 }
