@@ -119,11 +119,16 @@ fn bench_executable(root: &Path, bench: &str) -> Result<Option<PathBuf>, String>
         .args(["--message-format", "json"])
         .output()
         .map_err(|e| format!("could not run cargo bench: {e}"))?;
-    Ok(String::from_utf8_lossy(&out.stdout)
+    Ok(executable_of(&String::from_utf8_lossy(&out.stdout), bench))
+}
+
+/// The executable cargo's JSON build messages give for the bench target `bench`.
+fn executable_of(messages: &str, bench: &str) -> Option<PathBuf> {
+    messages
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|v| v["target"]["name"] == bench)
-        .find_map(|v| v["executable"].as_str().map(PathBuf::from)))
+        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
 }
 
 fn valgrind_present() -> bool {
@@ -170,10 +175,15 @@ fn instructions(exe: &Path, only: &str, side: &str, rounds: u32) -> Result<f64, 
     }
     let text = std::fs::read_to_string(&out_file).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&out_file);
-    text.lines()
+    instruction_total(&text).ok_or_else(|| "no instruction total in callgrind's output".into())
+}
+
+/// The instruction count of a callgrind output file (its `summary:` or `totals:` line).
+fn instruction_total(callgrind: &str) -> Option<f64> {
+    callgrind
+        .lines()
         .find_map(|l| l.strip_prefix("summary: ").or(l.strip_prefix("totals: ")))
         .and_then(|n| n.trim().parse().ok())
-        .ok_or_else(|| "no instruction total in callgrind's output".into())
 }
 
 /// The machine, as the bench saw it.
@@ -405,6 +415,34 @@ mod tests {
     #[test]
     fn instruction_ratios_leave_out_the_setup() {
         assert_eq!(less_setup_ratio(1_100.0, 600.0, 100.0), 2.0);
+    }
+
+    /// The bench's executable from cargo's messages (lines shaped as cargo writes them).
+    #[test]
+    fn the_bench_executable_is_found_in_cargo_messages() {
+        let messages = "{\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"requests\"},\"executable\":\"/t/requests-1\"}\n\
+                        not json\n\
+                        {\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"decode\"},\"executable\":\"/t/decode-2\"}\n";
+        assert_eq!(
+            executable_of(messages, "decode"),
+            Some(PathBuf::from("/t/decode-2"))
+        );
+        assert_eq!(
+            executable_of(messages, "requests"),
+            Some(PathBuf::from("/t/requests-1"))
+        );
+        assert_eq!(executable_of(messages, "other"), None);
+    }
+
+    /// callgrind's total, from either line it writes it on.
+    #[test]
+    fn the_instruction_total_is_read_from_callgrind_output() {
+        assert_eq!(
+            instruction_total("events: Ir\nsummary: 12345\n"),
+            Some(12345.0)
+        );
+        assert_eq!(instruction_total("fn=x\n1 2\ntotals: 678\n"), Some(678.0));
+        assert_eq!(instruction_total("events: Ir\n"), None);
     }
 
     /// An unset or unreadable variable gives the default; a number replaces it.
