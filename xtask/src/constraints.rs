@@ -581,8 +581,8 @@ mod tests {
         assert_eq!(format_range("float"), None);
     }
 
-    /// What typify 0.8 makes of integer schemas (made-up schemas; the expectations restate
-    /// typify-impl's `convert_integer`, as `typify_integer` does).
+    /// What typify 0.8 makes of integer schemas (made-up schemas): our restatement of
+    /// typify-impl's `convert_integer`, and typify itself run on each.
     #[test]
     fn typify_integer_follows_format_then_exact_range_then_minimum_one() {
         let cases = [
@@ -622,7 +622,52 @@ mod tests {
         ];
         for (schema, expected) in cases {
             assert_eq!(typify_integer(&schema), expected, "{schema}");
+            assert_eq!(
+                typify_generates(&schema),
+                expected.0,
+                "typify itself: {schema}"
+            );
         }
+    }
+
+    /// The type typify (through progenitor, as `generate` runs it) gives a required field
+    /// of an integer schema.
+    fn typify_generates(schema: &Value) -> String {
+        let mut integer = schema.clone();
+        integer["type"] = json!("integer");
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"Holder": {
+                "type": "object",
+                "required": ["v"],
+                "properties": {"v": integer},
+            }}},
+        });
+        let spec: openapiv3::OpenAPI = serde_json::from_value(spec).unwrap();
+        let tokens = progenitor::Generator::new(&progenitor::GenerationSettings::new())
+            .generate_tokens(&spec)
+            .unwrap();
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let mut found = None;
+        for item in &file.items {
+            let syn::Item::Mod(types) = item else {
+                continue;
+            };
+            for item in types.content.iter().flat_map(|(_, items)| items) {
+                if let syn::Item::Struct(holder) = item
+                    && holder.ident == "Holder"
+                {
+                    let field = holder.fields.iter().next().unwrap();
+                    let syn::Type::Path(path) = &field.ty else {
+                        panic!("a path type")
+                    };
+                    found = Some(path.path.segments.last().unwrap().ident.to_string());
+                }
+            }
+        }
+        found.expect("typify made the struct")
     }
 
     /// Only integer schemas whose range no type holds move to the components; a required
