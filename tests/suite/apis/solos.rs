@@ -371,7 +371,13 @@ fn a_parsed_date_range_checks_shape_and_ranges_and_new_checks_the_calendar() {
     assert!(types::DateRange::new(from, to).is_err());
     // The calendar is checked by `bounds()`, not by the pattern.
     let impossible: types::DateRange = "2021-02-31;2021-03-01".parse().unwrap();
-    assert!(impossible.bounds().is_err());
+    let error = impossible.bounds().unwrap_err().to_string();
+    // The message quotes the range as sent (the seed's `created` format, `from;to`).
+    assert!(
+        error.contains("date range `2021-02-31;2021-03-01`"),
+        "{error}"
+    );
+    assert_eq!(reversed.as_str(), "2020-12-31;2020-01-01");
 }
 
 #[tokio::test]
