@@ -319,6 +319,11 @@ mod tests {
             args.contains("--timeout-multiplier 3 --file src/retry.rs --"),
             "{args}"
         );
+        let listed = args_of(&command(Path::new("."), runtime, None, &["--list"])).join(" ");
+        assert!(
+            listed.contains("--file src/*.rs --timeout-multiplier 3 --list --"),
+            "{listed}"
+        );
         let scaffold = &PARTS[2];
         let args = args_of(&command(Path::new("."), scaffold, None, &["-f", "x"])).join(" ");
         assert!(args.ends_with("--timeout-multiplier 3 -f x"), "{args}");
