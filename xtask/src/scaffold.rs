@@ -398,3 +398,58 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
     ));
     Ok(log)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The auth constructor for the first security requirement's schemes (made-up specs,
+    /// one per kind the five APIs use, and two that match none).
+    #[test]
+    fn each_security_scheme_gets_its_constructor() {
+        let kind = |schemes: &str, security: &str| {
+            let text =
+                format!("security:\n  - {security}\ncomponents:\n  securitySchemes:\n{schemes}");
+            let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+            let spec = serde_json::to_value(yaml).unwrap();
+            let (auth, code) = super::constructor(&spec, &text);
+            (auth, code)
+        };
+        let basic = "    b:\n      type: http\n      scheme: basic\n";
+        let bearer = "    t:\n      type: http\n      scheme: bearer\n";
+        let keys = "    k1:\n      type: apiKey\n      in: header\n      name: X-Crypto-Token\n    k2:\n      type: apiKey\n      in: header\n      name: X-Secret\n";
+        assert_eq!(kind(basic, "b: []").0, "basic");
+        assert_eq!(kind(bearer, "t: []").0, "bearer");
+        let (auth, code) = kind(keys, "{k1: [], k2: []}");
+        assert_eq!(auth, "keys");
+        assert!(code.contains("(`x-crypto-token`, `x-secret`)"), "{code}");
+        // One API key alone, or HTTP digest: no constructor of those kinds fits.
+        assert_eq!(kind(keys, "k1: []").0, "none");
+        let digest = "    d:\n      type: http\n      scheme: digest\n";
+        assert_eq!(kind(digest, "d: []").0, "none");
+        let basic_key = "    b:\n      type: apiKey\n      scheme: basic\n      name: k\n";
+        assert_eq!(kind(basic_key, "b: []").0, "none");
+        let key_bearer = "    t:\n      type: apiKey\n      scheme: bearer\n      name: k\n";
+        assert_eq!(kind(key_bearer, "t: []").0, "none");
+    }
+
+    /// A line goes after the last line starting with the marker that does not open a block,
+    /// once.
+    #[test]
+    fn a_line_is_inserted_after_its_marker_once() {
+        let root = std::env::temp_dir().join(format!("xtask-insert-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("f.toml"), "api = 1\napi {\n}\n").unwrap();
+        let mut log = Vec::new();
+        super::insert_line(&root, "f.toml", "api", "new = 2", &mut log).unwrap();
+        super::insert_line(&root, "f.toml", "api", "new = 2", &mut log).unwrap();
+        let text = std::fs::read_to_string(root.join("f.toml")).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(text, "api = 1\nnew = 2\napi {\n}\n");
+        assert_eq!(
+            log,
+            [
+                "  edited  f.toml (+ new = 2)",
+                "  kept    f.toml (new = 2 is there)"
+            ]
+        );
+    }
+}
