@@ -192,3 +192,25 @@ fn collect_paths(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>)
 }
 
 crate::hooks::impl_client_hooks!();
+
+#[cfg(test)]
+mod tests {
+    /// Leaves and empty objects count, each by its dotted path; `null` does not (a made-up
+    /// value: the generated `DealUpdate` skips unset fields, so `null` comes only from
+    /// free-form JSON inside it).
+    #[test]
+    fn set_paths_are_the_non_null_leaves_and_empty_objects() {
+        let value = serde_json::json!({
+            "a": null,
+            "b": {"c": 1, "d": {}, "e": null},
+            "f": [1, null],
+            "g": "x",
+        });
+        let mut out = Vec::new();
+        super::collect_paths(&value, "", &mut out);
+        assert_eq!(out, ["b.c", "b.d", "f", "g"]);
+        out.clear();
+        super::collect_paths(&serde_json::json!({}), "", &mut out);
+        assert!(out.is_empty());
+    }
+}
