@@ -211,6 +211,7 @@ mod tests {
         assert_eq!(out, ["b.c", "b.d", "f", "g"]);
         out.clear();
         super::collect_paths(&serde_json::json!({}), "", &mut out);
-        assert!(out.is_empty());
+        super::collect_paths(&serde_json::json!(5), "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 }
