@@ -452,4 +452,21 @@ mod tests {
             ]
         );
     }
+
+    /// An API name starts with a lower-case letter and has only lower-case letters and
+    /// digits: it names a module and a feature. Nothing is written for a bad one.
+    #[test]
+    fn a_bad_api_name_is_refused_before_anything_is_written() {
+        let root = std::env::temp_dir().join(format!("xtask-bad-name-{}", std::process::id()));
+        for name in ["aB", "9lives", "", "a-b"] {
+            let error = super::new_api(&root, name).unwrap_err();
+            assert!(
+                error.starts_with(&format!(
+                    "`{name}`: an API name is lower-case letters and digits"
+                )),
+                "{error}"
+            );
+        }
+        assert!(!root.exists());
+    }
 }
