@@ -650,24 +650,18 @@ mod tests {
             .generate_tokens(&spec)
             .unwrap();
         let file: syn::File = syn::parse2(tokens).unwrap();
-        let mut found = None;
-        for item in &file.items {
-            let syn::Item::Mod(types) = item else {
-                continue;
-            };
-            for item in types.content.iter().flat_map(|(_, items)| items) {
-                if let syn::Item::Struct(holder) = item
-                    && holder.ident == "Holder"
-                {
-                    let field = holder.fields.iter().next().unwrap();
-                    let syn::Type::Path(path) = &field.ty else {
-                        panic!("a path type")
-                    };
-                    found = Some(path.path.segments.last().unwrap().ident.to_string());
-                }
-            }
-        }
-        found.expect("typify made the struct")
+        let holder = crate::surface::types_items(&file)
+            .into_iter()
+            .find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == "Holder" => Some(s),
+                _ => None,
+            })
+            .expect("typify made the struct");
+        let field = holder.fields.iter().next().unwrap();
+        let syn::Type::Path(path) = &field.ty else {
+            panic!("a path type")
+        };
+        path.path.segments.last().unwrap().ident.to_string()
     }
 
     /// Only integer schemas whose range no type holds move to the components; a required

@@ -465,6 +465,8 @@ mod tests {
     /// The no-TLS check wants a failed build with the `compile_error!`, not any failure.
     #[test]
     fn only_the_tls_compile_error_passes_the_no_tls_check() {
+        // The text is src/tls.rs's own, not a copy that could drift from it.
+        assert!(include_str!("../../src/tls.rs").contains(&format!("\"{NO_TLS_MESSAGE}")));
         let stderr = format!("error: {NO_TLS_MESSAGE} (or `tls-aws-lc`)");
         assert!(stopped_for_want_of_tls(false, &stderr));
         assert!(!stopped_for_want_of_tls(true, &stderr));

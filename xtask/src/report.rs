@@ -545,42 +545,31 @@ S: enum of strings, undocumented values kept as Unknown
     /// way, or a bound or rule dropped, loosens; an equal bound is no change.
     #[test]
     fn constraints_tighten_or_loosen() {
-        let cmp = |old: &[&str], new: &[&str]| compare_rules(&rules(old), &rules(new));
-        let none: Vec<String> = Vec::new();
-        assert_eq!(cmp(&[">= 1"], &[">= 1"]), (none.clone(), none.clone()));
-        assert_eq!(
-            cmp(&[">= 1"], &[">= 2"]),
-            (rules(&["minimum 2"]), none.clone())
-        );
-        assert_eq!(cmp(&[], &[">= 2"]), (rules(&["minimum 2"]), none.clone()));
-        assert_eq!(
-            cmp(&[">= 2"], &[">= 1"]),
-            (none.clone(), rules(&["minimum 2 -> Some(1.0)"]))
-        );
-        assert_eq!(
-            cmp(&[">= 2"], &[]),
-            (none.clone(), rules(&["minimum 2 -> None"]))
-        );
-        assert_eq!(cmp(&["<= 9"], &["<= 9"]), (none.clone(), none.clone()));
-        assert_eq!(
-            cmp(&["<= 9"], &["<= 8"]),
-            (rules(&["maximum 8"]), none.clone())
-        );
-        assert_eq!(cmp(&[], &["<= 8"]), (rules(&["maximum 8"]), none.clone()));
-        assert_eq!(
-            cmp(&["<= 8"], &["<= 9"]),
-            (none.clone(), rules(&["maximum 8 -> Some(9.0)"]))
-        );
-        assert_eq!(
-            cmp(&["<= 8"], &[]),
-            (none.clone(), rules(&["maximum 8 -> None"]))
-        );
-        assert_eq!(
-            cmp(&["each <= 8", "pattern a"], &["each <= 7", "pattern b"]),
+        // (old rules, new rules, tightened, loosened)
+        let cases: [(&[&str], &[&str], &[&str], &[&str]); 11] = [
+            (&[">= 1"], &[">= 1"], &[], &[]),
+            (&[">= 1"], &[">= 2"], &["minimum 2"], &[]),
+            (&[], &[">= 2"], &["minimum 2"], &[]),
+            (&[">= 2"], &[">= 1"], &[], &["minimum 2 -> Some(1.0)"]),
+            (&[">= 2"], &[], &[], &["minimum 2 -> None"]),
+            (&["<= 9"], &["<= 9"], &[], &[]),
+            (&["<= 9"], &["<= 8"], &["maximum 8"], &[]),
+            (&[], &["<= 8"], &["maximum 8"], &[]),
+            (&["<= 8"], &["<= 9"], &[], &["maximum 8 -> Some(9.0)"]),
+            (&["<= 8"], &[], &[], &["maximum 8 -> None"]),
             (
-                rules(&["pattern b", "each maximum 7"]),
-                rules(&["no more pattern a"])
-            )
-        );
+                &["each <= 8", "pattern a"],
+                &["each <= 7", "pattern b"],
+                &["pattern b", "each maximum 7"],
+                &["no more pattern a"],
+            ),
+        ];
+        for (old, new, tightened, loosened) in cases {
+            assert_eq!(
+                compare_rules(&rules(old), &rules(new)),
+                (rules(tightened), rules(loosened)),
+                "{old:?} -> {new:?}"
+            );
+        }
     }
 }

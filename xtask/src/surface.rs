@@ -275,7 +275,8 @@ fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, String>
     out
 }
 
-fn types_items(file: &syn::File) -> Vec<&Item> {
+/// The structs and enums of progenitor's `types` module.
+pub(crate) fn types_items(file: &syn::File) -> Vec<&Item> {
     file.items
         .iter()
         .find_map(|item| match item {
