@@ -545,8 +545,14 @@ S: enum of strings, undocumented values kept as Unknown
     /// way, or a bound or rule dropped, loosens; an equal bound is no change.
     #[test]
     fn constraints_tighten_or_loosen() {
-        // (old rules, new rules, tightened, loosened)
-        let cases: [(&[&str], &[&str], &[&str], &[&str]); 11] = [
+        /// Old rules, new rules, tightened, loosened.
+        type Case = (
+            &'static [&'static str],
+            &'static [&'static str],
+            &'static [&'static str],
+            &'static [&'static str],
+        );
+        let cases: [Case; 11] = [
             (&[">= 1"], &[">= 1"], &[], &[]),
             (&[">= 1"], &[">= 2"], &["minimum 2"], &[]),
             (&[], &[">= 2"], &["minimum 2"], &[]),
