@@ -234,8 +234,9 @@ impl HttpConfig {
     pub(crate) fn build(
         &self,
         base_url: &str,
-        credentials: Vec<Credential>,
+        credentials: Vec<crate::auth::Credential>,
     ) -> Result<(String, reqwest::Client, crate::runtime::Runtime), ConfigError> {
+        use crate::auth::Place;
         let carries_credentials = !credentials.is_empty();
         let base_url = check_base_url(base_url, carries_credentials && !self.allow_insecure_http)?;
         let mut default_headers = self.headers.clone();
@@ -246,16 +247,21 @@ impl HttpConfig {
             .filter_map(|value| value.to_str().ok().map(str::to_owned))
             .collect();
         let mut credential_headers = Vec::new();
+        let mut query_credentials = Vec::new();
         for credential in credentials {
-            if self.headers.contains_key(&credential.name) {
-                return Err(ConfigError::InvalidHeader(format!(
-                    "`{}` carries the client's credentials; pass them to the constructor",
-                    credential.name
-                )));
-            }
-            credential_headers.push(credential.name.clone());
-            default_headers.insert(credential.name, credential.value);
             secrets.extend(credential.secrets);
+            match credential.place {
+                Place::Header(name, value) => {
+                    if self.headers.contains_key(&name) {
+                        return Err(ConfigError::InvalidHeader(format!(
+                            "`{name}` carries the client's credentials; pass them to the constructor"
+                        )));
+                    }
+                    credential_headers.push(name.clone());
+                    default_headers.insert(name, value);
+                }
+                Place::Query(name, value) => query_credentials.push((name, value)),
+            }
         }
         let user_agent = HeaderValue::from_str(&self.user_agent()).map_err(|_| {
             ConfigError::InvalidHeader("the User-Agent suffix must be visible ASCII".into())
@@ -285,88 +291,13 @@ impl HttpConfig {
             max_response_bytes: self.max_response_bytes,
             secrets: crate::runtime::Secrets::new(secrets),
             credential_headers,
+            query_credentials,
             retry: self.retry.clone(),
             timeout: Some(self.timeout),
             hooks: self.hooks.clone(),
         });
         Ok((base_url, client, runtime))
     }
-}
-
-/// A credential header a client sends on every request, and the secrets in it (in the forms
-/// a server could echo them) to replace in errors.
-pub(crate) struct Credential {
-    name: HeaderName,
-    value: HeaderValue,
-    secrets: Vec<String>,
-}
-
-/// A header value that `Debug` and logs show as `Sensitive`; the value is the secret.
-#[cfg(any(
-    feature = "solos",
-    feature = "cscart",
-    feature = "thulium",
-    feature = "yume"
-))]
-pub(crate) fn secret_header(name: &'static str, value: &str) -> Result<Credential, ConfigError> {
-    secret_header_named(HeaderName::from_static(name), value)
-}
-
-/// [`secret_header`] with a header name given at run time.
-pub(crate) fn secret_header_named(
-    name: HeaderName,
-    value: &str,
-) -> Result<Credential, ConfigError> {
-    // The value is deliberately left out of the error: it is a secret.
-    let invalid = || ConfigError::InvalidCredential(header_label(&name));
-    if value.trim().is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        return Err(invalid());
-    }
-    let mut header = HeaderValue::from_str(value).map_err(|_| invalid())?;
-    header.set_sensitive(true);
-    Ok(Credential {
-        name,
-        value: header,
-        secrets: vec![value.to_string()],
-    })
-}
-
-/// The `&'static str` a `ConfigError` names a header by.
-fn header_label(name: &HeaderName) -> &'static str {
-    match name.as_str() {
-        "authorization" => "authorization",
-        "x-crypto-token" => "x-crypto-token",
-        "x-crypto-secret" => "x-crypto-secret",
-        _ => "a credential header",
-    }
-}
-
-/// `Authorization: Basic base64(user:password)`, marked sensitive. The secrets are the
-/// password and the Base64 token (the user, an e-mail or login, is not one).
-#[cfg(any(feature = "cscart", feature = "thulium"))]
-pub(crate) fn basic_auth(user: &str, password: &str) -> Result<Credential, ConfigError> {
-    use base64::Engine as _;
-    // Checked before encoding: base64 would hide a stray newline read from a file.
-    let visible =
-        |s: &str| !s.trim().is_empty() && s.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
-    if !visible(user) || !visible(password) || user.contains(':') {
-        return Err(ConfigError::InvalidCredential("authorization"));
-    }
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    let mut credential = secret_header("authorization", &format!("Basic {token}"))?;
-    credential.secrets.extend([token, password.to_string()]);
-    Ok(credential)
-}
-
-/// `Authorization: Bearer <token>`, marked sensitive.
-#[cfg(feature = "yume")]
-pub(crate) fn bearer(token: &str) -> Result<Credential, ConfigError> {
-    if token.trim().is_empty() {
-        return Err(ConfigError::InvalidCredential("authorization"));
-    }
-    let mut credential = secret_header("authorization", &format!("Bearer {token}"))?;
-    credential.secrets.push(token.to_string());
-    Ok(credential)
 }
 
 /// `127.0.0.0/8`, `::1` and `localhost`: a request to them never leaves the machine.

@@ -72,8 +72,15 @@ pub async fn execute<E>(
             }
         }
         if let Some(origin) = &origin {
-            check_after_hooks(&request, origin, &settings.credential_headers)
+            check_after_hooks(&request, origin, settings)
                 .map_err(|message| Error::invalid_request(operation, message))?;
+        }
+        // An API key in the query goes on after the hooks, which so never see it.
+        if !settings.query_credentials.is_empty() {
+            let mut pairs = request.url_mut().query_pairs_mut();
+            for (name, value) in &settings.query_credentials {
+                pairs.append_pair(name, value);
+            }
         }
 
         // The clock is read only for the hooks: without them nobody sees the time taken.
@@ -134,7 +141,7 @@ pub async fn execute<E>(
 fn check_after_hooks(
     request: &reqwest::Request,
     before: &Origin,
-    credential_headers: &[reqwest::header::HeaderName],
+    settings: &crate::runtime::Settings,
 ) -> Result<(), String> {
     let after = origin(request.url());
     if after != *before {
@@ -149,12 +156,22 @@ fn check_after_hooks(
             before.2.unwrap_or_default()
         ));
     }
-    if let Some(name) = credential_headers
+    if let Some(name) = settings
+        .credential_headers
         .iter()
         .find(|name| request.headers().contains_key(*name))
     {
         return Err(format!(
             "a request hook set `{name}`, a header that carries the client's credentials"
+        ));
+    }
+    if let Some((name, _)) = settings
+        .query_credentials
+        .iter()
+        .find(|(name, _)| request.url().query_pairs().any(|(sent, _)| sent == *name))
+    {
+        return Err(format!(
+            "a request hook set `{name}`, a query parameter that carries the client's credentials"
         ));
     }
     Ok(())

@@ -51,6 +51,9 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
+// Called by the generated constructors; hidden because only they should.
+#[doc(hidden)]
+pub mod auth;
 mod config;
 mod error;
 // Called by the generated code; hidden because only it should.
@@ -127,21 +130,6 @@ pub mod keywords {
     #[cfg(feature = "mock")]
     pub use crate::generated::keywords::mock;
     pub use crate::generated::keywords::{Client, builder, rules, types};
-
-    impl Client {
-        /// A client for `base_url` with `config` (the sample declares no auth).
-        pub fn with_http_config(
-            base_url: &str,
-            config: &crate::HttpConfig,
-        ) -> Result<Self, crate::ConfigError> {
-            let (base_url, http, runtime) = config.build(base_url, Vec::new())?;
-            let mut client = Self::new_with_client(&base_url, http);
-            client.runtime = runtime;
-            Ok(client)
-        }
-    }
-
-    crate::hooks::impl_client_hooks!();
 }
 
 /// The README's Rust examples, compiled as doctests so they cannot rot.

@@ -16,6 +16,10 @@ pub enum Auth {
     Bearer,
     /// API-key headers, all sent together (`with_keys`), by name.
     ApiKeys(&'static [&'static str]),
+    /// One API key in the header of this name (`with_api_key`).
+    ApiKeyHeader(&'static str),
+    /// One API key in the query parameter of this name (`with_api_key`).
+    ApiKeyQuery(&'static str),
     /// None documented.
     None,
 }
@@ -32,8 +36,10 @@ pub enum Status {
 /// One operation as the spec describes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
-    /// The operationId (the client's method name).
+    /// The client's method name (`list_widgets`), which errors and spans name too.
     pub id: &'static str,
+    /// The spec's `operationId` (`listWidgets`, or the same as `id`).
+    pub operation_id: &'static str,
     /// `GET`, `POST`, ...
     pub method: &'static str,
     /// The path template, as in the spec (`/call_requests/{id}`).
@@ -44,8 +50,13 @@ pub struct Operation {
     pub auth: Auth,
     /// The spec's example of the request body, as JSON.
     pub request_example: Option<&'static str>,
+    /// The request body's media type (`application/json` or
+    /// `application/x-www-form-urlencoded`), if it has one.
+    pub request_media: Option<&'static str>,
     /// The spec's example of the first documented success's body, as JSON.
     pub success_example: Option<&'static str>,
+    /// The media type of the first documented success's body, if it has one.
+    pub success_media: Option<&'static str>,
     /// The spec's example of the documented error body, as JSON.
     pub error_example: Option<&'static str>,
 }
@@ -85,7 +96,15 @@ pub struct Expectation {
     template: &'static str,
     path_params: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
-    body: Option<(serde_json::Value, bool)>,
+    body: Option<BodyMatch>,
+}
+
+/// A body to match: its fields as JSON, whether others may be there, whether it is a form.
+#[derive(Debug, Clone)]
+struct BodyMatch {
+    json: serde_json::Value,
+    partial: bool,
+    form: bool,
 }
 
 impl Expectation {
@@ -112,10 +131,15 @@ impl Expectation {
         self
     }
 
-    /// Matches the body exactly (`partial`: the body contains these fields).
-    pub fn body<T: Serialize>(mut self, body: &T, partial: bool) -> Self {
+    /// Matches the body exactly (`partial`: the body contains these fields), as JSON or as
+    /// an `application/x-www-form-urlencoded` form (`form`).
+    pub fn body<T: Serialize>(mut self, body: &T, partial: bool, form: bool) -> Self {
         let json = serde_json::to_value(body).expect("a body that serializes");
-        self.body = Some((json, partial));
+        self.body = Some(BodyMatch {
+            json,
+            partial,
+            form,
+        });
         self
     }
 
@@ -141,11 +165,25 @@ impl Expectation {
             mock = mock.and(query_param(name, value));
         }
         match self.body {
-            Some((json, false)) => mock = mock.and(body_json(json)),
-            Some((json, true)) => mock = mock.and(body_partial_json(json)),
+            Some(BodyMatch {
+                json,
+                partial,
+                form: true,
+            }) => mock = mock.and(FormBody { json, partial }),
+            Some(BodyMatch {
+                json,
+                partial: false,
+                ..
+            }) => mock = mock.and(body_json(json)),
+            Some(BodyMatch { json, .. }) => mock = mock.and(body_partial_json(json)),
             None => {}
         }
         mock.respond_with(response)
+    }
+
+    /// Answers `status` with `body` as `media` (a text or binary answer).
+    pub fn respond_bytes(self, status: u16, body: Vec<u8>, media: &str) -> wiremock::Mock {
+        self.respond_with(wiremock::ResponseTemplate::new(status).set_body_raw(body, media))
     }
 
     /// Answers `status` with `body` as JSON.
@@ -156,6 +194,32 @@ impl Expectation {
     /// Answers `status` with no body.
     pub fn respond_empty(self, status: u16) -> wiremock::Mock {
         self.respond_with(wiremock::ResponseTemplate::new(status))
+    }
+}
+
+/// Matches an `application/x-www-form-urlencoded` body whose fields are those of a JSON
+/// object (each value as the form writes it: strings as they are, others as JSON text), all
+/// of them or (`partial`) at least them.
+struct FormBody {
+    json: serde_json::Value,
+    partial: bool,
+}
+
+impl wiremock::Match for FormBody {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        let Ok(sent) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&request.body) else {
+            return false;
+        };
+        let Some(wanted) = self.json.as_object() else {
+            return false;
+        };
+        let wanted: Vec<(String, String)> = wanted
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, value)| (name.clone(), query_value(value)))
+            .collect();
+        let all_there = wanted.iter().all(|field| sent.contains(field));
+        all_there && (self.partial || sent.len() == wanted.len())
     }
 }
 
@@ -427,6 +491,7 @@ mod tests {
     fn the_first_documented_success_is_the_answer() {
         let mut op = Operation {
             id: "made_up",
+            operation_id: "madeUp",
             method: "POST",
             path: "/made_up",
             statuses: &[
@@ -442,7 +507,9 @@ mod tests {
             ],
             auth: Auth::None,
             request_example: None,
+            request_media: None,
             success_example: None,
+            success_media: None,
             error_example: None,
         };
         assert_eq!(op.success(), Some((201, true)));
@@ -461,12 +528,15 @@ mod tests {
     async fn path_parameters_match_their_own_values() {
         let op = Operation {
             id: "made_up",
+            operation_id: "madeUp",
             method: "GET",
             path: "/deals/{dealId}/items/{item}",
             statuses: &[],
             auth: Auth::None,
             request_example: None,
+            request_media: None,
             success_example: None,
+            success_media: None,
             error_example: None,
         };
         let server = wiremock::MockServer::start().await;

@@ -25,6 +25,9 @@ pub(crate) struct Settings {
     pub(crate) secrets: Secrets,
     /// The names of the headers that carry them: a request hook may not set these.
     pub(crate) credential_headers: Vec<reqwest::header::HeaderName>,
+    /// Query parameters that carry them (`apiKey` in the query), added to every request
+    /// after the hooks ran.
+    pub(crate) query_credentials: Vec<(String, String)>,
     /// When a call is tried again.
     pub(crate) retry: crate::RetryPolicy,
     /// The `reqwest::Client`'s whole-request timeout, cut to the deadline for retries
@@ -40,6 +43,14 @@ impl std::fmt::Debug for Settings {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("secrets", &self.secrets)
             .field("credential_headers", &self.credential_headers)
+            .field(
+                "query_credentials",
+                &self
+                    .query_credentials
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("hooks", &self.hooks.len())
@@ -53,6 +64,7 @@ impl Default for Runtime {
             max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),
             secrets: Secrets::default(),
             credential_headers: Vec::new(),
+            query_credentials: Vec::new(),
             retry: crate::RetryPolicy::default(),
             timeout: None,
             hooks: Vec::new(),
@@ -284,6 +296,7 @@ mod tests {
             max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),
             secrets: Secrets::new([secret.to_string()]),
             credential_headers: Vec::new(),
+            query_credentials: Vec::new(),
             retry: crate::RetryPolicy::default(),
             timeout: None,
             hooks: Vec::new(),

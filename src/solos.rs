@@ -10,44 +10,6 @@ pub use crate::generated::solos::mock;
 pub use crate::generated::solos::rules;
 pub use crate::generated::solos::{Client, ClientInfo, Error, ResponseValue, builder, types};
 
-impl Client {
-    /// A client for `base_url` (`https://{crm_url}/backend/public`) sending the CRM's
-    /// `X-Crypto-Token` and `X-Crypto-Secret` on every request, both marked sensitive.
-    ///
-    /// ```
-    /// let client = crm_bindings::solos::Client::with_keys(
-    ///     "https://crm.example.com/backend/public",
-    ///     "token",
-    ///     "secret",
-    /// )?;
-    /// # Ok::<(), crm_bindings::ConfigError>(())
-    /// ```
-    pub fn with_keys(
-        base_url: &str,
-        token: &str,
-        secret: &str,
-    ) -> Result<Self, crate::ConfigError> {
-        Self::with_keys_and_config(base_url, token, secret, &crate::HttpConfig::default())
-    }
-
-    /// [`Client::with_keys`] with explicit timeouts.
-    pub fn with_keys_and_config(
-        base_url: &str,
-        token: &str,
-        secret: &str,
-        config: &crate::HttpConfig,
-    ) -> Result<Self, crate::ConfigError> {
-        let headers = vec![
-            crate::config::secret_header("x-crypto-token", token)?,
-            crate::config::secret_header("x-crypto-secret", secret)?,
-        ];
-        let (base_url, http, runtime) = config.build(base_url, headers)?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-}
-
 /// Why a typed helper could not build an encoded value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodingError(String);
@@ -134,5 +96,3 @@ impl types::UnderscoreIdList {
             .collect()
     }
 }
-
-crate::hooks::impl_client_hooks!();

@@ -13,41 +13,6 @@ pub use crate::generated::thulium::{Client, ClientInfo, Error, ResponseValue, bu
 /// The wire format of [`types::NextCallDate`]: `YYYY-MM-DD hh:mm`.
 const NEXT_CALL_DATE_FORMAT: &str = "%Y-%m-%d %H:%M";
 
-impl Client {
-    /// A client for `base_url` (`https://{system}.thulium.com/api`) authenticating as the
-    /// API user `user` with `password` (HTTP Basic, header marked sensitive).
-    ///
-    /// ```
-    /// let client = crm_bindings::thulium::Client::with_basic_auth(
-    ///     "https://your-system-name.thulium.com/api",
-    ///     "api_user",
-    ///     "api_pass",
-    /// )?;
-    /// # Ok::<(), crm_bindings::ConfigError>(())
-    /// ```
-    pub fn with_basic_auth(
-        base_url: &str,
-        user: &str,
-        password: &str,
-    ) -> Result<Self, crate::ConfigError> {
-        Self::with_basic_auth_and_config(base_url, user, password, &crate::HttpConfig::default())
-    }
-
-    /// [`Client::with_basic_auth`] with explicit timeouts.
-    pub fn with_basic_auth_and_config(
-        base_url: &str,
-        user: &str,
-        password: &str,
-        config: &crate::HttpConfig,
-    ) -> Result<Self, crate::ConfigError> {
-        let auth = crate::config::basic_auth(user, password)?;
-        let (base_url, http, runtime) = config.build(base_url, vec![auth])?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-}
-
 impl From<chrono::NaiveDateTime> for types::NextCallDate {
     /// Formats as `YYYY-MM-DD hh:mm` (seconds are dropped: the API takes minutes).
     fn from(at: chrono::NaiveDateTime) -> Self {
@@ -80,5 +45,3 @@ impl std::fmt::Display for types::ThuliumError {
 }
 
 impl std::error::Error for types::ThuliumError {}
-
-crate::hooks::impl_client_hooks!();

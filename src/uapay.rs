@@ -45,25 +45,7 @@ impl Client {
         value: &str,
         config: &crate::HttpConfig,
     ) -> Result<Self, crate::ConfigError> {
-        let name = reqwest::header::HeaderName::from_bytes(header.as_bytes())
-            .map_err(|_| crate::ConfigError::InvalidCredential("a credential header"))?;
-        let credential = crate::config::secret_header_named(name, value)?;
-        let (base_url, http, runtime) = config.build(base_url, vec![credential])?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-
-    /// A client for `base_url` with this crate's transport defaults ([`crate::HttpConfig`])
-    /// and no credentials: the source documents no authentication for this service.
-    pub fn with_http_config(
-        base_url: &str,
-        config: &crate::HttpConfig,
-    ) -> Result<Self, crate::ConfigError> {
-        let (base_url, http, runtime) = config.build(base_url, Vec::new())?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
+        Self::with_credentials(base_url, vec![crate::auth::header(header, value)?], config)
     }
 }
 
@@ -191,7 +173,6 @@ fn collect_paths(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>)
     }
 }
 
-crate::hooks::impl_client_hooks!();
 
 #[cfg(test)]
 mod tests {

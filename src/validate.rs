@@ -67,6 +67,44 @@ pub fn integer(
     Some(format!("{subject} must be {rule} (got {value})"))
 }
 
+/// A bound of a number range: the value and whether it is exclusive (`> 0` rather than
+/// `>= 0`).
+#[doc(hidden)]
+pub type NumberBound = Option<(f64, bool)>;
+
+/// A number outside its range (`min`/`max`, each inclusive or exclusive), not a multiple of
+/// `multiple_of`, or not finite; `None` when it keeps every rule. A multiple is checked with
+/// a relative tolerance of 1e-9, as `0.3` is not an exact multiple of `0.1` in binary.
+#[doc(hidden)]
+pub fn number(
+    subject: &str,
+    min: NumberBound,
+    max: NumberBound,
+    multiple_of: Option<f64>,
+    value: f64,
+) -> Option<String> {
+    let rule = if !value.is_finite() {
+        "a finite number".to_string()
+    } else {
+        match (min, max) {
+            (Some((min, true)), _) if value <= min => format!("greater than {min}"),
+            (Some((min, false)), _) if value < min => format!("at least {min}"),
+            (_, Some((max, true))) if value >= max => format!("less than {max}"),
+            (_, Some((max, false))) if value > max => format!("at most {max}"),
+            _ => match multiple_of {
+                Some(m) if m > 0.0 && !is_multiple(value, m) => format!("a multiple of {m}"),
+                _ => return None,
+            },
+        }
+    };
+    Some(format!("{subject} must be {rule} (got {value})"))
+}
+
+fn is_multiple(value: f64, of: f64) -> bool {
+    let quotient = value / of;
+    (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+}
+
 /// A parameter refused by an integer type (`NonZeroU64`, `u64`, `i32`, ...) whose range is
 /// `min..=max`: `value` is what the caller passed (any integer type, shown by `Debug`).
 #[doc(hidden)]
@@ -100,6 +138,39 @@ pub fn missing(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Made-up bounds: inclusive and exclusive on each side, multiples of a decimal
+    /// fraction, values that are not finite.
+    #[test]
+    fn numbers() {
+        let price = |v| number("Price", Some((0.0, true)), Some((1000.0, false)), None, v);
+        assert_eq!(price(0.01), None);
+        assert_eq!(price(1000.0), None);
+        assert_eq!(
+            price(0.0).unwrap(),
+            "Price must be greater than 0 (got 0)"
+        );
+        assert_eq!(
+            price(1000.5).unwrap(),
+            "Price must be at most 1000 (got 1000.5)"
+        );
+        let share = |v| number("Share", Some((0.0, false)), Some((1.0, true)), None, v);
+        assert_eq!(share(0.0), None);
+        assert_eq!(share(-0.5).unwrap(), "Share must be at least 0 (got -0.5)");
+        assert_eq!(share(1.0).unwrap(), "Share must be less than 1 (got 1)");
+        let step = |v| number("Step", None, None, Some(0.1), v);
+        assert_eq!(step(0.3), None);
+        assert_eq!(step(-2.5), None);
+        assert_eq!(step(0.25).unwrap(), "Step must be a multiple of 0.1 (got 0.25)");
+        assert_eq!(
+            step(f64::NAN).unwrap(),
+            "Step must be a finite number (got NaN)"
+        );
+        assert_eq!(
+            number("X", None, None, None, f64::INFINITY).unwrap(),
+            "X must be a finite number (got inf)"
+        );
+    }
 
     #[test]
     fn lengths() {

@@ -2751,6 +2751,51 @@ fn assert_send_sync(client: &Client) {
     send(client.update_call_request().send());
     send(client.delete_call_request().send());
 }
+impl Client {
+    /** A client for `base_url` authenticating with HTTP Basic: `user` and `password` go in the `Authorization` header. The header is marked sensitive, so `Debug` never shows it.
+
+ ```
+ let client = crm_bindings::cscart::Client::with_basic_auth("https://api.example.com", "user", "password")?;
+ # Ok::<(), crm_bindings::ConfigError>(())
+ ```*/
+    pub fn with_basic_auth(
+        base_url: &str,
+        user: &str,
+        password: &str,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_basic_auth_and_config(
+            base_url,
+            user,
+            password,
+            &crate::HttpConfig::default(),
+        )
+    }
+    /// [`Client::with_basic_auth`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).
+    pub fn with_basic_auth_and_config(
+        base_url: &str,
+        user: &str,
+        password: &str,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_credentials(
+            base_url,
+            ::std::vec![crate ::auth::basic(user, password) ?],
+            config,
+        )
+    }
+    /// A client for `base_url` with `config` and `credentials`, in one step: what every
+    /// `with_*` constructor calls.
+    #[doc(hidden)]
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: ::std::vec::Vec<crate::auth::Credential>,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        let (baseurl, client, runtime) = config.build(base_url, credentials)?;
+        Ok(Self { baseurl, client, runtime })
+    }
+}
+crate::hooks::impl_client_hooks!();
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/cscart.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -2760,6 +2805,7 @@ pub mod mock {
     pub const OPERATIONS: &[crate::mock_support::Operation] = &[
         crate::mock_support::Operation {
             id: "list_call_requests",
+            operation_id: "list_call_requests",
             method: "GET",
             path: "/call_requests",
             statuses: &[
@@ -2770,13 +2816,16 @@ pub mod mock {
             ],
             auth: crate::mock_support::Auth::Basic,
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some(
                 "{\"call_requests\":[{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Inna\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)000-00-00\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"2\",\"status\":\"new\",\"time_from\":\"__:__\",\"time_to\":\"\",\"timestamp\":\"1442933097\",\"user_id\":\"0\"},{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Vladimir\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)111-11-11\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"1\",\"status\":\"new\",\"time_from\":\"10:00\",\"time_to\":\"20:00\",\"timestamp\":\"1442933072\",\"user_id\":\"0\"}],\"params\":{\"items_per_page\":\"10\",\"page\":1,\"sort_by\":\"date\",\"sort_order\":\"desc\",\"sort_order_rev\":\"asc\",\"total_items\":\"2\"}}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "create_call_request",
+            operation_id: "create_call_request",
             method: "POST",
             path: "/call_requests",
             statuses: &[
@@ -2793,11 +2842,14 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"name\":\"Api\",\"phone\":\"+7(999)111-22-33\"}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some("{\"request_id\":\"7\"}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
         },
         crate::mock_support::Operation {
             id: "get_call_request",
+            operation_id: "get_call_request",
             method: "GET",
             path: "/call_requests/{id}",
             statuses: &[
@@ -2808,13 +2860,16 @@ pub mod mock {
             ],
             auth: crate::mock_support::Auth::Basic,
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some(
                 "{\"cart_products\":\"\",\"company_id\":\"1\",\"name\":\"Vladimir\",\"notes\":null,\"order_id\":\"0\",\"order_status\":null,\"phone\":\"+7(917)111-11-11\",\"product\":null,\"product_id\":\"0\",\"request_id\":\"1\",\"status\":\"new\",\"time_from\":\"10:00\",\"time_to\":\"20:00\",\"timestamp\":\"1442933072\",\"user_id\":\"0\"}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "update_call_request",
+            operation_id: "update_call_request",
             method: "PUT",
             path: "/call_requests/{id}",
             statuses: &[
@@ -2831,11 +2886,14 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"notes\":\"No answer\",\"status\":\"no_answer\"}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some("{\"request_id\":\"7\"}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
         },
         crate::mock_support::Operation {
             id: "delete_call_request",
+            operation_id: "delete_call_request",
             method: "DELETE",
             path: "/call_requests/{id}",
             statuses: &[
@@ -2850,7 +2908,9 @@ pub mod mock {
             ],
             auth: crate::mock_support::Auth::Basic,
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::None,
+            success_media: ::std::option::Option::None,
             error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
         },
     ];
@@ -3029,11 +3089,11 @@ pub mod mock {
     impl CreateCallRequest {
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::CallRequestInput) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `201` with `body`.
         pub fn respond(self, body: &types::CallRequestId) -> ::wiremock::Mock {
@@ -3120,11 +3180,11 @@ pub mod mock {
         }
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::CallRequestInput) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with `body`.
         pub fn respond(self, body: &types::CallRequestId) -> ::wiremock::Mock {
@@ -3353,18 +3413,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3401,18 +3464,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3437,18 +3503,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3473,18 +3542,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3510,18 +3582,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3560,18 +3635,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3615,18 +3693,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3668,18 +3749,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3723,18 +3807,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3778,18 +3865,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3833,18 +3923,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3888,18 +3981,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3943,18 +4039,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4062,18 +4161,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4105,18 +4207,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4144,18 +4249,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4179,18 +4287,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4222,18 +4333,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4330,18 +4444,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4369,18 +4486,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {

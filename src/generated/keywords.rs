@@ -2286,6 +2286,32 @@ fn assert_send_sync(client: &Client) {
     send_sync(client);
     send(client.put_thing().send());
 }
+impl Client {
+    /** A client for `base_url` with `config` and no credentials.
+
+ ```
+ let client = crm_bindings::keywords::Client::with_http_config("https://example.invalid", &crm_bindings::HttpConfig::default())?;
+ # Ok::<(), crm_bindings::ConfigError>(())
+ ```*/
+    pub fn with_http_config(
+        base_url: &str,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_credentials(base_url, ::std::vec::Vec::new(), config)
+    }
+    /// A client for `base_url` with `config` and `credentials`, in one step: what every
+    /// `with_*` constructor calls.
+    #[doc(hidden)]
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: ::std::vec::Vec<crate::auth::Credential>,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        let (baseurl, client, runtime) = config.build(base_url, credentials)?;
+        Ok(Self { baseurl, client, runtime })
+    }
+}
+crate::hooks::impl_client_hooks!();
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/keywords.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -2295,6 +2321,7 @@ pub mod mock {
     pub const OPERATIONS: &[crate::mock_support::Operation] = &[
         crate::mock_support::Operation {
             id: "put_thing",
+            operation_id: "put_thing",
             method: "PUT",
             path: "/things/{id}",
             statuses: &[
@@ -2307,9 +2334,11 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"code\":\"ABC\",\"note\":null,\"percent\":50}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some(
                 "{\"level\":2,\"percent\":50,\"tags\":[\"a\",\"b\"]}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
     ];
@@ -2384,11 +2413,11 @@ pub mod mock {
         }
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::Thing) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with `body`.
         pub fn respond(self, body: &types::Thing) -> ::wiremock::Mock {
@@ -2437,13 +2466,16 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2475,13 +2507,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2510,13 +2545,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2546,13 +2584,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2582,13 +2623,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2625,13 +2669,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {

@@ -3280,6 +3280,54 @@ fn assert_send_sync(client: &Client) {
     send(client.list_project_payments().send());
     send(client.list_project_steps().send());
 }
+impl Client {
+    /** A client for `base_url` sending both API keys, `first` in the `X-Crypto-Token` header and `second` in `X-Crypto-Secret`. The header is marked sensitive, so `Debug` never shows it.
+
+ ```
+ let client = crm_bindings::solos::Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+ # Ok::<(), crm_bindings::ConfigError>(())
+ ```*/
+    pub fn with_keys(
+        base_url: &str,
+        first: &str,
+        second: &str,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_keys_and_config(
+            base_url,
+            first,
+            second,
+            &crate::HttpConfig::default(),
+        )
+    }
+    /// [`Client::with_keys`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).
+    pub fn with_keys_and_config(
+        base_url: &str,
+        first: &str,
+        second: &str,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_credentials(
+            base_url,
+            ::std::vec![
+                crate ::auth::header("X-Crypto-Token", first) ?, crate
+                ::auth::header("X-Crypto-Secret", second) ?
+            ],
+            config,
+        )
+    }
+    /// A client for `base_url` with `config` and `credentials`, in one step: what every
+    /// `with_*` constructor calls.
+    #[doc(hidden)]
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: ::std::vec::Vec<crate::auth::Credential>,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        let (baseurl, client, runtime) = config.build(base_url, credentials)?;
+        Ok(Self { baseurl, client, runtime })
+    }
+}
+crate::hooks::impl_client_hooks!();
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/solos.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -3289,6 +3337,7 @@ pub mod mock {
     pub const OPERATIONS: &[crate::mock_support::Operation] = &[
         crate::mock_support::Operation {
             id: "list_projects",
+            operation_id: "list_projects",
             method: "GET",
             path: "/projects",
             statuses: &[
@@ -3301,11 +3350,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_actions",
+            operation_id: "list_project_actions",
             method: "GET",
             path: "/projects/actions",
             statuses: &[
@@ -3318,11 +3370,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "get_project_action",
+            operation_id: "get_project_action",
             method: "GET",
             path: "/projects/actions/info",
             statuses: &[
@@ -3335,11 +3390,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_checklists",
+            operation_id: "list_project_checklists",
             method: "GET",
             path: "/projects/checklists",
             statuses: &[
@@ -3352,11 +3410,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "filter_projects",
+            operation_id: "filter_projects",
             method: "POST",
             path: "/projects/filter",
             statuses: &[
@@ -3371,11 +3432,14 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"buildin_data\":{\"actions_type_id\":[1,2,3],\"created\":\"2020-01-01;2020-12-31\",\"currency_id\":[1,2,3],\"good_id\":[10,11,12],\"group_id\":[1,2,3],\"participants_group_id\":[1,2,4,5,7,8],\"participants_user_id\":[1,2,4,5,7,8],\"price\":100,\"sales_funnel_id\":[1,2],\"step_id\":[1,2,3,4,5],\"user_id\":[2,4,6,8]},\"condition\":\"and\",\"count\":100,\"data\":{\"client_id\":[1,3],\"contract_date\":\"2020-01-01\"},\"deleted\":\"0\",\"having\":\"checklists_expired\",\"offset\":0,\"order_by\":\"id\",\"reverse\":\"0\"}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_goods",
+            operation_id: "list_project_goods",
             method: "GET",
             path: "/projects/goods",
             statuses: &[
@@ -3388,11 +3452,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "get_project",
+            operation_id: "get_project",
             method: "GET",
             path: "/projects/info",
             statuses: &[
@@ -3405,11 +3472,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_payments",
+            operation_id: "list_project_payments",
             method: "GET",
             path: "/projects/payments",
             statuses: &[
@@ -3422,11 +3492,14 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_steps",
+            operation_id: "list_project_steps",
             method: "GET",
             path: "/projects/steps",
             statuses: &[
@@ -3439,7 +3512,9 @@ pub mod mock {
                 &["X-Crypto-Token", "X-Crypto-Secret"],
             ),
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some("{}"),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
     ];
@@ -3713,11 +3788,11 @@ pub mod mock {
     impl FilterProjects {
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::ProjectFilter) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with `body`.
         pub fn respond(self, body: &types::ProjectsResponse) -> ::wiremock::Mock {
@@ -4134,18 +4209,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4174,18 +4252,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4217,18 +4298,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4253,18 +4337,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4289,18 +4376,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4325,18 +4415,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4361,18 +4454,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4390,18 +4486,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4431,18 +4530,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4483,18 +4585,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4530,18 +4635,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4577,18 +4685,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4624,18 +4735,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4667,18 +4781,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4716,18 +4833,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4766,18 +4886,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4816,18 +4939,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4866,18 +4992,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4925,18 +5054,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4969,18 +5101,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5008,18 +5143,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5043,18 +5181,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5082,18 +5223,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5325,18 +5469,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5364,18 +5511,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5399,18 +5549,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5435,18 +5588,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5467,18 +5623,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5514,18 +5673,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5562,18 +5724,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5610,18 +5775,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5658,18 +5826,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5715,18 +5886,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5759,18 +5933,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5803,18 +5980,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -5857,18 +6037,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/keys"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_keys_and_config(
-                            &base,
-                            credentials.keys[0],
-                            credentials.keys[1],
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_keys_and_config(
+                                base,
+                                credentials.keys[0],
+                                credentials.keys[1],
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {

@@ -841,6 +841,51 @@ fn assert_send_sync(client: &Client) {
     send_sync(client);
     send(client.update_outbound_record().send());
 }
+impl Client {
+    /** A client for `base_url` authenticating with HTTP Basic: `user` and `password` go in the `Authorization` header. The header is marked sensitive, so `Debug` never shows it.
+
+ ```
+ let client = crm_bindings::thulium::Client::with_basic_auth("https://your-system-name.thulium.com/api", "user", "password")?;
+ # Ok::<(), crm_bindings::ConfigError>(())
+ ```*/
+    pub fn with_basic_auth(
+        base_url: &str,
+        user: &str,
+        password: &str,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_basic_auth_and_config(
+            base_url,
+            user,
+            password,
+            &crate::HttpConfig::default(),
+        )
+    }
+    /// [`Client::with_basic_auth`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).
+    pub fn with_basic_auth_and_config(
+        base_url: &str,
+        user: &str,
+        password: &str,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_credentials(
+            base_url,
+            ::std::vec![crate ::auth::basic(user, password) ?],
+            config,
+        )
+    }
+    /// A client for `base_url` with `config` and `credentials`, in one step: what every
+    /// `with_*` constructor calls.
+    #[doc(hidden)]
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: ::std::vec::Vec<crate::auth::Credential>,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        let (baseurl, client, runtime) = config.build(base_url, credentials)?;
+        Ok(Self { baseurl, client, runtime })
+    }
+}
+crate::hooks::impl_client_hooks!();
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/thulium.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -850,6 +895,7 @@ pub mod mock {
     pub const OPERATIONS: &[crate::mock_support::Operation] = &[
         crate::mock_support::Operation {
             id: "update_outbound_record",
+            operation_id: "update_outbound_record",
             method: "PUT",
             path: "/crm_outbounds/{id}/records/{customer_id}",
             statuses: &[
@@ -864,7 +910,9 @@ pub mod mock {
             ],
             auth: crate::mock_support::Auth::Basic,
             request_example: ::std::option::Option::Some("{\"status_id\":3}"),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::None,
+            success_media: ::std::option::Option::None,
             error_example: ::std::option::Option::Some(
                 "{\"errors\":[{\"code\":111111,\"message\":\"Wrong format of phone number.\"},{\"code\":222222,\"message\":\"Duplicated customer name.\"}],\"request_id\":\"53678450401cf\"}",
             ),
@@ -910,11 +958,11 @@ pub mod mock {
         }
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::OutboundRecordUpdate) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with no body, as the spec documents.
         pub fn respond(self) -> ::wiremock::Mock {
@@ -983,18 +1031,21 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -1031,18 +1082,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -1075,18 +1129,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -1116,18 +1173,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -1160,18 +1220,21 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/basic"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_basic_auth_and_config(
-                            &base,
-                            credentials.user,
-                            credentials.password,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_basic_auth_and_config(
+                                base,
+                                credentials.user,
+                                credentials.password,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {

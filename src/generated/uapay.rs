@@ -2046,6 +2046,32 @@ fn assert_send_sync(client: &Client) {
     send_sync(client);
     send(client.update_deal().send());
 }
+impl Client {
+    /** A client for `base_url` with `config` and no credentials.
+
+ ```
+ let client = crm_bindings::uapay::Client::with_http_config("https://example.invalid", &crm_bindings::HttpConfig::default())?;
+ # Ok::<(), crm_bindings::ConfigError>(())
+ ```*/
+    pub fn with_http_config(
+        base_url: &str,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_credentials(base_url, ::std::vec::Vec::new(), config)
+    }
+    /// A client for `base_url` with `config` and `credentials`, in one step: what every
+    /// `with_*` constructor calls.
+    #[doc(hidden)]
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: ::std::vec::Vec<crate::auth::Credential>,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        let (baseurl, client, runtime) = config.build(base_url, credentials)?;
+        Ok(Self { baseurl, client, runtime })
+    }
+}
+crate::hooks::impl_client_hooks!();
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/uapay.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -2055,6 +2081,7 @@ pub mod mock {
     pub const OPERATIONS: &[crate::mock_support::Operation] = &[
         crate::mock_support::Operation {
             id: "update_deal",
+            operation_id: "update_deal",
             method: "PATCH",
             path: "/deals/{dealId}",
             statuses: &[
@@ -2071,9 +2098,11 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"adId\":\"A-D7ZL93Z\",\"buyerEmail\":\"petrov@mail.test\",\"buyerFirstName\":\"Петро\",\"buyerLastName\":\"Петров\",\"buyerPatronymic\":\"Петрович\",\"buyerPhone\":\"380987654321\",\"cartId\":338,\"handler\":{\"recipientCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"recipientEmail\":\"petrov@mail.test\",\"recipientFirstName\":\"Петро\",\"recipientLastName\":\"Петров\",\"recipientOfficeId\":\"1ec09d88-e1c2-11e3-8c4a-0050568002cf\",\"recipientPatronymic\":\"Петрович\",\"recipientPhone\":\"380987654321\",\"senderCityId\":\"8d5a980d-391c-11dd-90d9-001a92567626\",\"senderEmail\":\"ivanov@mail.test\",\"senderFirstName\":\"Іван\",\"senderLastName\":\"Іванов\",\"senderOfficeId\":\"7b2cc7fd-84ff-11e4-acce-0050568002cf\",\"senderPatronymic\":\"Іванович\",\"senderPhone\":\"380987654321\",\"type\":\"NovaPoshta\"},\"payment\":{\"cardToId\":\"058a2fa1-8dee-4c39-8796-574cdc573530\",\"type\":\"P2P\"},\"productPrice\":100000,\"productTitle\":\"Стіл\",\"productWeight\":15000,\"sellerEmail\":\"ivanov@mail.test\",\"sellerFirstName\":\"Іван\",\"sellerLastName\":\"Іванов\",\"sellerPatronymic\":\"Іванович\",\"sellerPhone\":\"380123456789\"}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some(
                 "{\"data\":{\"externalId\":\"myExternalId537916\",\"id\":\"L8M95ER\"}}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::Some(
                 "{\"error\":{\"code\":\"NOT_ALLOWED\",\"message\":\"Authorization credentials are required\"}}",
             ),
@@ -2117,11 +2146,11 @@ pub mod mock {
         }
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::DealUpdate) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with `body`.
         pub fn respond(self, body: &types::DealUpdateResponse) -> ::wiremock::Mock {
@@ -2198,13 +2227,16 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2238,13 +2270,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -2274,13 +2309,16 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/none"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_http_config(&base, &config),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_http_config(base, config)
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {

@@ -3229,6 +3229,48 @@ fn assert_send_sync(client: &Client) {
     send(client.delete_wazzup_trigger().send());
     send(client.partial_update_wazzup_trigger().send());
 }
+impl Client {
+    /** A client for `base_url` sending `Authorization: Bearer <token>`. The header is marked sensitive, so `Debug` never shows it.
+
+ ```
+ let client = crm_bindings::yume::Client::with_bearer_token("https://api.yume.cloud", "token")?;
+ # Ok::<(), crm_bindings::ConfigError>(())
+ ```*/
+    pub fn with_bearer_token(
+        base_url: &str,
+        token: &str,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_bearer_token_and_config(
+            base_url,
+            token,
+            &crate::HttpConfig::default(),
+        )
+    }
+    /// [`Client::with_bearer_token`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).
+    pub fn with_bearer_token_and_config(
+        base_url: &str,
+        token: &str,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        Self::with_credentials(
+            base_url,
+            ::std::vec![crate ::auth::bearer(token) ?],
+            config,
+        )
+    }
+    /// A client for `base_url` with `config` and `credentials`, in one step: what every
+    /// `with_*` constructor calls.
+    #[doc(hidden)]
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: ::std::vec::Vec<crate::auth::Credential>,
+        config: &crate::HttpConfig,
+    ) -> ::std::result::Result<Self, crate::ConfigError> {
+        let (baseurl, client, runtime) = config.build(base_url, credentials)?;
+        Ok(Self { baseurl, client, runtime })
+    }
+}
+crate::hooks::impl_client_hooks!();
 ///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/yume.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
 #[cfg(feature = "mock")]
 pub mod mock {
@@ -3238,6 +3280,7 @@ pub mod mock {
     pub const OPERATIONS: &[crate::mock_support::Operation] = &[
         crate::mock_support::Operation {
             id: "list_wazzup_triggers",
+            operation_id: "list_wazzup_triggers",
             method: "GET",
             path: "/v1/crm/integrations/wazzup/triggers/",
             statuses: &[
@@ -3248,13 +3291,16 @@ pub mod mock {
             ],
             auth: crate::mock_support::Auth::Bearer,
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::Some(
                 "[{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}]",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "create_wazzup_trigger",
+            operation_id: "create_wazzup_trigger",
             method: "POST",
             path: "/v1/crm/integrations/wazzup/triggers/",
             statuses: &[
@@ -3267,13 +3313,16 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some(
                 "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "update_wazzup_trigger",
+            operation_id: "update_wazzup_trigger",
             method: "PUT",
             path: "/v1/crm/integrations/wazzup/triggers/{id}/",
             statuses: &[
@@ -3286,13 +3335,16 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some(
                 "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "delete_wazzup_trigger",
+            operation_id: "delete_wazzup_trigger",
             method: "DELETE",
             path: "/v1/crm/integrations/wazzup/triggers/{id}/",
             statuses: &[
@@ -3303,11 +3355,14 @@ pub mod mock {
             ],
             auth: crate::mock_support::Auth::Bearer,
             request_example: ::std::option::Option::None,
+            request_media: ::std::option::Option::None,
             success_example: ::std::option::Option::None,
+            success_media: ::std::option::Option::None,
             error_example: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "partial_update_wazzup_trigger",
+            operation_id: "partial_update_wazzup_trigger",
             method: "PATCH",
             path: "/v1/crm/integrations/wazzup/triggers/{id}/",
             statuses: &[
@@ -3320,9 +3375,11 @@ pub mod mock {
             request_example: ::std::option::Option::Some(
                 "{\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0}",
             ),
+            request_media: ::std::option::Option::Some("application/json"),
             success_example: ::std::option::Option::Some(
                 "{\"created_at\":\"2023-11-07T05:31:56Z\",\"delivery_status\":0,\"delivery_type\":0,\"documents\":[123],\"id\":123,\"order\":-1,\"order_payment_status_from\":0,\"order_payment_status_to\":0,\"order_status_from\":\"exceed\",\"order_status_to\":\"exceed\",\"sale_status_from\":0,\"sale_status_to\":0,\"template_id\":\"<string>\",\"template_keys\":[\"<string>\"],\"tenant\":123,\"text\":\"<string>\",\"timeout\":\"<string>\",\"type\":0,\"updated_at\":\"2023-11-07T05:31:56Z\"}",
             ),
+            success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
         },
     ];
@@ -3370,11 +3427,11 @@ pub mod mock {
     impl CreateWazzupTrigger {
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::WazzupTriggerRequest) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `201` with `body`.
         pub fn respond(self, body: &types::WazzupTrigger) -> ::wiremock::Mock {
@@ -3413,11 +3470,11 @@ pub mod mock {
         }
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::WazzupTriggerRequest) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with `body`.
         pub fn respond(self, body: &types::WazzupTrigger) -> ::wiremock::Mock {
@@ -3491,11 +3548,11 @@ pub mod mock {
         }
         /// Matches requests whose JSON body is exactly `body`.
         pub fn body(self, body: &types::PatchedWazzupTriggerRequest) -> Self {
-            Self(self.0.body(body, false))
+            Self(self.0.body(body, false, false))
         }
-        /// Matches requests whose JSON body contains `json` (other fields may be there).
+        /// Matches requests whose JSON body contains the fields of `json` (other fields may be there).
         pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-            Self(self.0.body(&json, true))
+            Self(self.0.body(&json, true, false))
         }
         ///Answers `200` with `body`.
         pub fn respond(self, body: &types::WazzupTrigger) -> ::wiremock::Mock {
@@ -3594,17 +3651,20 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3625,17 +3685,20 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3660,17 +3723,20 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3696,17 +3762,20 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3731,17 +3800,20 @@ pub mod mock {
                 call: |base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -3933,17 +4005,20 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4127,17 +4202,20 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {
@@ -4161,17 +4239,20 @@ pub mod mock {
                 check: crate::mock_support::Check::Call(|base, config, credentials| ::std::boxed::Box::pin(async move {
                     let _ = credentials;
                     let key = crate::mock_support::client_key(
-                        module_path!(),
+                        concat!(module_path!(), "/bearer"),
                         &base,
                         &config,
                     );
                     let client = match crate::mock_support::cached(
                         key,
-                        || super::Client::with_bearer_token_and_config(
-                            &base,
-                            credentials.token,
-                            &config,
-                        ),
+                        || {
+                            let (base, config) = (&base, &config);
+                            super::Client::with_bearer_token_and_config(
+                                base,
+                                credentials.token,
+                                config,
+                            )
+                        },
                     ) {
                         Ok(client) => client,
                         Err(e) => {

@@ -18,7 +18,10 @@ async fn contract(api: &'static str) {
     let mut expected = SpecExamples::load(api).operation_ids();
     expected.sort();
     let operations = operations::of(api);
-    let mut called: Vec<String> = operations.iter().map(|op| op.id.to_string()).collect();
+    let mut called: Vec<String> = operations
+        .iter()
+        .map(|op| op.facts.operation_id.to_string())
+        .collect();
     called.sort();
     assert_eq!(
         called, expected,
@@ -85,14 +88,14 @@ async fn prism_catches_a_request_the_client_refuses() {
             let spec = SpecExamples::cached(api);
             let mut path = op.path.to_string();
             let mut query = Vec::new();
-            for (name, value) in spec.path_examples(op.id) {
+            for (name, value) in spec.path_examples(op.operation_id) {
                 path = path.replace(&format!("{{{name}}}"), &value);
             }
             if let Some(bad) = param {
                 if bad.in_path {
                     // The examples are in already: put the forbidden value back in its place.
                     path = op.path.to_string();
-                    for (name, value) in spec.path_examples(op.id) {
+                    for (name, value) in spec.path_examples(op.operation_id) {
                         let value = if name == bad.name {
                             bad.value.to_string()
                         } else {

@@ -588,29 +588,21 @@ fn words(api: &str, spec: &Value) -> Words {
     words
 }
 
-/// Each operation's documented success and error statuses, by operationId.
-fn documented_statuses(api: &str, id: &str) -> (Vec<u16>, Vec<u16>) {
-    let operation = crate::support::spec::SpecExamples::cached(api).operation_by_id(id);
+/// An operation's documented success and error statuses (from the generator's facts, so
+/// `default` and ranges are read as the client reads them).
+fn documented_statuses(facts: &crm_bindings::mock_support::Operation) -> (Vec<u16>, Vec<u16>) {
+    use crm_bindings::mock_support::Status;
     let (mut success, mut error) = (Vec::new(), Vec::new());
-    for code in operation["responses"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(c, _)| c)
-    {
-        let codes: Vec<u16> = match code.as_str() {
-            "4XX" => vec![400, 404, 422],
-            "5XX" | "default" => vec![500],
-            exact => vec![
-                exact
-                    .parse()
-                    .unwrap_or_else(|_| panic!("{id}: status {exact}")),
-            ],
-        };
-        if codes[0] < 300 {
-            success.extend(codes);
-        } else {
-            error.extend(codes);
+    for status in facts.statuses {
+        match *status {
+            Status::Success { code, .. } => success.push(code),
+            Status::Error { from, to } if from == to => error.push(from),
+            // A range: its first status and a common one inside it.
+            Status::Error { from, to } => error.extend(
+                [from, 404, 422, 503]
+                    .into_iter()
+                    .filter(|code| (from..=to).contains(code)),
+            ),
         }
     }
     if error.is_empty() {
@@ -676,7 +668,7 @@ impl Target {
         assert!(!operations.is_empty(), "{api}: no operations");
         let statuses = operations
             .iter()
-            .map(|op| documented_statuses(api, op.id))
+            .map(|op| documented_statuses(op.facts))
             .collect();
         let served = Arc::new(Mutex::new(Served {
             status: 200,

@@ -56,7 +56,7 @@ fn all_operations() -> &'static [Operation] {
         let mut listed: Vec<&str> = ops
             .iter()
             .filter(|op| op.api == api)
-            .map(|op| op.id)
+            .map(|op| op.facts.operation_id)
             .collect();
         listed.sort_unstable();
         let mut documented: Vec<String> = spec(api)

@@ -257,6 +257,9 @@ struct Constructor {
     build: Build,
 }
 
+/// Where an API key in the query goes, as `ConfigError::InvalidCredential` names it.
+const QUERY_KEY: &str = "a credential query parameter";
+
 /// Builds a client for a base URL with credentials: its `Debug`, or why not.
 type Build = Box<dyn Fn(&str, &Credentials) -> Result<String, ConfigError>>;
 
@@ -312,6 +315,9 @@ fn constructors() -> Vec<Constructor> {
                     (Slot::Key(i), false, name)
                 })
                 .collect(),
+            // `ConfigError::InvalidCredential` names the headers it knows, others generally.
+            Auth::ApiKeyHeader(_) => vec![(Slot::Key(0), false, "a credential header")],
+            Auth::ApiKeyQuery(_) => vec![(Slot::Key(0), false, QUERY_KEY)],
             Auth::None => vec![],
         };
         let debug = api.client_debug;
@@ -349,7 +355,7 @@ fn constructor_texts() -> Vec<(String, String)> {
     for ctor in constructors() {
         let debug = (ctor.build)(GOOD_URL, ctor.credentials)
             .unwrap_or_else(|e| panic!("{}: {e}", ctor.name));
-        if !ctor.slots.is_empty() {
+        if ctor.slots.iter().any(|(_, _, place)| *place != QUERY_KEY) {
             // The credential header is there, masked.
             assert!(debug.contains("Sensitive"), "{}: {debug}", ctor.name);
         }

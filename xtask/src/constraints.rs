@@ -11,15 +11,18 @@
 //!   becomes a validated newtype made here ([`RangeType`]). An inline schema with such a range
 //!   is first moved to `components/schemas` under the name typify would give it
 //!   ([`move_ranges_to_components`]).
-//! - `format`: the integer widths, `float`/`double`, `date` and `date-time` (chrono), `ip`,
-//!   `ipv4`, `ipv6` (std) are types; `email` is enforced by the schema's `pattern`, which it
-//!   must have.
+//! - the same keywords on a `type: number`: a validated newtype over `f64` made here (typify
+//!   makes a plain `f64`), with exclusive bounds kept exclusive; moved to the components like
+//!   the integers.
+//! - `format`: the integer widths, `float`/`double`, `date` and `date-time` (chrono), `uuid`
+//!   (the uuid crate), `ip`, `ipv4`, `ipv6` (std) are types; `email` is enforced by the
+//!   schema's `pattern`, which it must have.
 //! - on an `enum`: the values must keep the constraints (checked here), and an undocumented
 //!   integer from the server must be inside the range (checked when decoding).
 //!
-//! Refused: ranges on non-integer numbers, `minItems`/`maxItems`/`uniqueItems`, `minProperties`/
-//! `maxProperties`, string rules beside a `format` typify turns into a type (it drops them),
-//! `format: email` without a `pattern`, and formats nothing here checks (`uuid`, `uri`, ...).
+//! Refused: `minItems`/`maxItems`/`uniqueItems`, `minProperties`/`maxProperties`, string
+//! rules beside a `format` typify turns into a type (it drops them), `format: email` without
+//! a `pattern`, and formats nothing here checks (`uri`, `hostname`, ...).
 
 use crate::spec::{Site, escape, sites};
 use crate::spec_checks::Violation;
@@ -41,15 +44,72 @@ pub const KEYWORDS: [&str; 12] = [
     "format",
 ];
 
-/// A named integer schema whose range no integer type expresses: generated as a validated
-/// newtype over `i64`.
+/// A named number schema with a range no Rust type expresses: generated as a validated
+/// newtype (over `i64` for an integer, `f64` for a number).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RangeType {
     pub name: String,
     pub description: String,
-    pub min: Option<i128>,
-    pub max: Option<i128>,
-    pub multiple_of: Option<i128>,
+    pub bounds: Bounds,
+}
+
+/// The range of a [`RangeType`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bounds {
+    /// Whole numbers, exclusive bounds already applied (`> 0` is `>= 1`).
+    Integer {
+        min: Option<i128>,
+        max: Option<i128>,
+        multiple_of: Option<i128>,
+    },
+    /// Numbers: each bound with whether it is exclusive.
+    Number {
+        min: Option<(f64, bool)>,
+        max: Option<(f64, bool)>,
+        multiple_of: Option<f64>,
+    },
+}
+
+/// The range keywords of a number schema.
+const RANGE_KEYWORDS: [&str; 5] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
+
+/// The range of a `type: number` schema, or why it cannot be read.
+fn number_range(schema: &Value) -> Result<Bounds, String> {
+    let bound = |key: &str, flag: &str| -> Result<Option<(f64, bool)>, String> {
+        match schema.get(key) {
+            None => Ok(None),
+            Some(v) => match v.as_f64().filter(|n| n.is_finite()) {
+                Some(n) => Ok(Some((
+                    n,
+                    schema.get(flag).and_then(Value::as_bool).unwrap_or(false),
+                ))),
+                None => Err(format!("`{key}: {v}` is not a number")),
+            },
+        }
+    };
+    let multiple_of = match schema.get("multipleOf") {
+        None => None,
+        Some(v) => match v.as_f64().filter(|m| m.is_finite() && *m > 0.0) {
+            Some(m) => Some(m),
+            None => return Err(format!("`multipleOf: {v}` must be a number above 0")),
+        },
+    };
+    Ok(Bounds::Number {
+        min: bound("minimum", "exclusiveMinimum")?,
+        max: bound("maximum", "exclusiveMaximum")?,
+        multiple_of,
+    })
+}
+
+/// Whether a `type: number` schema has a range to enforce.
+fn has_number_range(schema: &Value) -> bool {
+    RANGE_KEYWORDS.iter().any(|k| schema.get(*k).is_some())
 }
 
 /// The integer range of a schema: `(min, max, multipleOf)` after applying OpenAPI 3.0's
@@ -209,10 +269,10 @@ fn is_type(schema: &Value, ty: &str) -> bool {
     schema.get("type").and_then(Value::as_str) == Some(ty)
 }
 
-/// Moves every inline integer schema with a range no integer type expresses (an inline
-/// property, array item or operation parameter) to `components/schemas`, under the name
-/// typify would give an inline type there, so that it becomes a validated newtype. Returns
-/// the moved names.
+/// Moves every inline integer schema with a range no integer type expresses, and every
+/// inline number schema with a range (an inline property, array item or operation
+/// parameter), to `components/schemas`, under the name typify would give an inline type
+/// there, so that it becomes a validated newtype. Returns the moved names.
 pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String> {
     let mut moved = Vec::new();
     // Deepest first, so a parent's pointer stays valid while its children move.
@@ -221,10 +281,10 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
         .filter(|site| site.movable)
         .filter(|site| {
             spec.pointer(&site.pointer).is_some_and(|s| {
-                is_type(s, "integer")
-                    && s.get("enum").is_none()
+                s.get("enum").is_none()
                     && s.get("$ref").is_none()
-                    && needs_range_type(s).unwrap_or(false)
+                    && ((is_type(s, "integer") && needs_range_type(s).unwrap_or(false))
+                        || (is_type(s, "number") && has_number_range(s)))
             })
         })
         .collect();
@@ -236,7 +296,7 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
             .is_some();
         if components {
             return Err(format!(
-                "{}: the integer range needs a validated type named `{}`, but a schema of that name exists; move the range to a schema of its own under components/schemas",
+                "#{}: the range needs a validated type named `{}`, but a schema of that name exists; move the range to a schema of its own under components/schemas",
                 site.pointer, site.name
             ));
         }
@@ -255,8 +315,9 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
         if nullable == Value::Bool(true) {
             if required {
                 return Err(format!(
-                    "#{}: a required, nullable integer with a range: declare its schema under components/schemas and refer to it with `type: integer, nullable: true, allOf: [$ref]`",
-                    site.pointer
+                    "#{}: a required, nullable number with a range: declare its schema under components/schemas and refer to it with `type: {}, nullable: true, allOf: [$ref]`",
+                    site.pointer,
+                    schema.get("type").and_then(Value::as_str).unwrap_or("number")
                 ));
             }
             reference["x-crm-nullable"] = true.into();
@@ -285,7 +346,7 @@ fn required_property(spec: &Value, pointer: &str) -> bool {
         .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(&name)))
 }
 
-/// Every component schema that becomes a validated integer newtype.
+/// Every component schema that becomes a validated number newtype.
 pub fn range_types(spec: &Value) -> Vec<RangeType> {
     let mut out = Vec::new();
     for (name, schema) in spec
@@ -294,13 +355,27 @@ pub fn range_types(spec: &Value) -> Vec<RangeType> {
         .into_iter()
         .flatten()
     {
-        if !is_type(schema, "integer") || schema.get("enum").is_some() {
+        if schema.get("enum").is_some() {
             continue;
         }
-        let Ok(true) = needs_range_type(schema) else {
-            continue;
-        };
-        let Ok((min, max, multiple_of)) = integer_range(schema) else {
+        let bounds = if is_type(schema, "integer") {
+            let Ok(true) = needs_range_type(schema) else {
+                continue;
+            };
+            let Ok((min, max, multiple_of)) = integer_range(schema) else {
+                continue;
+            };
+            Bounds::Integer {
+                min,
+                max,
+                multiple_of,
+            }
+        } else if is_type(schema, "number") && has_number_range(schema) {
+            let Ok(bounds) = number_range(schema) else {
+                continue;
+            };
+            bounds
+        } else {
             continue;
         };
         out.push(RangeType {
@@ -311,9 +386,7 @@ pub fn range_types(spec: &Value) -> Vec<RangeType> {
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
-            min,
-            max,
-            multiple_of,
+            bounds,
         });
     }
     out
@@ -419,16 +492,20 @@ pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
                 }
             }
             Some("number") => {
-                for keyword in [
-                    "minimum",
-                    "maximum",
-                    "exclusiveMinimum",
-                    "exclusiveMaximum",
-                    "multipleOf",
-                ] {
-                    if has(keyword) {
-                        refuse(keyword, "ranges of non-integer numbers are not checked by the generated code (typify drops them)".into());
-                    }
+                if let Err(why) = number_range(schema) {
+                    refuse(first_range_keyword(schema), why);
+                } else if has_number_range(schema) && is_enum {
+                    refuse(
+                        first_range_keyword(schema),
+                        "beside an `enum` of numbers it is not checked; the enum's values say it"
+                            .into(),
+                    );
+                } else if has_number_range(schema) && !site.component {
+                    // `move_ranges_to_components` moves the movable ones before this runs.
+                    refuse(
+                        first_range_keyword(schema),
+                        "typify would generate `f64` and drop it; declare this schema under components/schemas (the generator then makes it a validated type)".into(),
+                    );
                 }
                 if let Some(f) = format.filter(|f| !matches!(*f, "float" | "double")) {
                     refuse(
@@ -443,7 +520,6 @@ pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
                     .filter(|k| has(k))
                     .collect();
                 match format {
-                    Some("uuid") => refuse("format", "`uuid` needs the uuid crate, which this crate does not depend on; use a `pattern`".into()),
                     Some(f) if TYPED_STRING_FORMATS.contains(&f) => {
                         for keyword in &string_rules {
                             refuse(keyword, format!("typify makes `format: {f}` its own type and drops this; drop it"));
@@ -454,7 +530,7 @@ pub fn check(file: &str, spec: &Value) -> Vec<Violation> {
                         "`email` is not checked by the generated code; add a `pattern` that checks it (e.g. '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$')".into(),
                     ),
                     Some("email") | None => {}
-                    Some(f) => refuse("format", format!("`{f}` is not checked by the generated code; drop it or add a `pattern`")),
+                    Some(f) => refuse("format", format!("`{f}` is not checked by the generated code; drop it (the value is then any string), or add a `pattern` that checks it")),
                 }
                 if is_enum {
                     for keyword in &string_rules {

@@ -198,10 +198,12 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
         .display()
         .to_string();
     let (text, mut value) = load_spec(&rel, spec_path)?;
+    crate::normalize::inline_body_refs(&mut value);
     let violations = check_spec(&rel, &text, &value);
     if !violations.is_empty() {
         return Err(GenError::Rules(violations));
     }
+    crate::normalize::split_default_responses(&mut value);
     let rule = |message: String| {
         GenError::Rules(vec![Violation {
             file: rel.clone(),
@@ -237,7 +239,8 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     };
     let mut gate = GateSchemars { gated: 0 };
     gate.visit_file_mut(&mut file);
-    if gate.gated == 0 {
+    // A spec may declare no type at all (only parameters and empty answers).
+    if gate.gated == 0 && count_types(&file) > 0 {
         return Err(edit("gating schemars")(
             "progenitor derived `schemars::JsonSchema` on no type: its output changed shape".into(),
         ));
@@ -245,7 +248,8 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     let routes = spec
         .operations()
         .filter_map(|(path, method, op)| {
-            let id = op.operation_id.clone()?;
+            // progenitor names the operation by its method (`list_widgets` for `listWidgets`).
+            let id = crate::spec::snake_case(op.operation_id.as_ref()?);
             Some((id, (method.to_uppercase(), path.to_string())))
         })
         .collect();
@@ -253,7 +257,7 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     messages::rewrite_operation_builders(&mut file).map_err(edit("rewording refusals"))?;
     // Our own additions to `types`: enums, validated integers and lenient field decoders.
     let mut additions: Vec<TokenStream> = enums.iter().map(extensions::enum_tokens).collect();
-    additions.extend(ranges.iter().map(extensions::range_tokens));
+    additions.extend(ranges.iter().map(crate::ranges::range_tokens));
     let lenient_fields = extensions::field_deserializers(&value);
     let additions: syn::File = syn::parse2(quote! { #(#additions)* }).map_err(unparsable)?;
     let types = types_module(&mut file).ok_or_else(|| {
@@ -265,6 +269,10 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     mark_lenient_fields(types, &lenient_fields).map_err(edit("field extension"))?;
     let threads = send_sync_proof(&file).map_err(edit("Send + Sync proof"))?;
     file.items.push(threads);
+    let schemes = crate::auth::schemes(&value, &text).map_err(edit("security schemes"))?;
+    let constructors: syn::File =
+        syn::parse2(crate::auth::client_impl(api, &value, &schemes)).map_err(unparsable)?;
+    file.items.extend(constructors.items);
     let mock = mocks::mock_module(api, &value, &text, &file).map_err(edit("mock module"))?;
     let mock: syn::Item = syn::parse2(mock).map_err(unparsable)?;
     file.items.push(mock);

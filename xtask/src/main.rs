@@ -1,15 +1,19 @@
 //! Maintainer tasks for crm-bindings (matklad's xtask convention): `cargo xtask <task>`.
 //! Nothing here reaches the users of the library.
 
+mod auth;
 mod bench;
 mod bench_commands;
+mod builders;
 mod constraints;
 mod extensions;
 mod generate;
 mod messages;
 mod mocks;
 mod mutants;
+mod normalize;
 mod nullable;
+mod ranges;
 mod report;
 mod scaffold;
 mod send_errors;

@@ -42,6 +42,7 @@ pub fn rewrite_operation_builders(file: &mut syn::File) -> Result<usize, String>
         })
         .ok_or("no `builder` module")?;
     let mut setters = 0;
+    let mut required = 0;
     for item in builder.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         if imp.trait_.is_some() {
@@ -61,23 +62,28 @@ pub fn rewrite_operation_builders(file: &mut syn::File) -> Result<usize, String>
             ) {
                 continue;
             }
-            rewrite_setter(f).map_err(|e| format!("`{builder_name}::{name}`: {e}"))?;
+            let optional =
+                rewrite_setter(f).map_err(|e| format!("`{builder_name}::{name}`: {e}"))?;
             setters += 1;
+            required += usize::from(!optional);
         }
     }
     let mut texts = Texts::default();
     for item in builder.iter_mut() {
         texts.visit_item_mut(item);
     }
-    if setters > 0 && texts.missing == 0 {
+    // progenitor writes the text for required parameters only: an API whose parameters are
+    // all optional has none.
+    if required > 0 && texts.missing == 0 {
         return Err("no `<param> was not initialized` text found in the builders".into());
     }
     Ok(setters)
 }
 
 /// `self.x = value.try_into()[.map(Some)].map_err(|_| "conversion to ..".to_string());`
-/// becomes a refusal that names `x`, the rule and the value.
-fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<(), String> {
+/// becomes a refusal that names `x`, the rule and the value. Returns whether the parameter
+/// is optional (`.map(Some)`).
+fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<bool, String> {
     let field = f.sig.ident.clone();
     let name = field.to_string();
     let calls = method_calls(&f.block);
@@ -150,7 +156,7 @@ fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<(), String> {
             self
         });
     }
-    Ok(())
+    Ok(optional)
 }
 
 /// The method calls in `block`: `(name, whether its one argument is the path `Some`)`.

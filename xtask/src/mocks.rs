@@ -4,7 +4,7 @@
 //! crate's cross-API test suites. All from the spec, so a new spec is covered by
 //! construction.
 
-use crate::spec::{operations, parameters, pascal, ref_name, snake_case, type_name};
+use crate::spec::{builder_name, operations, parameters, ref_name, snake_case, type_name};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
@@ -12,17 +12,39 @@ use serde_json::Value;
 /// Everything the generated mock code needs about one operation.
 struct Op {
     index: usize,
+    /// The credentials its example calls are made with.
+    scheme: crate::auth::Scheme,
+    /// The client's method name (`list_widgets` for `listWidgets`), which errors and spans
+    /// name too.
     id: String,
+    /// The spec's `operationId`.
+    spec_id: String,
     method: String,
     path: String,
     params: Vec<Param>,
-    body: Option<(TokenStream, Option<Value>)>,
-    /// `(status, body type, example)` of the first documented success.
-    success: Option<(u16, Option<TokenStream>, Option<Value>)>,
-    /// Documented error statuses as ranges, their body type, and an example.
+    body: Option<Body>,
+    /// The first documented success: its status, body and example.
+    success: Option<(u16, Answer, Option<Value>)>,
+    /// Documented error statuses as ranges, their body, and an example.
     errors: Vec<(u16, u16)>,
-    error_type: Option<TokenStream>,
+    error: Answer,
     error_example: Option<Value>,
+}
+
+/// A request body: its type (as progenitor's builder takes it), the spec's example, and
+/// whether it is sent as a form.
+struct Body {
+    ty: TokenStream,
+    example: Option<Value>,
+    form: bool,
+}
+
+/// An answer's body as the client reads it: none, bytes of a media type, or JSON of a type.
+#[derive(Clone)]
+enum Answer {
+    Empty,
+    Bytes(String),
+    Json(TokenStream),
 }
 
 struct Param {
@@ -40,21 +62,20 @@ pub fn mock_module(
     text: &str,
     file: &syn::File,
 ) -> Result<TokenStream, String> {
-    let builders = builder_fields(file);
-    let kind = auth_kind(spec, text);
-    let auth = auth_tokens(&kind);
+    let builders = crate::builders::read(file)?;
+    let schemes = crate::auth::schemes(spec, text)?;
     let mut ops = Vec::new();
     for (index, (path, method, op)) in operations(spec).into_iter().enumerate() {
-        let id = op
+        let spec_id = op
             .get("operationId")
             .and_then(Value::as_str)
             .ok_or("an operation without operationId")?
             .to_string();
-        let fields = builders
+        let id = snake_case(&spec_id);
+        let builder = builders
             .iter()
-            .find(|(name, _)| *name == pascal(&id))
-            .map(|(_, f)| f)
-            .ok_or_else(|| format!("no builder for {id}"))?;
+            .find(|b| b.name == builder_name(&spec_id))
+            .ok_or_else(|| format!("no builder for {spec_id}"))?;
         let mut params = Vec::new();
         for (param, _) in parameters(spec, path, method) {
             let name = param
@@ -62,11 +83,12 @@ pub fn mock_module(
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let ident = snake_case(name);
-            let rust = fields
+            let rust = builder
+                .params
                 .iter()
                 .find(|(f, _)| *f == ident)
-                .map(|(_, t)| t.clone())
-                .ok_or_else(|| format!("{id}: no builder field `{ident}`"))?;
+                .map(|(_, t)| t.to_token_stream())
+                .ok_or_else(|| format!("{spec_id}: no builder field `{ident}`"))?;
             let example = param
                 .get("example")
                 .or_else(|| param.pointer("/schema/example"))
@@ -79,101 +101,132 @@ pub fn mock_module(
                 example,
             });
         }
-        let body = op
-            .pointer("/requestBody/content/application~1json")
-            .and_then(|media| {
-                let name = ref_name(media.get("schema")?)?;
-                let ty = format_ident!("{}", type_name(name));
-                let example = media
+        let body = builder.body.as_ref().map(|ty| {
+            let content = op
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().next());
+            let form = content.is_some_and(|(media, _)| media.starts_with("application/x-www-form-urlencoded"));
+            let example = content.and_then(|(_, media)| {
+                media
                     .get("example")
-                    .or_else(|| schema_example(spec, name))
-                    .cloned();
-                Some((quote!(types::#ty), example))
+                    .or_else(|| media.get("schema").and_then(|s| schema_example(spec, s)))
+                    .cloned()
             });
+            Body {
+                ty: ty.to_token_stream(),
+                example,
+                form,
+            }
+        });
+        let answer = |kind: crate::builders::Kind, ty: &syn::Type, media: Option<&str>| match kind {
+            crate::builders::Kind::Empty => Answer::Empty,
+            crate::builders::Kind::Bytes => {
+                Answer::Bytes(media.unwrap_or("application/octet-stream").to_string())
+            }
+            crate::builders::Kind::Json => Answer::Json(ty.to_token_stream()),
+        };
         let mut success = None;
         let mut errors = Vec::new();
-        let mut error_type = None;
         let mut error_example = None;
+        let mut error_media = None;
         for (status, response) in op
             .get("responses")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
         {
-            let media = response.pointer("/content/application~1json");
-            let body_name = media.and_then(|m| ref_name(m.get("schema")?));
-            let example = media.and_then(|m| {
+            let content = response
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| {
+                    c.iter()
+                        .find(|(m, _)| m.starts_with("application/json"))
+                        .or_else(|| c.iter().next())
+                });
+            let media = content.map(|(m, _)| m.clone());
+            let example = content.and_then(|(_, m)| {
                 m.get("example")
-                    .or_else(|| body_name.and_then(|n| schema_example(spec, n)))
+                    .or_else(|| m.get("schema").and_then(|s| schema_example(spec, s)))
                     .cloned()
             });
-            let ty = body_name.map(|n| {
-                let ident = format_ident!("{}", type_name(n));
-                quote!(types::#ident)
-            });
-            if let Some(code) = status.strip_prefix('2').and(status.parse::<u16>().ok()) {
-                if success.is_none() {
-                    success = Some((code, ty, example));
+            let (from, to) = match status.parse::<u16>() {
+                Ok(code) => (code, code),
+                Err(_) => {
+                    let hundred = status[..1].parse::<u16>().unwrap_or(5) * 100;
+                    (hundred, hundred + 99)
                 }
-            } else {
-                let range = match status.parse::<u16>() {
-                    Ok(code) => (code, code),
-                    Err(_) => {
-                        let hundred = status[..1].parse::<u16>().unwrap_or(5) * 100;
-                        (hundred, hundred + 99)
-                    }
-                };
-                errors.push(range);
-                if ty.is_some() {
-                    error_type = ty;
+            };
+            if (200..300).contains(&from) {
+                if success.is_none() {
+                    let kind = answer(builder.success_kind(), &builder.success, media.as_deref());
+                    success = Some((from, kind, example));
+                }
+            } else if from >= 400 {
+                errors.push((from, to));
+                if media.is_some() {
+                    error_media = error_media.or(media);
                     error_example = error_example.or(example);
                 }
             }
         }
+        let error = answer(builder.error_kind(), &builder.error, error_media.as_deref());
         ops.push(Op {
             index,
+            scheme: crate::auth::operation_scheme(spec, text, path, method),
             id,
+            spec_id,
             method: method.to_uppercase(),
             path: path.to_string(),
             params,
             body,
             success,
             errors,
-            error_type,
+            error,
             error_example,
         });
     }
 
     let facts = ops.iter().map(|op| {
-        let (id, method, path) = (&op.id, &op.method, &op.path);
+        let (id, spec_id, method, path) = (&op.id, &op.spec_id, &op.method, &op.path);
         let mut statuses: Vec<TokenStream> = Vec::new();
-        if let Some((code, ty, _)) = &op.success {
-            let body = ty.is_some();
+        if let Some((code, answer, _)) = &op.success {
+            let body = !matches!(answer, Answer::Empty);
             statuses
                 .push(quote!(crate::mock_support::Status::Success { code: #code, body: #body }));
         }
         for (from, to) in &op.errors {
             statuses.push(quote!(crate::mock_support::Status::Error { from: #from, to: #to }));
         }
-        let json = |v: Option<&Value>| match v {
-            Some(v) => {
-                let text = v.to_string();
-                quote!(::std::option::Option::Some(#text))
-            }
+        let some_text = |v: Option<String>| match v {
+            Some(text) => quote!(::std::option::Option::Some(#text)),
             None => quote!(::std::option::Option::None),
         };
-        let request = json(op.body.as_ref().and_then(|(_, e)| e.as_ref()));
+        let json = |v: Option<&Value>| some_text(v.map(Value::to_string));
+        let request = json(op.body.as_ref().and_then(|b| b.example.as_ref()));
+        let request_media = some_text(op.body.as_ref().map(|b| {
+            if b.form {
+                "application/x-www-form-urlencoded".to_string()
+            } else {
+                "application/json".to_string()
+            }
+        }));
         let success = json(op.success.as_ref().and_then(|(_, _, e)| e.as_ref()));
+        let success_media = some_text(op.success.as_ref().and_then(|(_, a, _)| a.media()));
         let error = json(op.error_example.as_ref());
+        let auth = op.scheme.facts();
         quote! {
             crate::mock_support::Operation {
                 id: #id,
+                operation_id: #spec_id,
                 method: #method,
                 path: #path,
                 statuses: &[#(#statuses),*],
                 auth: #auth,
                 request_example: #request,
+                request_media: #request_media,
                 success_example: #success,
+                success_media: #success_media,
                 error_example: #error,
             }
         }
@@ -189,22 +242,23 @@ pub fn mock_module(
     let mounts = ops.iter().filter_map(|op| {
         let f = format_ident!("{}", op.id);
         match &op.success {
-            Some((_, Some(_), Some(_))) => {
-                Some(quote!(#f().respond_example().mount(server).await;))
-            }
-            Some((_, None, _)) => Some(quote!(#f().respond().mount(server).await;)),
+            Some((_, Answer::Empty, _)) => Some(quote!(#f().respond().mount(server).await;)),
+            Some((_, _, Some(_))) => Some(quote!(#f().respond_example().mount(server).await;)),
+            // No example to answer with: the JSON answer is left to the test.
             _ => None,
         }
     });
-    let calls = ops.iter().map(|op| example_call(op, &kind));
+    let calls = ops.iter().map(example_call);
     let refusals = ops
         .iter()
-        .map(|op| refusals(op, spec, &kind))
+        .map(|op| refusals(op, spec))
         .collect::<Result<Vec<_>, String>>()?
         .into_iter()
         .flatten();
     let probes = enum_probes(spec);
-    let (with_config, plain) = constructors(&kind);
+    // The API's first scheme, as its first constructor.
+    let scheme = schemes.first().cloned().unwrap_or(crate::auth::Scheme::None);
+    let (with_config, plain) = (scheme.call(true), scheme.call(false));
     let doc = format!(
         "Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from \
          `specs/{api}.yaml` (the `mock` feature): one function per operation returns a mock \
@@ -283,10 +337,21 @@ pub fn mock_module(
     })
 }
 
+impl Answer {
+    /// The media type it is served as, if it has a body.
+    fn media(&self) -> Option<String> {
+        match self {
+            Answer::Empty => None,
+            Answer::Bytes(media) => Some(media.clone()),
+            Answer::Json(_) => Some("application/json".to_string()),
+        }
+    }
+}
+
 /// The typed mock builder of one operation.
 fn mock_builder(op: &Op) -> TokenStream {
     let f = format_ident!("{}", op.id);
-    let ty = format_ident!("{}", pascal(&op.id));
+    let ty = format_ident!("{}", builder_name(&op.id));
     let index = op.index;
     let (id, method, path) = (&op.id, &op.method, &op.path);
     let doc = format!(
@@ -314,20 +379,27 @@ fn mock_builder(op: &Op) -> TokenStream {
             }
         }
     });
-    let body = op.body.as_ref().map(|(body_ty, _)| {
+    let body = op.body.as_ref().map(|body| {
+        let body_ty = &body.ty;
+        let how = if body.form { "form" } else { "JSON" };
+        let exact = format!(" Matches requests whose {how} body is exactly `body`.");
+        let partial = format!(
+            " Matches requests whose {how} body contains the fields of `json` (other fields may be there)."
+        );
+        let form = body.form;
         quote! {
-            /// Matches requests whose JSON body is exactly `body`.
+            #[doc = #exact]
             pub fn body(self, body: &#body_ty) -> Self {
-                Self(self.0.body(body, false))
+                Self(self.0.body(body, false, #form))
             }
-            /// Matches requests whose JSON body contains `json` (other fields may be there).
+            #[doc = #partial]
             pub fn body_partial(self, json: ::serde_json::Value) -> Self {
-                Self(self.0.body(&json, true))
+                Self(self.0.body(&json, true, #form))
             }
         }
     });
     let respond = match &op.success {
-        Some((code, Some(body_ty), example)) => {
+        Some((code, Answer::Json(body_ty), example)) => {
             let example_fn = format_ident!("{}_response", op.id);
             let with_example = example.as_ref().map(|_| {
                 quote! {
@@ -346,7 +418,26 @@ fn mock_builder(op: &Op) -> TokenStream {
                 #with_example
             }
         }
-        Some((code, None, _)) => {
+        Some((code, Answer::Bytes(media), example)) => {
+            let example_fn = format_ident!("{}_response", op.id);
+            let with_example = example.as_ref().map(|_| {
+                quote! {
+                    /// Answers with the spec's example.
+                    pub fn respond_example(self) -> ::wiremock::Mock {
+                        self.respond(examples::#example_fn())
+                    }
+                }
+            });
+            let doc = format!("Answers `{code}` with `body` as `{media}`.");
+            quote! {
+                #[doc = #doc]
+                pub fn respond(self, body: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> ::wiremock::Mock {
+                    self.0.respond_bytes(#code, body.into(), #media)
+                }
+                #with_example
+            }
+        }
+        Some((code, Answer::Empty, _)) => {
             let doc = format!("Answers `{code}` with no body, as the spec documents.");
             quote! {
                 #[doc = #doc]
@@ -357,7 +448,7 @@ fn mock_builder(op: &Op) -> TokenStream {
         }
         None => quote!(),
     };
-    let error = op.error_type.as_ref().map(|error_ty| {
+    let error = (!op.errors.is_empty()).then(|| {
         let ranges = op
             .errors
             .iter()
@@ -378,12 +469,23 @@ fn mock_builder(op: &Op) -> TokenStream {
             op.id,
             documented.join(", ")
         );
+        let (argument, answer) = match &op.error {
+            Answer::Json(error_ty) => (
+                quote!(body: &#error_ty),
+                quote!(self.0.respond_json(status, body)),
+            ),
+            Answer::Bytes(media) => (
+                quote!(body: impl ::std::convert::Into<::std::vec::Vec<u8>>),
+                quote!(self.0.respond_bytes(status, body.into(), #media)),
+            ),
+            Answer::Empty => (quote!(), quote!(self.0.respond_empty(status))),
+        };
         quote! {
             /// Answers a documented error status with the API's error body (panics on a
             /// status the spec does not document for this operation).
-            pub fn respond_error(self, status: u16, body: &#error_ty) -> ::wiremock::Mock {
+            pub fn respond_error(self, status: u16, #argument) -> ::wiremock::Mock {
                 assert!(#(#ranges)||*, #message);
-                self.0.respond_json(status, body)
+                #answer
             }
         }
     });
@@ -428,7 +530,12 @@ fn example_fns(op: &Op) -> TokenStream {
             push(format!("{}_{}", op.id, p.ident), &p.rust, example, what);
         }
     }
-    if let Some((ty, Some(example))) = &op.body {
+    if let Some(Body {
+        ty,
+        example: Some(example),
+        ..
+    }) = &op.body
+    {
         push(
             format!("{}_request", op.id),
             ty,
@@ -436,15 +543,34 @@ fn example_fns(op: &Op) -> TokenStream {
             format!("the body of `{}`", op.id),
         );
     }
-    if let Some((_, Some(ty), Some(example))) = &op.success {
-        push(
+    let mut bytes_example = None;
+    match &op.success {
+        Some((_, Answer::Json(ty), Some(example))) => push(
             format!("{}_response", op.id),
             ty,
             example,
             format!("the answer of `{}`", op.id),
-        );
+        ),
+        Some((_, Answer::Bytes(media), Some(example))) => {
+            let f = format_ident!("{}_response", op.id);
+            let text = example
+                .as_str()
+                .map_or_else(|| example.to_string(), str::to_string);
+            let doc = format!(
+                "The spec's example of the answer of `{}` (`{media}`): `{}`.",
+                op.id,
+                truncate(&text)
+            );
+            bytes_example = Some(quote! {
+                #[doc = #doc]
+                pub fn #f() -> &'static str {
+                    #text
+                }
+            });
+        }
+        _ => {}
     }
-    if let (Some(ty), Some(example)) = (&op.error_type, &op.error_example) {
+    if let (Answer::Json(ty), Some(example)) = (&op.error, &op.error_example) {
         push(
             format!("{}_error", op.id),
             ty,
@@ -452,6 +578,7 @@ fn example_fns(op: &Op) -> TokenStream {
             format!("the error of `{}`", op.id),
         );
     }
+    out.extend(bytes_example);
     out
 }
 
@@ -465,7 +592,7 @@ fn truncate(json: &str) -> String {
 
 /// One entry of `example_calls()`: the operation called through the facade's constructor
 /// for the API's auth kind, with every parameter and the body the spec exemplifies.
-fn example_call(op: &Op, auth: &AuthKind) -> TokenStream {
+fn example_call(op: &Op) -> TokenStream {
     let params: Vec<TokenStream> = op
         .params
         .iter()
@@ -477,7 +604,7 @@ fn example_call(op: &Op, auth: &AuthKind) -> TokenStream {
         quote!(.body(examples::#example()))
     });
     let index = op.index;
-    let call = call_tokens(op, auth, quote!(#(#params)* #body));
+    let call = call_tokens(op, quote!(#(#params)* #body));
     quote! {
         crate::mock_support::ExampleCall {
             operation: &OPERATIONS[#index],
@@ -492,35 +619,21 @@ fn example_setter(op: &Op, p: &Param) -> TokenStream {
     quote!(.#ident(examples::#example()))
 }
 
-/// A `CallFn` calling the operation with `setters` on its builder.
-fn call_tokens(op: &Op, auth: &AuthKind, setters: TokenStream) -> TokenStream {
+/// A `CallFn` calling the operation with `setters` on its builder, through the constructor
+/// of the operation's scheme.
+fn call_tokens(op: &Op, setters: TokenStream) -> TokenStream {
     let f = format_ident!("{}", op.id);
     let id = &op.id;
-    let client = match auth {
-        AuthKind::Basic => quote!(super::Client::with_basic_auth_and_config(
-            &base,
-            credentials.user,
-            credentials.password,
-            &config
-        )),
-        AuthKind::Bearer => quote!(super::Client::with_bearer_token_and_config(
-            &base,
-            credentials.token,
-            &config
-        )),
-        AuthKind::Keys(_) => quote!(super::Client::with_keys_and_config(
-            &base,
-            credentials.keys[0],
-            credentials.keys[1],
-            &config
-        )),
-        AuthKind::None => quote!(super::Client::with_http_config(&base, &config)),
-    };
+    let client = op.scheme.call(true);
+    let scope = format!("/{}", op.scheme.label());
     quote! {
         |base, config, credentials| ::std::boxed::Box::pin(async move {
             let _ = credentials;
-            let key = crate::mock_support::client_key(module_path!(), &base, &config);
-            let client = match crate::mock_support::cached(key, || #client) {
+            let key = crate::mock_support::client_key(concat!(module_path!(), #scope), &base, &config);
+            let client = match crate::mock_support::cached(key, || {
+                let (base, config) = (&base, &config);
+                #client
+            }) {
                 Ok(client) => client,
                 Err(e) => return crate::mock_support::Outcome::config(#id, e),
             };
@@ -531,7 +644,7 @@ fn call_tokens(op: &Op, auth: &AuthKind, setters: TokenStream) -> TokenStream {
 
 /// The refusal cases of one operation: each constrained or required parameter broken (or
 /// left out), each constrained field of its body broken, its body rule broken.
-fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, String> {
+fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
     let index = op.index;
     let mut out = Vec::new();
     let body_example = op.body.as_ref().map(|_| {
@@ -559,7 +672,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
         let effective = Value::Object(crate::spec::effective(spec, &schema));
         let format = effective.get("format").and_then(Value::as_str);
         if param.get("required") == Some(&Value::Bool(true)) {
-            let call = call_tokens(op, auth, quote!(#(#others)* #body_example));
+            let call = call_tokens(op, quote!(#(#others)* #body_example));
             let what = format!("{} missing", p.name);
             out.push(quote! {
                 crate::mock_support::Refusal {
@@ -592,7 +705,6 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
         let ident = &p.ident;
         let call = call_tokens(
             op,
-            auth,
             quote!(#(#others)* .#ident(#literal) #body_example),
         );
         let what = format!("{} = {}", p.name, shown(&bad));
@@ -616,7 +728,12 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
             }
         });
     }
-    let Some((body_ty, Some(example))) = &op.body else {
+    let Some(Body {
+        ty: body_ty,
+        example: Some(example),
+        ..
+    }) = &op.body
+    else {
         return Ok(out);
     };
     let body_ref = op_body_ref(spec, op);
@@ -662,7 +779,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
     }
     let spec_op = crate::spec::operations(spec)
         .into_iter()
-        .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.id))
+        .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.spec_id))
         .map(|(_, _, o)| o);
     if let Some(fields) = spec_op
         .and_then(|o| o.get("x-crm-required-one-of"))
@@ -691,7 +808,7 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
             .filter(|o| o.example.is_some())
             .map(|o| example_setter(op, o))
             .collect();
-        let call = call_tokens(op, auth, quote!(#(#others)* #body));
+        let call = call_tokens(op, quote!(#(#others)* #body));
         out.push(quote! {
             crate::mock_support::Refusal {
                 operation: &OPERATIONS[#index],
@@ -709,10 +826,14 @@ fn refusals(op: &Op, spec: &Value, auth: &AuthKind) -> Result<Vec<TokenStream>, 
 fn op_body_ref(spec: &Value, op: &Op) -> Option<String> {
     crate::spec::operations(spec)
         .into_iter()
-        .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.id))
+        .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.spec_id))
         .and_then(|(_, _, o)| {
-            let schema = o.pointer("/requestBody/content/application~1json/schema")?;
-            ref_name(schema).map(str::to_string)
+            let (_, media) = o
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)?
+                .iter()
+                .next()?;
+            ref_name(media.get("schema")?).map(str::to_string)
         })
 }
 
@@ -799,6 +920,19 @@ fn violation(schema: &Value) -> Result<Option<Value>, String> {
             };
             Ok(bad.map(|b| Value::from(b as i64)))
         }
+        Some("number") => {
+            let get = |k: &str| schema.get(k).and_then(Value::as_f64);
+            let bad = match (get("minimum"), get("maximum"), get("multipleOf")) {
+                (Some(min), _, _) if flag("exclusiveMinimum") => Some(min),
+                (Some(min), _, _) => Some(min - 1.0),
+                (_, Some(max), _) if flag("exclusiveMaximum") => Some(max),
+                (_, Some(max), _) => Some(max + 1.0),
+                // Half a step is never a multiple.
+                (_, _, Some(m)) if m > 0.0 => Some(m / 2.0),
+                _ => None,
+            };
+            Ok(bad.and_then(serde_json::Number::from_f64).map(Value::Number))
+        }
         Some("string") | None => {
             if schema.get("enum").is_some() {
                 return Ok(Some(Value::String("undocumented".into())));
@@ -843,6 +977,10 @@ fn shown(value: &Value) -> String {
 /// A Rust literal for a setter: `-1i64`, `"abc"`.
 fn rust_literal(value: &Value) -> TokenStream {
     match value {
+        Value::Number(n) if n.is_f64() => {
+            let lit = proc_macro2::Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+            quote!(#lit)
+        }
         // Non-negative as `u64` (`NonZeroU64` converts only from unsigned), negative as `i64`.
         Value::Number(n) => match n.as_u64() {
             Some(u) => {
@@ -889,157 +1027,15 @@ fn enum_probes(spec: &Value) -> Vec<TokenStream> {
     out
 }
 
-/// The facade's constructors for the API's auth: with a config (`base`, `config`,
-/// `credentials` in scope) and the plain one.
-fn constructors(auth: &AuthKind) -> (TokenStream, TokenStream) {
-    match auth {
-        AuthKind::Basic => (
-            quote!(super::Client::with_basic_auth_and_config(
-                base,
-                credentials.user,
-                credentials.password,
-                config
-            )),
-            quote!(super::Client::with_basic_auth(
-                base,
-                credentials.user,
-                credentials.password
-            )),
-        ),
-        AuthKind::Bearer => (
-            quote!(super::Client::with_bearer_token_and_config(
-                base,
-                credentials.token,
-                config
-            )),
-            quote!(super::Client::with_bearer_token(base, credentials.token)),
-        ),
-        AuthKind::Keys(_) => (
-            quote!(super::Client::with_keys_and_config(
-                base,
-                credentials.keys[0],
-                credentials.keys[1],
-                config
-            )),
-            quote!(super::Client::with_keys(
-                base,
-                credentials.keys[0],
-                credentials.keys[1]
-            )),
-        ),
-        AuthKind::None => (
-            quote!(super::Client::with_http_config(base, config)),
-            quote!(super::Client::with_http_config(
-                base,
-                &::std::default::Default::default()
-            )),
-        ),
-    }
-}
-
-enum AuthKind {
-    Basic,
-    Bearer,
-    Keys(Vec<String>),
-    None,
-}
-
-/// The API's auth, from its first security requirement (operations here share one). API
-/// keys come in the order the spec lists them (the facade's `with_keys` takes them so), read
-/// from the YAML text: the JSON form of the spec sorts its maps.
-fn auth_kind(spec: &Value, text: &str) -> AuthKind {
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap_or_default();
-    let names: Vec<String> = yaml
-        .get("security")
-        .and_then(|s| s.as_sequence())
-        .and_then(|r| r.first())
-        .and_then(|r| r.as_mapping())
-        .map(|m| {
-            m.keys()
-                .filter_map(|k| k.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut keys = Vec::new();
-    for name in &names {
-        let scheme = spec.pointer(&format!("/components/securitySchemes/{name}"));
-        match (
-            scheme.and_then(|s| s.get("type")).and_then(Value::as_str),
-            scheme.and_then(|s| s.get("scheme")).and_then(Value::as_str),
-        ) {
-            (Some("http"), Some("basic")) => return AuthKind::Basic,
-            (Some("http"), Some("bearer")) => return AuthKind::Bearer,
-            (Some("apiKey"), _) => keys.push(
-                scheme
-                    .and_then(|s| s.get("name"))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
-            _ => {}
-        }
-    }
-    if keys.is_empty() {
-        AuthKind::None
-    } else {
-        AuthKind::Keys(keys)
-    }
-}
-
-fn auth_tokens(auth: &AuthKind) -> TokenStream {
-    match auth {
-        AuthKind::Basic => quote!(crate::mock_support::Auth::Basic),
-        AuthKind::Bearer => quote!(crate::mock_support::Auth::Bearer),
-        AuthKind::Keys(keys) => quote!(crate::mock_support::Auth::ApiKeys(&[#(#keys),*])),
-        AuthKind::None => quote!(crate::mock_support::Auth::None),
-    }
-}
-
-/// A component's own `example`.
-fn schema_example<'a>(spec: &'a Value, name: &str) -> Option<&'a Value> {
-    spec.pointer(&format!("/components/schemas/{name}/example"))
-}
-
-/// `(builder struct, [(field, value type)])` of every operation builder: the parameter's
-/// type without the builder's `Result<Option<..>, String>`.
-fn builder_fields(file: &syn::File) -> Vec<(String, Vec<(String, TokenStream)>)> {
-    let mut out = Vec::new();
-    let items = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
-        _ => None,
-    });
-    for item in items.into_iter().flatten() {
-        let syn::Item::Struct(s) = item else { continue };
-        let fields = s
-            .fields
-            .iter()
-            .filter_map(|f| {
-                let name = f.ident.as_ref()?.to_string();
-                let ty = first_generic(&f.ty, "Result")?;
-                let ty = first_generic(&ty, "Option").unwrap_or(ty);
-                Some((name, ty.to_token_stream()))
-            })
-            .collect();
-        out.push((s.ident.to_string(), fields));
-    }
-    out
-}
-
-fn first_generic(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != wrapper {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }
+/// A schema's own `example`, or that of the component it refers to.
+fn schema_example<'a>(spec: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    schema.get("example").or_else(|| {
+        let name = ref_name(schema)?;
+        spec.pointer(&format!(
+            "/components/schemas/{}/example",
+            crate::spec::escape(name)
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -363,22 +363,41 @@ pub fn pascal(name: &str) -> String {
     out
 }
 
-/// `orderStatusFrom` / `order_status_from` -> `order_status_from`, as typify names fields.
+/// `orderStatusFrom` / `order_status_from` / `X-Request-Source` -> `order_status_from`,
+/// `x_request_source`: how progenitor names parameters and builder setters, and typify
+/// struct fields (progenitor-impl's `sanitize(.., Case::Snake)`, restated).
 pub fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c == '-' {
-            out.push('_');
-        } else {
-            out.push(c);
-        }
+    sanitize(name, heck::ToSnakeCase::to_snake_case)
+}
+
+/// `list_widgets` -> `ListWidgets`: how progenitor names an operation's builder
+/// (`sanitize(.., Case::Pascal)`).
+pub fn builder_name(operation_id: &str) -> String {
+    sanitize(operation_id, heck::ToPascalCase::to_pascal_case)
+}
+
+/// progenitor-impl's `sanitize`: characters that cannot continue an identifier become `-`,
+/// the case is applied, a leading non-identifier character gets `_`, a keyword gets `_` after.
+fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
+    let out = match input {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => to_case(
+            &input
+                .replace('\'', "")
+                .replace(|c: char| !unicode_ident::is_xid_continue(c), "-"),
+        ),
+    };
+    let out = match out.chars().next() {
+        None => to_case("x"),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("_{out}"),
+    };
+    if typify::accept_as_ident(&out) {
+        out
+    } else {
+        format!("{out}_")
     }
-    out
 }
 
 /// The line (1-based) of the first `$ref` to `reference` in `text`.
@@ -461,5 +480,11 @@ mod tests {
         assert_eq!(snake_case("cardToId"), "card_to_id");
         assert_eq!(snake_case("order_Status"), "order_status");
         assert_eq!(snake_case("in-progress"), "in_progress");
+        assert_eq!(snake_case("X-Request-Source"), "x_request_source");
+        assert_eq!(snake_case("userID"), "user_id");
+        assert_eq!(snake_case("type"), "type_");
+        assert_eq!(snake_case("2fa"), "_2fa");
+        assert_eq!(builder_name("list_widgets"), "ListWidgets");
+        assert_eq!(builder_name("getHTTPThing"), "GetHttpThing");
     }
 }

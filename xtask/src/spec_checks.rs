@@ -56,6 +56,8 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
     }
 
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    // `listWidgets` and `list_widgets` are one Rust method, `list_widgets`.
+    let mut seen_methods: BTreeMap<String, String> = BTreeMap::new();
     let paths = spec.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
         let path_params = item.get("parameters");
@@ -70,6 +72,17 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
                             "unique-operation-id",
                             format!("operationId `{id}` is already used by {first}"),
                         );
+                    } else if let Some(first) = seen_methods
+                        .insert(crate::spec::snake_case(id), format!("`{id}` ({where_})"))
+                    {
+                        push(
+                            &format!("{id} ({where_})"),
+                            "unique-operation-id",
+                            format!(
+                                "operationId `{id}` and {first} give one Rust method, `{}`; rename one",
+                                crate::spec::snake_case(id)
+                            ),
+                        );
                     }
                     format!("{id} ({where_})")
                 }
@@ -83,7 +96,7 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
                     where_.clone()
                 }
             };
-            check_operation(&name, op, path_params, &mut push);
+            check_operation(spec, &name, path, op, path_params, &mut push);
         }
     }
 
@@ -159,6 +172,10 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
                 "an `enum` must be a schema of its own under components/schemas (it becomes a Rust enum with a name and an `Unknown` variant); refer to it with `$ref`".into(),
             );
         }
+    }
+
+    if let Err(why) = crate::auth::schemes(spec, text) {
+        push("(document)", "security", why);
     }
 
     let mut refs = Vec::new();
@@ -325,117 +342,460 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 }
 
 fn check_operation(
+    spec: &Value,
     name: &str,
+    path: &str,
     op: &Value,
     path_params: Option<&Value>,
     push: &mut impl FnMut(&str, &'static str, String),
 ) {
-    let params = op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(path_params.and_then(Value::as_array).into_iter().flatten());
-    for param in params {
+    let resolve = |param: &'_ Value| -> Option<Value> {
+        match param.get("$ref").and_then(Value::as_str) {
+            Some(reference) => crate::spec::resolve(spec, reference).cloned(),
+            None => Some(param.clone()),
+        }
+    };
+    let list = |value: Option<&Value>| -> Vec<Value> {
+        value
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(resolve)
+            .collect()
+    };
+    let own = list(op.get("parameters"));
+    let shared = list(path_params);
+    let key = |p: &Value| {
+        (
+            p.get("name").and_then(Value::as_str).unwrap_or("?").to_string(),
+            p.get("in").and_then(Value::as_str).unwrap_or("?").to_string(),
+        )
+    };
+    // OpenAPI forbids a parameter twice in one list; YAML keeps both, and progenitor the last.
+    for (params, where_) in [(&own, "the operation"), (&shared, "the path")] {
+        let mut seen = BTreeSet::new();
+        for param in params.iter() {
+            let (pname, location) = key(param);
+            if !seen.insert((pname.clone(), location.clone())) {
+                push(
+                    name,
+                    "duplicate-parameter",
+                    format!(
+                        "{location} parameter `{pname}` is listed twice in {where_}'s `parameters` (OpenAPI forbids it; the last copy would silently replace the first): keep one"
+                    ),
+                );
+            }
+        }
+    }
+    // An operation's parameter overrides the path's of the same name and place.
+    let own_keys: BTreeSet<(String, String)> = own.iter().map(key).collect();
+    let params: Vec<&Value> = own
+        .iter()
+        .chain(shared.iter().filter(|p| !own_keys.contains(&key(p))))
+        .collect();
+    // progenitor names each parameter (and its builder setter) by its name alone.
+    let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for param in &params {
+        let (pname, location) = key(param);
+        let rust = crate::spec::snake_case(&pname);
+        if rust == "body" && op.get("requestBody").is_some() {
+            push(
+                name,
+                "parameter-name",
+                format!(
+                    "{location} parameter `{pname}` has the name of the request body's setter, `body`; rename it"
+                ),
+            );
+        }
+        if let Some((first, first_in)) = rust_names.insert(rust.clone(), (pname.clone(), location.clone())) {
+            if (first.as_str(), first_in.as_str()) != (pname.as_str(), location.as_str()) {
+                push(
+                    name,
+                    "parameter-name",
+                    format!(
+                        "{first_in} parameter `{first}` and {location} parameter `{pname}` give one builder setter, `{rust}`; rename one"
+                    ),
+                );
+            }
+        }
+    }
+    let template: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split('}').next())
+        .collect();
+    for param in &params {
         let pname = param.get("name").and_then(Value::as_str).unwrap_or("?");
-        if param.get("style").and_then(Value::as_str) == Some("deepObject") {
+        match param.get("in").and_then(Value::as_str) {
+            Some("path") => {
+                if param.get("required") != Some(&Value::Bool(true)) {
+                    push(
+                        name,
+                        "path-parameter",
+                        format!("path parameter `{pname}` needs `required: true` (OpenAPI requires it of every path parameter)"),
+                    );
+                }
+                if !template.contains(&pname) {
+                    push(
+                        name,
+                        "path-parameter",
+                        format!("path parameter `{pname}` is not in the path `{path}`; add `{{{pname}}}` to the path or remove the parameter"),
+                    );
+                }
+            }
+            Some("cookie") => push(
+                name,
+                "no-cookie-parameter",
+                format!("cookie parameter `{pname}` cannot be sent by progenitor's client; send it with `HttpConfig::header(COOKIE, ..)` and remove it from the spec"),
+            ),
+            Some("query" | "header") => {}
+            other => push(
+                name,
+                "parameter-in",
+                format!("parameter `{pname}` has `in: {}`; it must be path, query or header", other.unwrap_or("(none)")),
+            ),
+        }
+        let has_example = param.get("example").is_some()
+            || param.pointer("/schema/example").is_some()
+            || param
+                .get("schema")
+                .is_some_and(|schema| crate::spec::target(spec, schema).get("example").is_some());
+        if param.get("required") == Some(&Value::Bool(true)) && !has_example {
+            push(
+                name,
+                "param-example",
+                format!(
+                    "required parameter `{pname}` has no `example`: the typed mocks, the tour and the example calls of every suite are built from it; add `example:` beside its `schema`"
+                ),
+            );
+        }
+        if param.get("schema").is_none() {
+            push(
+                name,
+                "parameter-schema",
+                format!("parameter `{pname}` has no `schema` (a `content` map is not supported); write `schema: {{type: string}}` or the type it has"),
+            );
+        }
+        let style = param.get("style").and_then(Value::as_str);
+        if style == Some("deepObject") {
             push(
                 name,
                 "no-deep-object",
                 format!(
-                    "parameter `{pname}` uses `style: deepObject`, which progenitor cannot send"
+                    "parameter `{pname}` uses `style: deepObject`, which progenitor cannot send; flatten the object into one query parameter per field"
                 ),
+            );
+        } else if let Some(style) = style.filter(|s| !matches!(*s, "form" | "simple")) {
+            push(
+                name,
+                "parameter-style",
+                format!("parameter `{pname}` uses `style: {style}`; progenitor sends only the default style (`form` in the query, `simple` in the path and headers): drop `style`"),
             );
         }
         let is_query = param.get("in").and_then(Value::as_str) == Some("query");
-        let schema_type = param.pointer("/schema/type").and_then(Value::as_str);
+        let schema_type = param
+            .get("schema")
+            .map(|schema| crate::spec::target(spec, schema))
+            .and_then(|schema| schema.get("type"))
+            .and_then(Value::as_str);
         if is_query && schema_type == Some("object") {
             push(
                 name,
                 "no-object-query",
                 format!(
-                    "query parameter `{pname}` is an object; progenitor's builder panics on those"
+                    "query parameter `{pname}` is an object, which progenitor cannot send in a query; give each field a query parameter of its own"
                 ),
             );
         }
     }
-
-    if let Some(content) = op
-        .pointer("/requestBody/content")
-        .and_then(Value::as_object)
-    {
-        for (media, body) in content {
-            if media == "application/json" && body.get("example").is_none() {
-                push(
-                    name,
-                    "body-example",
-                    "the JSON request body has no `example`: the typed mocks and the example calls of every suite are built from it".into(),
-                );
-            }
-        }
-        for media in content.keys() {
-            if media.starts_with("multipart/") {
-                push(
-                    name,
-                    "no-multipart",
-                    format!("request body `{media}` is not supported by progenitor"),
-                );
-            }
+    for pname in &template {
+        let declared = params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("path")
+                && p.get("name").and_then(Value::as_str) == Some(pname)
+        });
+        if !declared {
+            push(
+                name,
+                "path-parameter",
+                format!("`{{{pname}}}` in the path has no `in: path` parameter; declare it (with `required: true` and a schema)"),
+            );
         }
     }
 
-    let mut success = BTreeSet::new();
-    let mut failure = BTreeSet::new();
-    for (status, response) in op
-        .get("responses")
+    check_request_body(name, op, push);
+    check_responses(name, op, push);
+    check_success_example(spec, name, op, push);
+}
+
+/// The first documented success with a body needs an example: the typed mocks answer with it
+/// (`mount_examples`), and so do the tour and the wire snapshot.
+fn check_success_example(
+    spec: &Value,
+    name: &str,
+    op: &Value,
+    push: &mut impl FnMut(&str, &'static str, String),
+) {
+    let responses = op.get("responses").and_then(Value::as_object);
+    let has_success = responses.is_some_and(|r| r.keys().any(|s| s.starts_with('2')));
+    let Some((status, response)) = responses.into_iter().flatten().find(|(status, _)| {
+        status.starts_with('2') || (status.as_str() == "default" && !has_success)
+    }) else {
+        return;
+    };
+    let Some((media, body)) = response
+        .get("content")
         .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let Some(content) = response.get("content").and_then(Value::as_object) else {
+        .and_then(|c| c.iter().find(|(m, _)| is_json(m)).or_else(|| c.iter().next()))
+    else {
+        return;
+    };
+    let example = body.get("example").is_some()
+        || body
+            .get("schema")
+            .is_some_and(|schema| crate::spec::target(spec, schema).get("example").is_some());
+    if !example {
+        push(
+            name,
+            "response-example",
+            format!(
+                "the {status} answer ({media}) has no `example`: the typed mocks answer with it, and the tour and the wire snapshot read it; add `example:` beside its `schema` (or on the schema)"
+            ),
+        );
+    }
+}
+
+/// The media types of a request body that the generated client can send.
+const REQUEST_MEDIA: [&str; 2] = ["application/json", "application/x-www-form-urlencoded"];
+
+fn check_request_body(name: &str, op: &Value, push: &mut impl FnMut(&str, &'static str, String)) {
+    let Some(body) = op.get("requestBody") else {
+        return;
+    };
+    let content = body.get("content").and_then(Value::as_object);
+    let Some(content) = content.filter(|c| !c.is_empty()) else {
+        push(
+            name,
+            "request-body",
+            "the request body has no `content`: give it `application/json: {schema: ...}`".into(),
+        );
+        return;
+    };
+    if content.len() > 1 {
+        let media: Vec<&str> = content.keys().map(String::as_str).collect();
+        push(
+            name,
+            "request-body",
+            format!(
+                "the request body offers {} media types ({}); progenitor sends one: keep `application/json`",
+                media.len(),
+                media.join(", ")
+            ),
+        );
+        return;
+    }
+    for (media, body) in content {
+        let essence = media.split(';').next().unwrap_or_default().trim();
+        if essence.starts_with("multipart/") {
+            push(
+                name,
+                "no-multipart",
+                format!(
+                    "request body `{media}` (a file upload) cannot be sent by progenitor's client; send it with `reqwest` (`crm_bindings::reqwest::multipart`) and remove the operation, or describe a JSON body"
+                ),
+            );
+            continue;
+        }
+        if !REQUEST_MEDIA.contains(&essence) {
+            push(
+                name,
+                "request-media-type",
+                format!(
+                    "request body `{media}` is not supported; the generated client sends `application/json` or `application/x-www-form-urlencoded`"
+                ),
+            );
+            continue;
+        }
+        if body.get("encoding").is_some() {
+            push(
+                name,
+                "request-body",
+                format!("request body `{media}` has an `encoding` map, which progenitor does not read; drop it"),
+            );
+        }
+        let Some(schema) = body.get("schema") else {
+            push(
+                name,
+                "request-body",
+                format!("request body `{media}` has no `schema`; add one (a `$ref` to `#/components/schemas/...`)"),
+            );
             continue;
         };
-        for (media, body) in content {
-            let shape = match body.get("schema") {
-                Some(schema) => match schema.get("$ref").and_then(Value::as_str) {
-                    Some(r)
-                        if r.starts_with("#/components/schemas/")
-                            && schema.as_object().map(|o| o.len()) == Some(1) =>
-                    {
-                        r.to_string()
-                    }
-                    _ => {
-                        push(
-                            name,
-                            "response-ref",
-                            format!(
-                                "response {status} ({media}) has an inline schema; make it a `$ref` to `#/components/schemas/...` so it gets a stable name"
-                            ),
-                        );
-                        format!("inline {status}")
-                    }
-                },
-                None => format!("untyped {media}"),
-            };
-            if status.starts_with('2') {
-                success.insert(shape);
-            } else {
-                failure.insert(shape);
-            }
+        if !names_no_new_type(schema) {
+            push(
+                name,
+                "body-ref",
+                format!(
+                    "the request body ({media}) has an inline schema; move it under `components/schemas` and refer to it with `$ref`, so its type gets a name of its own"
+                ),
+            );
         }
+        if body.get("example").is_none() {
+            push(
+                name,
+                "body-example",
+                format!(
+                    "the request body ({media}) has no `example`: the typed mocks, the tour and the example calls of every suite are built from it; add `example:` beside its `schema`"
+                ),
+            );
+        }
+    }
+}
+
+/// How an answer decodes: the success (2xx) and error shapes must each be one per operation,
+/// as progenitor decodes one of each. `default` is an error beside a documented success, and
+/// the success when it is the only answer.
+fn check_responses(name: &str, op: &Value, push: &mut impl FnMut(&str, &'static str, String)) {
+    let responses = op.get("responses").and_then(Value::as_object);
+    let Some(responses) = responses.filter(|r| !r.is_empty()) else {
+        push(
+            name,
+            "responses",
+            "the operation documents no response; add at least its success (`'200': {description: ..}`)".into(),
+        );
+        return;
+    };
+    let has_success = responses.keys().any(|s| s.starts_with('2'));
+    let mut success: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut failure: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (status, response) in responses {
+        let valid_status = status == "default"
+            || (status.len() == 3
+                && (status.chars().all(|c| c.is_ascii_digit())
+                    || (status[1..] == *"XX" && matches!(&status[..1], "1" | "2" | "3" | "4" | "5"))));
+        if !valid_status {
+            push(
+                name,
+                "responses",
+                format!("`{status}` is not a status: write a code (`404`), a range (`4XX`) or `default`"),
+            );
+            continue;
+        }
+        let shape = match response.get("content").and_then(Value::as_object) {
+            None => "no body".to_string(),
+            Some(content) if content.is_empty() => "no body".to_string(),
+            Some(content) => {
+                // progenitor decodes the JSON media type and passes any other through as bytes.
+                match content.iter().find(|(m, _)| is_json(m)) {
+                    Some((media, body)) => match body.get("schema") {
+                        None => {
+                            push(
+                                name,
+                                "response-schema",
+                                format!("response {status} ({media}) has no `schema`; add one, or remove `content` for an answer without a body"),
+                            );
+                            continue;
+                        }
+                        Some(schema) => {
+                            if !names_no_new_type(schema) {
+                                push(
+                                    name,
+                                    "response-ref",
+                                    format!(
+                                        "response {status} ({media}) has an inline schema that makes a type; move it under `components/schemas` and refer to it with `$ref`, so the type gets a name of its own"
+                                    ),
+                                );
+                            }
+                            format!("`{}`", shape_of(schema))
+                        }
+                    },
+                    None => "bytes".to_string(),
+                }
+            }
+        };
+        let is_success = status.starts_with('2') || (status == "default" && !has_success);
+        let is_error = status.starts_with('4')
+            || status.starts_with('5')
+            || (status == "default" && has_success);
+        let into = if is_success {
+            &mut success
+        } else if is_error {
+            &mut failure
+        } else {
+            continue;
+        };
+        into.entry(shape).or_default().push(status.clone());
     }
     for (kind, shapes) in [("success", success), ("error", failure)] {
         if shapes.len() > 1 {
+            let listed: Vec<String> = shapes
+                .iter()
+                .map(|(shape, statuses)| format!("{} {shape}", statuses.join(", ")))
+                .collect();
+            let advice = if kind == "success" {
+                "document the success the service sends, or one schema for all of them"
+            } else {
+                "give them one schema (a `$ref` to an error type with the fields of all of them), or leave out the statuses whose body differs (an undocumented status is still an error, with its status and body)"
+            };
             push(
                 name,
                 "one-body-shape",
                 format!(
-                    "{kind} responses have {} different body shapes ({}); progenitor allows one per operation",
+                    "{kind} responses have {} different body shapes ({}); progenitor decodes one {kind} shape per operation: {advice}",
                     shapes.len(),
-                    shapes.into_iter().collect::<Vec<_>>().join(", ")
+                    listed.join("; ")
                 ),
             );
         }
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.starts_with("application/json;")
+}
+
+/// A short text of a schema, for naming body shapes in messages.
+fn shape_of(schema: &Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return reference.trim_start_matches("#/components/schemas/").to_string();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => format!("[{}]", shape_of(schema.get("items").unwrap_or(&Value::Null))),
+        Some(other) => other.to_string(),
+        None => "any".to_string(),
+    }
+}
+
+/// Whether an inline request or response schema names no new type: a `$ref`, a scalar, an
+/// array of those, a free-form object or a map of those (typify makes `Vec<T>`, `String`,
+/// `serde_json::Map`, `HashMap<String, T>`). An object with properties, an enum or a
+/// constrained scalar would be a type named after the operation, renamed with it.
+fn names_no_new_type(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    // `{}`: any JSON value (`serde_json::Value`).
+    if map.is_empty() {
+        return true;
+    }
+    if map.contains_key("$ref") {
+        return map.len() == 1;
+    }
+    let documentation = ["description", "example", "title", "format"];
+    let allowed = |extra: &[&str]| {
+        map.keys()
+            .all(|k| k == "type" || documentation.contains(&k.as_str()) || extra.contains(&k.as_str()))
+    };
+    match map.get("type").and_then(Value::as_str) {
+        Some("string" | "integer" | "number" | "boolean") => allowed(&[]),
+        Some("array") => allowed(&["items"]) && map.get("items").is_some_and(names_no_new_type),
+        Some("object") => {
+            allowed(&["additionalProperties"])
+                && match map.get("additionalProperties") {
+                    None | Some(Value::Bool(true)) => true,
+                    Some(schema) => names_no_new_type(schema),
+                }
+        }
+        _ => false,
     }
 }
 

@@ -7,7 +7,7 @@
 use crate::constraints::describe;
 use crate::extensions::EnumSpec;
 use crate::generate::Model;
-use crate::spec::{effective, escape, operations, parameters, pascal, ref_name, request_schemas};
+use crate::spec::{builder_name, effective, escape, operations, parameters, ref_name, request_schemas};
 use quote::ToTokens;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ pub fn render(model: &Model) -> String {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
         let responses = responses(op);
         let _ = writeln!(out, "{id}: {} {path} -> {responses}", method.to_uppercase());
-        let fields = builders.get(&pascal(id)).cloned().unwrap_or_default();
+        let fields = builders.get(&builder_name(id)).cloned().unwrap_or_default();
         for (param, _) in parameters(spec, path, method) {
             let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
             let location = param.get("in").and_then(Value::as_str).unwrap_or("?");

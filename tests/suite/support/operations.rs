@@ -66,6 +66,7 @@ pub fn secrets_of(api: &str) -> Vec<String> {
         Auth::Basic => vec![c.password.into(), basic_token(c.user, c.password)],
         Auth::Bearer => vec![c.token.into()],
         Auth::ApiKeys(_) => vec![c.keys[0].into(), c.keys[1].into()],
+        Auth::ApiKeyHeader(_) | Auth::ApiKeyQuery(_) => vec![c.keys[0].into()],
         Auth::None => vec![],
     }
 }
@@ -93,7 +94,20 @@ pub fn credential_headers(api: &str) -> Vec<(&'static str, String)> {
                 (name, key.to_string())
             })
             .collect(),
-        Auth::None => vec![],
+        Auth::ApiKeyHeader(name) => {
+            let name: &'static str = Box::leak(name.to_ascii_lowercase().into_boxed_str());
+            vec![(name, c.keys[0].to_string())]
+        }
+        Auth::ApiKeyQuery(_) | Auth::None => vec![],
+    }
+}
+
+/// The credential query parameters `api`'s constructor adds to every request (an API key
+/// in the query), with their exact values.
+pub fn credential_query(api: &str) -> Vec<(&'static str, String)> {
+    match auth(api) {
+        Auth::ApiKeyQuery(name) => vec![(name, credentials(api).keys[0].to_string())],
+        _ => vec![],
     }
 }
 
