@@ -72,6 +72,80 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// Whether a request with this method and path (under any base-URL prefix) is a call of
+    /// this operation.
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        method.eq_ignore_ascii_case(self.method)
+            && path_matches(&path_pattern(self.path, &[]), path)
+    }
+}
+
+/// The operations no received request called (their ids): what a tour or a test that should
+/// call every operation left out.
+pub fn uncalled(operations: &[Operation], requests: &[wiremock::Request]) -> Vec<&'static str> {
+    operations
+        .iter()
+        .filter(|op| {
+            !requests
+                .iter()
+                .any(|r| op.matches(r.method.as_str(), r.url.path()))
+        })
+        .map(|op| op.id)
+        .collect()
+}
+
+/// Whether `text` matches the parts of [`path_pattern`], as the mocks' regex would (literal
+/// text and `[^/]+` segments only, so no regex engine is needed).
+fn path_matches(pattern: &[PathPart], text: &str) -> bool {
+    fn go(parts: &[PathPart], text: &str) -> bool {
+        match parts.split_first() {
+            None => text.is_empty(),
+            // Nothing, or `/...`, as the mocks' `(?:/.*)?`.
+            Some((PathPart::Prefix, rest)) => {
+                go(rest, text)
+                    || (text.starts_with('/')
+                        && (1..=text.len())
+                            .any(|i| text.is_char_boundary(i) && go(rest, &text[i..])))
+            }
+            Some((PathPart::Literal(l), rest)) => {
+                text.starts_with(l.as_str()) && go(rest, &text[l.len()..])
+            }
+            Some((PathPart::Segment, rest)) => {
+                let end = text.find('/').unwrap_or(text.len());
+                (1..=end).any(|i| text.is_char_boundary(i) && go(rest, &text[i..]))
+            }
+        }
+    }
+    go(pattern, text)
+}
+
+/// A path template as parts: any base-URL prefix, literal text, and one non-empty segment
+/// per parameter (or the parameter's given, encoded value).
+#[derive(Debug, Clone, PartialEq)]
+enum PathPart {
+    Prefix,
+    Literal(String),
+    Segment,
+}
+
+fn path_pattern(template: &str, given: &[(&'static str, String)]) -> Vec<PathPart> {
+    let mut parts = vec![PathPart::Prefix];
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        parts.push(PathPart::Literal(rest[..open].to_string()));
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let name = &rest[open + 1..close];
+        match given.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => parts.push(PathPart::Literal(value.clone())),
+            None => parts.push(PathPart::Segment),
+        }
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    parts.push(PathPart::Literal(rest.to_string()));
+    parts
+}
+
 /// Decodes one of the spec's examples into its type (checked by the crate's tests, so a
 /// failure here means the spec and its example disagree).
 pub fn example<T: DeserializeOwned>(what: &str, json: &str) -> T {
@@ -146,19 +220,14 @@ impl Expectation {
     /// The `wiremock::Mock` answering with `response`.
     pub fn respond_with(self, response: wiremock::ResponseTemplate) -> wiremock::Mock {
         use wiremock::matchers::{body_json, body_partial_json, method, path_regex, query_param};
-        let mut pattern = String::from("^(?:/.*)?");
-        let mut rest = self.template;
-        while let Some(open) = rest.find('{') {
-            pattern.push_str(&regex_escape(&rest[..open]));
-            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-            let name = &rest[open + 1..close];
-            match self.path_params.iter().find(|(n, _)| *n == name) {
-                Some((_, value)) => pattern.push_str(&regex_escape(value)),
-                None => pattern.push_str("[^/]+"),
+        let mut pattern = String::from("^");
+        for part in path_pattern(self.template, &self.path_params) {
+            match part {
+                PathPart::Prefix => pattern.push_str("(?:/.*)?"),
+                PathPart::Literal(text) => pattern.push_str(&regex_escape(&text)),
+                PathPart::Segment => pattern.push_str("[^/]+"),
             }
-            rest = &rest[(close + 1).min(rest.len())..];
         }
-        pattern.push_str(&regex_escape(rest));
         pattern.push('$');
         let mut mock = wiremock::Mock::given(method(self.method)).and(path_regex(pattern));
         for (name, value) in self.query {
@@ -520,6 +589,53 @@ mod tests {
         assert_eq!(op.success(), Some((204, false)));
         op.statuses = &[Status::Error { from: 500, to: 599 }];
         assert_eq!(op.success(), None);
+    }
+
+    /// A request is a call of an operation by method and path template, under any base-URL
+    /// prefix; the operations no request called are named (made-up operations).
+    #[tokio::test]
+    async fn operations_are_told_apart_by_method_and_path() {
+        let op = |id, method, path| Operation {
+            id,
+            operation_id: id,
+            method,
+            path,
+            statuses: &[],
+            auth: Auth::None,
+            request_example: None,
+            request_media: None,
+            success_example: None,
+            success_media: None,
+            error_example: None,
+        };
+        let get = op("get_item", "GET", "/items/{id}");
+        assert!(get.matches("GET", "/items/7"));
+        assert!(get.matches("get", "/api/v1/items/a%20b"));
+        assert!(!get.matches("GET", "/items/"));
+        assert!(!get.matches("GET", "/items/7/parts"));
+        assert!(!get.matches("DELETE", "/items/7"));
+        assert!(!get.matches("GET", "x/items/7"));
+        let list = op("list_items", "GET", "/items");
+        assert!(list.matches("GET", "/items"));
+        assert!(!list.matches("GET", "/items/7"));
+
+        let ops = [get, list];
+        let uncalled_after = |paths: &'static [&'static str]| {
+            let ops = ops.clone();
+            async move {
+                let server = wiremock::MockServer::start().await;
+                crate::install_tls_provider();
+                let http = reqwest::Client::new();
+                for path in paths {
+                    let _ = http.get(format!("{}{path}", server.uri())).send().await;
+                }
+                let requests = server.received_requests().await.unwrap_or_default();
+                uncalled(&ops, &requests)
+            }
+        };
+        assert_eq!(uncalled_after(&["/items/7"]).await, ["list_items"]);
+        assert_eq!(uncalled_after(&["/base/items"]).await, ["get_item"]);
+        assert!(uncalled_after(&["/items", "/items/1"]).await.is_empty());
     }
 
     /// A typed mock's path parameters match their own values only, each by its name (an

@@ -86,5 +86,5 @@ pub async fn run() -> Result {
 
     let deleted = client.delete_call_request().id(7u64).send().await?;
     println!("delete_call_request(7) -> {}", deleted.status());
-    Ok(())
+    crate::every_operation_called(&server, crm_bindings::cscart::mock::OPERATIONS).await
 }

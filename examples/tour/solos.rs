@@ -139,5 +139,5 @@ pub async fn run() -> Result {
     if let Err(err) = types::DateRange::new(day(2020, 12, 31), day(2020, 1, 1)) {
         println!("DateRange::new(2020-12-31, 2020-01-01) -> refused: {err}");
     }
-    Ok(())
+    crate::every_operation_called(&server, crm_bindings::solos::mock::OPERATIONS).await
 }

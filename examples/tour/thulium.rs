@@ -72,5 +72,5 @@ pub async fn run() -> Result {
     if let Err(err) = refused {
         println!("update_outbound_record with a four-character campaign id -> refused: {err}");
     }
-    Ok(())
+    crate::every_operation_called(&server, crm_bindings::thulium::mock::OPERATIONS).await
 }

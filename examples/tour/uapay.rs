@@ -119,5 +119,5 @@ pub async fn run() -> Result {
     ) {
         println!("{{\"productPrice\": 0}} -> refused: {err}");
     }
-    Ok(())
+    crate::every_operation_called(&server, crm_bindings::uapay::mock::OPERATIONS).await
 }

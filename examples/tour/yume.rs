@@ -122,5 +122,5 @@ pub async fn run() -> Result {
 
     let deleted = client.delete_wazzup_trigger().id(123).send().await?;
     println!("delete_wazzup_trigger(123) -> {}", deleted.status());
-    Ok(())
+    crate::every_operation_called(&server, crm_bindings::yume::mock::OPERATIONS).await
 }

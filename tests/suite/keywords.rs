@@ -91,6 +91,56 @@ fn multiple_of() {
     );
 }
 
+/// Numbers: `minimum` exclusive and `maximum` inclusive (`Price`, a component), an inline
+/// range on a property (`share`, moved to a component), `multipleOf` on a parameter.
+#[test]
+fn number_ranges() {
+    assert_eq!(types::Price::try_from(0.01).unwrap().get(), 0.01);
+    assert_eq!(types::Price::try_from(1000u16).unwrap().get(), 1000.0);
+    assert_eq!(
+        types::Price::try_from(0.0).unwrap_err().to_string(),
+        "Price must be greater than 0 (got 0)"
+    );
+    assert_eq!(
+        types::Price::new(1000.5).unwrap_err().to_string(),
+        "Price must be at most 1000 (got 1000.5)"
+    );
+    assert_eq!(
+        "abc".parse::<types::Price>().unwrap_err().to_string(),
+        "Price must be a number (got \"abc\")"
+    );
+    assert!(types::Price::new(f64::NAN).is_err());
+    refused::<types::Thing>(
+        thing(json!({ "price": -3 })),
+        "`price`: Price must be greater than 0 (got -3)",
+    );
+    refused::<types::Thing>(
+        thing(json!({ "share": 1 })),
+        "`share`: ThingShare must be less than 1 (got 1)",
+    );
+    let ok: types::Thing = from_json(thing(json!({ "price": 4.5, "share": 0 }))).unwrap();
+    assert_eq!(ok.price.map(|p| p.get()), Some(4.5));
+    assert_eq!(
+        types::PutThingBudget::try_from(0.3).unwrap_err().to_string(),
+        "PutThingBudget must be a multiple of 0.25 (got 0.3)"
+    );
+    assert_eq!(types::PutThingBudget::try_from(-0.75).unwrap().get(), -0.75);
+    // An answer outside the range does not decode either.
+    assert!(serde_json::from_value::<types::Thing>(thing(json!({ "price": 0 }))).is_err());
+}
+
+/// `format: uuid` is the uuid crate's `Uuid`: text that is not one is refused.
+#[test]
+fn uuids() {
+    let ok: types::Thing =
+        from_json(thing(json!({ "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6" }))).unwrap();
+    assert_eq!(
+        ok.id.map(|id| id.to_string()).as_deref(),
+        Some("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    );
+    assert!(from_json::<types::Thing>(thing(json!({ "id": "not-a-uuid" }))).is_err());
+}
+
 #[test]
 fn integer_formats() {
     let ok: types::Thing = from_json(thing(json!({ "small": -32768 }))).unwrap();
@@ -212,6 +262,17 @@ async fn parameters_are_refused_before_sending() {
             "put_thing: size must be `small` or `large` (got \"medium\"); nothing was sent",
         ),
         (
+            client
+                .put_thing()
+                .id(1u64)
+                .budget(100.5)
+                .body(body())
+                .send()
+                .await
+                .err(),
+            "put_thing: budget must be at most 100 (got 100.5); nothing was sent",
+        ),
+        (
             client.put_thing().body(body()).send().await.err(),
             "put_thing: id is required (not set); nothing was sent",
         ),
@@ -228,11 +289,16 @@ async fn parameters_are_refused_before_sending() {
         .score(10)
         .code("AB")
         .size(types::Size::Large)
+        .budget(99.75)
+        .ref_("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse::<uuid::Uuid>().unwrap())
         .body(body())
         .send()
         .await
         .unwrap();
     let sent = server.received_requests().await.unwrap();
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].url.query(), Some("code=AB&score=10&size=large"));
+    assert_eq!(
+        sent[0].url.query(),
+        Some("budget=99.75&code=AB&ref=3fa85f64-5717-4562-b3fc-2c963f66afa6&score=10&size=large")
+    );
 }

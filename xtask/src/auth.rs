@@ -93,6 +93,26 @@ impl Scheme {
     }
 }
 
+/// The constructor as the surface shows it: `with_basic_auth(base_url, user, password)`.
+pub fn signature(scheme: &Scheme) -> String {
+    let args = match scheme {
+        Scheme::None => "base_url, config",
+        Scheme::Basic => "base_url, user, password",
+        Scheme::Bearer => "base_url, token",
+        Scheme::ApiKeyHeader(_) | Scheme::ApiKeyQuery(_) => "base_url, key",
+        Scheme::KeyPair(..) => "base_url, first, second",
+    };
+    let place = match scheme {
+        Scheme::None => "no credentials".to_string(),
+        Scheme::Basic => "HTTP Basic".to_string(),
+        Scheme::Bearer => "Authorization: Bearer".to_string(),
+        Scheme::ApiKeyHeader(name) => format!("header {name}"),
+        Scheme::ApiKeyQuery(name) => format!("query {name}"),
+        Scheme::KeyPair(a, b) => format!("headers {a}, {b}"),
+    };
+    format!("{}({args}): {place}", scheme.constructor())
+}
+
 /// The security requirements of the document (`security:` at the top), in the YAML's order:
 /// each a list of scheme names required together. `None` when the spec has none.
 fn requirements(security: Option<&serde_yaml_ng::Value>) -> Option<Vec<Vec<String>>> {

@@ -6,6 +6,7 @@ mod bench;
 mod bench_commands;
 mod builders;
 mod constraints;
+mod corpus;
 mod extensions;
 mod generate;
 mod messages;
@@ -37,6 +38,10 @@ tasks:
                      feature, tests, fixtures folder, tour section
   surface <api|spec.yaml>
                      print the API surface of one spec: operations, parameters, types, fields
+  corpus [--accept] [--refused-only] [--keep]
+                     the generator on every spec of xtask/tests/corpus/: each refused in one
+                     line, or generated, added with new-api to a copy of the repository, linted,
+                     documented and tested there
   lint [spec.yaml]   lint every spec (or one) with Redocly CLI and redocly.yaml (runs `npm ci` first)
   test               everything the test suite needs, then all tests (the README's test command)
   mutants [--in-diff <base>] [runtime|generator|scaffold]
@@ -63,6 +68,7 @@ fn main() -> ExitCode {
         ["test", rest @ ..] => test(&root, rest),
         ["mutants", rest @ ..] => mutants::run(&root, rest),
         ["bench", rest @ ..] => bench::run(&root, rest),
+        ["corpus", rest @ ..] => corpus::run(&root, rest),
         _ => Err(USAGE.to_string()),
     };
     match result {

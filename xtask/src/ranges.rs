@@ -252,13 +252,8 @@ fn number_tokens(
                 Self::new(value)
             }
         }
-        impl ::std::convert::TryFrom<f32> for #name {
-            type Error = self::error::ConversionError;
-            fn try_from(value: f32) -> ::std::result::Result<Self, Self::Error> {
-                Self::new(value.into())
-            }
-        }
-        // Integers whose every value is exact as an `f64`.
+        // Integers whose every value is exact as an `f64` (no `f32`: `try_from(0.5)` would
+        // then need a type annotation).
         #(
             impl ::std::convert::TryFrom<#integers> for #name {
                 type Error = self::error::ConversionError;

@@ -70,11 +70,7 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
     let mut push = |breaking: bool, what: String| out.push(Change { breaking, what });
     for (key, (header, members)) in &old.items {
         let (section, name) = key;
-        let kind = if section == "operations" {
-            "operation"
-        } else {
-            "type"
-        };
+        let kind = kind_of(section);
         match new.items.get(key) {
             None => push(true, format!("{kind} `{name}` removed")),
             Some((new_header, new_members)) => {
@@ -108,16 +104,21 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
     }
     for (key, (header, _)) in &new.items {
         if !old.items.contains_key(key) {
-            let kind = if key.0 == "operations" {
-                "operation"
-            } else {
-                "type"
-            };
+            let kind = kind_of(&key.0);
             push(false, format!("new {kind} `{header}`"));
         }
     }
     out.sort();
     out
+}
+
+/// What an item of a surface section is called in the report.
+fn kind_of(section: &str) -> &'static str {
+    match section {
+        "operations" => "operation",
+        "constructors" => "constructor",
+        _ => "type",
+    }
 }
 
 fn only_added_responses(old: &str, new: &str) -> bool {

@@ -1,132 +1,18 @@
 //! `cargo xtask new-api NAME`: everything an API needs besides its spec, made from the spec.
-//! Adding an API is then its spec (`specs/NAME.yaml`, written from the source document), the
-//! facade this writes (`src/NAME.rs`: the auth constructor its security scheme asks for), its
-//! own tests (`tests/suite/apis/NAME.rs`: the seed's examples on the wire) and its tour
-//! section; the cross-API suites cover it by construction.
+//! Adding an API is then its spec (`specs/NAME.yaml`, written from the source document); the
+//! rest is written here: the cargo feature, the facade module (re-exports: the constructors
+//! of its security schemes are generated), a test file whose wire snapshot calls every
+//! operation with the spec's examples, a fixtures folder and a tour section that does the
+//! same. The cross-API suites cover it by construction.
+//!
+//! The spec is generated completely before anything is written; every edit is planned in
+//! memory and written only when all of them are known, so a refused spec or a missing marker
+//! leaves the repository as it was. What is written is then formatted with rustfmt.
 
+use crate::auth::Scheme;
 use serde_json::Value;
-use std::path::Path;
-
-/// The facade's constructor for the spec's security scheme, as the generated mocks call it.
-fn constructor(spec: &Value, text: &str) -> (&'static str, String) {
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap_or_default();
-    let names: Vec<String> = yaml
-        .get("security")
-        .and_then(|s| s.as_sequence())
-        .and_then(|r| r.first())
-        .and_then(|r| r.as_mapping())
-        .map(|m| {
-            m.keys()
-                .filter_map(|k| k.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let schemes: Vec<&Value> = names
-        .iter()
-        .filter_map(|n| spec.pointer(&format!("/components/securitySchemes/{n}")))
-        .collect();
-    let kind = |s: &Value| {
-        (
-            s.get("type")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            s.get("scheme")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-        )
-    };
-    match schemes.first().map(|s| kind(s)) {
-        Some((t, scheme)) if t == "http" && scheme == "basic" => ("basic", BASIC.to_string()),
-        Some((t, scheme)) if t == "http" && scheme == "bearer" => ("bearer", BEARER.to_string()),
-        Some((t, _)) if t == "apiKey" && schemes.len() == 2 => {
-            let header = |s: &Value| {
-                s.get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_ascii_lowercase()
-            };
-            let keys = KEYS
-                .replace("FIRST_HEADER", &header(schemes[0]))
-                .replace("SECOND_HEADER", &header(schemes[1]));
-            ("keys", keys)
-        }
-        _ => ("none", NONE.to_string()),
-    }
-}
-
-const BASIC: &str = r#"    /// A client for `base_url` authenticating with HTTP Basic (`user`, `password`); the
-    /// header is marked sensitive.
-    pub fn with_basic_auth(base_url: &str, user: &str, password: &str) -> Result<Self, crate::ConfigError> {
-        Self::with_basic_auth_and_config(base_url, user, password, &crate::HttpConfig::default())
-    }
-
-    /// [`Client::with_basic_auth`] with an explicit [`crate::HttpConfig`].
-    pub fn with_basic_auth_and_config(
-        base_url: &str,
-        user: &str,
-        password: &str,
-        config: &crate::HttpConfig,
-    ) -> Result<Self, crate::ConfigError> {
-        let auth = crate::config::basic_auth(user, password)?;
-        let (base_url, http, runtime) = config.build(base_url, vec![auth])?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-"#;
-
-const BEARER: &str = r#"    /// A client for `base_url` sending `Authorization: Bearer <token>` (marked sensitive).
-    pub fn with_bearer_token(base_url: &str, token: &str) -> Result<Self, crate::ConfigError> {
-        Self::with_bearer_token_and_config(base_url, token, &crate::HttpConfig::default())
-    }
-
-    /// [`Client::with_bearer_token`] with an explicit [`crate::HttpConfig`].
-    pub fn with_bearer_token_and_config(
-        base_url: &str,
-        token: &str,
-        config: &crate::HttpConfig,
-    ) -> Result<Self, crate::ConfigError> {
-        let (base_url, http, runtime) = config.build(base_url, vec![crate::config::bearer(token)?])?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-"#;
-
-const KEYS: &str = r#"    /// A client for `base_url` sending both API keys (`FIRST_HEADER`, `SECOND_HEADER`) on
-    /// every request, marked sensitive.
-    pub fn with_keys(base_url: &str, first: &str, second: &str) -> Result<Self, crate::ConfigError> {
-        Self::with_keys_and_config(base_url, first, second, &crate::HttpConfig::default())
-    }
-
-    /// [`Client::with_keys`] with an explicit [`crate::HttpConfig`].
-    pub fn with_keys_and_config(
-        base_url: &str,
-        first: &str,
-        second: &str,
-        config: &crate::HttpConfig,
-    ) -> Result<Self, crate::ConfigError> {
-        let headers = vec![
-            crate::config::secret_header("FIRST_HEADER", first)?,
-            crate::config::secret_header("SECOND_HEADER", second)?,
-        ];
-        let (base_url, http, runtime) = config.build(base_url, headers)?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-"#;
-
-const NONE: &str = r#"    /// A client for `base_url` with `config` and no credentials (the spec documents none).
-    pub fn with_http_config(base_url: &str, config: &crate::HttpConfig) -> Result<Self, crate::ConfigError> {
-        let (base_url, http, runtime) = config.build(base_url, Vec::new())?;
-        let mut client = Self::new_with_client(&base_url, http);
-        client.runtime = runtime;
-        Ok(client)
-    }
-"#;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A minimal spec to start from when `specs/NAME.yaml` does not exist yet.
 const SPEC: &str = r##"openapi: 3.0.3
@@ -180,292 +66,422 @@ components:
           example: 1
 "##;
 
-/// Writes `path` unless it exists; says what it did.
-fn write_new(root: &Path, rel: &str, text: &str, log: &mut Vec<String>) -> Result<(), String> {
-    let path = root.join(rel);
-    if path.exists() {
-        log.push(format!("  kept    {rel} (exists)"));
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{rel}: {e}"))?;
-    }
-    std::fs::write(&path, text).map_err(|e| format!("{rel}: {e}"))?;
-    log.push(format!("  wrote   {rel}"));
-    Ok(())
+/// The files to write, each whole, in the order given; files that exist are kept.
+struct Plan {
+    root: PathBuf,
+    writes: Vec<(String, String)>,
+    log: Vec<String>,
 }
 
-/// Inserts `line` into `rel` after the last line starting with `after` (once).
-fn insert_line(
-    root: &Path,
-    rel: &str,
-    after: &str,
-    line: &str,
-    log: &mut Vec<String>,
-) -> Result<(), String> {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e}"))?;
-    if text.contains(line) {
-        log.push(format!("  kept    {rel} ({} is there)", line.trim()));
-        return Ok(());
+impl Plan {
+    fn read(&self, rel: &str) -> Result<String, String> {
+        // A file planned already is read as planned (two edits of one file).
+        if let Some((_, text)) = self.writes.iter().rev().find(|(r, _)| r == rel) {
+            return Ok(text.clone());
+        }
+        std::fs::read_to_string(self.root.join(rel)).map_err(|e| format!("{rel}: {e}"))
     }
-    let mut lines: Vec<&str> = text.lines().collect();
-    let at = lines
-        .iter()
-        .rposition(|l| l.starts_with(after) && !l.ends_with('{'))
-        .ok_or_else(|| format!("{rel}: no line starting with `{after}`"))?;
-    lines.insert(at + 1, line);
-    std::fs::write(&path, lines.join("\n") + "\n").map_err(|e| format!("{rel}: {e}"))?;
-    log.push(format!("  edited  {rel} (+ {})", line.trim()));
-    Ok(())
+
+    /// A new file, unless it exists (then kept as the maintainer left it).
+    fn new_file(&mut self, rel: &str, text: String) {
+        if self.root.join(rel).exists() {
+            self.log.push(format!("  kept    {rel} (exists)"));
+        } else {
+            self.log.push(format!("  wrote   {rel}"));
+            self.writes.push((rel.to_string(), text));
+        }
+    }
+
+    /// `rel` with `line` inserted after the last line starting with `after` that does not
+    /// open a block (once).
+    fn insert_after(&mut self, rel: &str, after: &str, line: &str) -> Result<(), String> {
+        let text = self.read(rel)?;
+        if text.contains(line) {
+            self.log.push(format!("  kept    {rel} ({} is there)", line.trim()));
+            return Ok(());
+        }
+        let mut lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .rposition(|l| l.starts_with(after) && !l.ends_with('{'))
+            .ok_or_else(|| format!("{rel}: no line starting with `{after}`"))?;
+        lines.insert(at + 1, line);
+        self.edit(rel, lines.join("\n") + "\n", line);
+        Ok(())
+    }
+
+    /// `rel` with `line` inserted before the first line starting with `marker` (once).
+    fn insert_before(&mut self, rel: &str, marker: &str, line: &str) -> Result<(), String> {
+        let text = self.read(rel)?;
+        if text.contains(line) {
+            self.log.push(format!("  kept    {rel} ({} is there)", line.trim()));
+            return Ok(());
+        }
+        let mut lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(marker))
+            .ok_or_else(|| format!("{rel}: no line starting with `{marker}`"))?;
+        lines.insert(at, line);
+        self.edit(rel, lines.join("\n") + "\n", line);
+        Ok(())
+    }
+
+    fn edit(&mut self, rel: &str, text: String, what: &str) {
+        self.log.push(format!("  edited  {rel} (+ {})", what.trim()));
+        self.writes.push((rel.to_string(), text));
+    }
+
+    /// Writes every planned file; returns the Rust files among them.
+    fn write(&self) -> Result<Vec<PathBuf>, String> {
+        let mut rust = Vec::new();
+        for (rel, text) in &self.writes {
+            let path = self.root.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{rel}: {e}"))?;
+            }
+            std::fs::write(&path, text).map_err(|e| format!("{rel}: {e}"))?;
+            if rel.ends_with(".rs") && !rust.contains(&path) {
+                rust.push(path);
+            }
+        }
+        Ok(rust)
+    }
 }
 
-/// Inserts `line` into `rel` before the first line starting with `marker` (once).
-fn insert_before(
-    root: &Path,
-    rel: &str,
-    marker: &str,
-    line: &str,
-    log: &mut Vec<String>,
-) -> Result<(), String> {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e}"))?;
-    if text.contains(line) {
-        log.push(format!("  kept    {rel} ({} is there)", line.trim()));
-        return Ok(());
-    }
-    let mut lines: Vec<&str> = text.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with(marker))
-        .ok_or_else(|| format!("{rel}: no line starting with `{marker}`"))?;
-    lines.insert(at, line);
-    std::fs::write(&path, lines.join("\n") + "\n").map_err(|e| format!("{rel}: {e}"))?;
-    log.push(format!("  edited  {rel} (+ {})", line.trim()));
-    Ok(())
-}
-
-/// Scaffolds the API `name`; returns what it did, line by line.
-pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+/// Why `name` cannot name an API (a module and a feature), if it cannot.
+fn name_problem(root: &Path, name: &str) -> Option<String> {
+    let shaped = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !valid {
-        return Err(format!(
-            "`{name}`: an API name is lower-case letters and digits (it names a module and a feature)"
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !shaped || syn::parse_str::<syn::Ident>(name).is_err() {
+        return Some(format!(
+            "`{name}`: an API name is lower-case letters, digits and `_`, starting with a letter, and not a Rust keyword (it names a module and a feature)"
         ));
     }
-    let mut log = Vec::new();
+    // The crate's own modules and features are taken.
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap_or_default();
+    let module_taken = lib.lines().any(|l| {
+        let l = l.trim_start();
+        ["mod ", "pub mod ", "pub use "]
+            .iter()
+            .any(|p| l.starts_with(p) && l[p.len()..].trim_end_matches([';', ' ', '{']) == name)
+    }) && !root.join(format!("specs/{name}.yaml")).exists();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let feature_taken = ["tracing", "http2", "mock", "schemars", "golden", "default"]
+        .contains(&name)
+        || manifest.lines().any(|l| l.starts_with(&format!("{name} = [")))
+            && !root.join(format!("specs/{name}.yaml")).exists();
+    (module_taken || feature_taken).then(|| {
+        format!("`{name}`: the crate already has a module or feature of that name; choose another")
+    })
+}
+
+/// Scaffolds the API `name`; returns what it did, line by line. Writes nothing if the spec
+/// does not generate or a file to edit has changed shape.
+pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
+    if let Some(problem) = name_problem(root, name) {
+        return Err(problem);
+    }
+    let mut plan = Plan {
+        root: root.to_path_buf(),
+        writes: Vec::new(),
+        log: Vec::new(),
+    };
     let spec_rel = format!("specs/{name}.yaml");
-    write_new(root, &spec_rel, &SPEC.replace("NAME", name), &mut log)?;
-    let (_, spec) =
-        crate::generate::load_spec(&spec_rel, &root.join(&spec_rel)).map_err(|e| e.to_string())?;
-    let text = std::fs::read_to_string(root.join(&spec_rel)).map_err(|e| e.to_string())?;
-    let (auth, constructor) = constructor(&spec, &text);
+    let spec_path = root.join(&spec_rel);
+    if !spec_path.exists() {
+        // The template is a valid spec: it is written first, so the generator can read it.
+        std::fs::create_dir_all(root.join("specs")).map_err(|e| format!("specs: {e}"))?;
+        std::fs::write(&spec_path, SPEC.replace("NAME", name))
+            .map_err(|e| format!("{spec_rel}: {e}"))?;
+        plan.log.push(format!("  wrote   {spec_rel} (a template)"));
+    }
+    // The whole generator, before any file is touched.
+    let model = crate::generate::build(root, name, &spec_path).map_err(|e| {
+        format!("{e}\nnothing was written: fix {spec_rel} and run `cargo xtask new-api {name}` again")
+    })?;
+    let text = std::fs::read_to_string(&spec_path).map_err(|e| format!("{spec_rel}: {e}"))?;
+    let spec = &model.spec;
     let title = spec
         .pointer("/info/title")
         .and_then(Value::as_str)
-        .unwrap_or(name);
+        .unwrap_or(name)
+        .to_string();
+    let code = prettyplease::unparse(&model.file);
+    let schemes = crate::auth::schemes(spec, &text)?;
+    let scheme = schemes.first().cloned().unwrap_or(Scheme::None);
 
-    let facade = format!(
-        "//! {title} (`specs/{name}.yaml`).\n\n\
-         #[cfg(feature = \"mock\")]\n\
-         #[cfg_attr(docsrs, doc(cfg(feature = \"mock\")))]\n\
-         pub use crate::generated::{name}::mock;\n\
-         pub use crate::generated::{name}::rules;\n\
-         pub use crate::generated::{name}::{{Client, ClientInfo, Error, ResponseValue, builder, types}};\n\n\
-         impl Client {{\n{constructor}}}\n\n\
-         crate::hooks::impl_client_hooks!();\n"
-    );
-    write_new(root, &format!("src/{name}.rs"), &facade, &mut log)?;
-    insert_line(
-        root,
+    plan.new_file(&format!("src/{name}.rs"), facade(name, &title, spec));
+    let cfg = format!("#[cfg(feature = \"{name}\")]");
+    plan.insert_after(
         "src/lib.rs",
         "pub mod ",
-        &format!(
-            "#[cfg(feature = \"{name}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{name}\")))]\npub mod {name};"
-        ),
-        &mut log,
+        &format!("{cfg}\n#[cfg_attr(docsrs, doc(cfg(feature = \"{name}\")))]\npub mod {name};"),
     )?;
-    let regress = if text.contains("pattern:") {
-        "\"dep:regress\""
-    } else {
-        ""
-    };
-    insert_before(
-        root,
+    plan.insert_before(
+        "src/lib.rs",
+        "        feature = \"golden\"",
+        &format!("        feature = \"{name}\","),
+    )?;
+    let mut deps = Vec::new();
+    if code.contains("regress::") {
+        deps.push("\"dep:regress\"");
+    }
+    if code.contains("uuid::") {
+        deps.push("\"dep:uuid\"");
+        deps.push("\"schemars?/uuid1\"");
+    }
+    plan.insert_before(
         "Cargo.toml",
         "# Derive `schemars::JsonSchema`",
-        &format!("{name} = [{regress}]"),
-        &mut log,
+        &format!("{name} = [{}]", deps.join(", ")),
     )?;
     // The feature joins `default`, so the suites and the tour run over it.
-    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    if let Some(start) = cargo.find("default = [") {
-        let end = start + cargo[start..].find(']').unwrap_or(0);
-        if !cargo[start..end].contains(&format!("\"{name}\"")) {
-            let edited = format!("{}, \"{name}\"{}", &cargo[..end], &cargo[end..]);
-            std::fs::write(root.join("Cargo.toml"), edited).map_err(|e| e.to_string())?;
-            log.push(format!("  edited  Cargo.toml (+ \"{name}\" in default)"));
-        }
+    let manifest = plan.read("Cargo.toml")?;
+    let start = manifest
+        .find("default = [")
+        .ok_or("Cargo.toml: no `default = [` feature")?;
+    let end = start + manifest[start..].find(']').unwrap_or(0);
+    if !manifest[start..end].contains(&format!("\"{name}\"")) {
+        let edited = format!("{}, \"{name}\"{}", &manifest[..end], &manifest[end..]);
+        plan.edit("Cargo.toml", edited, &format!("\"{name}\" in default"));
     }
 
-    let tests = format!(
-        "//! {title}: what is specific to this API. Every cross-API suite already covers it\n\
-         //! (contract, misbehaviour, fuzz, secrets, transport, constraints, enums, credentials);\n\
-         //! here the seed's own examples (`tests/fixtures/{name}/`) are checked on the wire.\n\n\
-         use crm_bindings::{name}::mock;\n\n\
-         /// Every operation, called with the spec's examples against the spec's example answers,\n\
-         /// as it goes on the wire (reviewed in `snapshots/suite__apis__{name}__wire.snap`).\n\
-         #[tokio::test]\n\
-         async fn wire() {{\n    \
-             let server = wiremock::MockServer::start().await;\n    \
-             mock::mount_examples(&server).await;\n    \
-             let mut text = Vec::new();\n    \
-             for call in mock::example_calls() {{\n        \
-                 server.reset().await;\n        \
-                 mock::mount_examples(&server).await;\n        \
-                 let credentials = crate::support::operations::credentials(\"{name}\");\n        \
-                 let outcome = (call.call)(server.uri(), Default::default(), credentials).await;\n        \
-                 assert!(outcome.result.is_ok(), \"{{}}: {{:?}}\", call.operation.id, outcome.result);\n        \
-                 for request in server.received_requests().await.unwrap() {{\n            \
-                     text.push(crate::support::wire::render(call.operation.id, &request));\n        \
-                 }}\n    \
-             }}\n    \
-             insta::assert_snapshot!(\"wire\", text.join(\"\\n\"));\n\
-         }}\n"
-    );
-    write_new(
-        root,
+    plan.new_file(
         &format!("tests/suite/apis/{name}.rs"),
-        &tests,
-        &mut log,
-    )?;
-    insert_line(
-        root,
+        wire_test(name, &title),
+    );
+    plan.insert_after(
         "tests/suite/apis/mod.rs",
         "mod ",
-        &format!("#[cfg(feature = \"{name}\")]\nmod {name};"),
-        &mut log,
+        &format!("{cfg}\nmod {name};"),
     )?;
-    write_new(
-        root,
+    plan.new_file(
         &format!("tests/fixtures/{name}/README.md"),
-        &format!(
+        format!(
             "The examples of the source document of `{name}`, verbatim, one file per request or answer.\n"
         ),
-        &mut log,
-    )?;
-
-    let tour = format!(
-        "//! {title}: every operation against the spec's examples.\n\n\
-         use crate::Result;\n\n\
-         pub async fn run() -> Result {{\n    \
-             let server = wiremock::MockServer::start().await;\n    \
-             crm_bindings::{name}::mock::mount_examples(&server).await;\n    \
-             println!(\"\\n== {title} (mock at {{}})\", server.uri());\n    \
-             let client = crm_bindings::{name}::Client::{ctor};\n    \
-             let _ = &client; // call each operation here, printing what the API returns\n    \
-             Ok(())\n\
-         }}\n",
-        ctor = match auth {
-            "basic" => "with_basic_auth(&server.uri(), \"user\", \"password\")?",
-            "bearer" => "with_bearer_token(&server.uri(), \"token\")?",
-            "keys" => "with_keys(&server.uri(), \"key\", \"secret\")?",
-            _ => "with_http_config(&server.uri(), &Default::default())?",
-        }
     );
-    write_new(root, &format!("examples/tour/{name}.rs"), &tour, &mut log)?;
-    insert_line(
-        root,
+    plan.new_file(
+        &format!("examples/tour/{name}.rs"),
+        tour(name, &title, &scheme, &model)?,
+    );
+    plan.insert_after(
         "examples/tour/main.rs",
         "mod ",
-        &format!("#[cfg(feature = \"{name}\")]\nmod {name};"),
-        &mut log,
+        &format!("{cfg}\nmod {name};"),
     )?;
-    insert_before(
-        root,
+    plan.insert_before(
         "examples/tour/main.rs",
         "    println!(\"\\nTour finished",
-        &format!("    #[cfg(feature = \"{name}\")]\n    {name}::run().await?;"),
-        &mut log,
+        &format!("    {cfg}\n    {name}::run().await?;"),
     )?;
+
+    let rust = plan.write()?;
+    rustfmt(&rust)?;
+    let mut log = plan.log;
     log.push(format!(
-        "next: write specs/{name}.yaml from its source document, `cargo xtask generate`, put the \
-         seed's examples in tests/fixtures/{name}/, check them in tests/suite/apis/{name}.rs, \
-         fill the tour, add a row to the README's table, `cargo xtask test`"
+        "next: put the seed's examples in tests/fixtures/{name}/ and check them in \
+         tests/suite/apis/{name}.rs, make the tour section tell the API's story, add a row to \
+         the README's table, `cargo xtask test` (then review and accept the new wire snapshot)"
     ));
     Ok(log)
 }
 
+/// Formats the Rust files written (the order of `mod` lines, line width), with the
+/// toolchain's rustfmt and the workspace's edition.
+fn rustfmt(files: &[PathBuf]) -> Result<(), String> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let status = Command::new("rustfmt")
+        .args(["--edition", "2024"])
+        .args(files)
+        .status()
+        .map_err(|e| format!("could not run rustfmt ({e}); run `cargo fmt` yourself"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("rustfmt failed ({status}); run `cargo fmt` and read its errors"))
+    }
+}
+
+/// `src/NAME.rs`: the generated client's re-exports (its constructors are generated from the
+/// spec's security schemes), documented from the spec's `info`.
+fn facade(name: &str, title: &str, spec: &Value) -> String {
+    let description = spec
+        .pointer("/info/description")
+        .and_then(Value::as_str)
+        .and_then(|d| d.split("\n\n").next())
+        .map(|d| {
+            let lines: Vec<String> = d.lines().map(|l| format!("//! {}", l.trim())).collect();
+            format!("//!\n{}\n", lines.join("\n"))
+        })
+        .unwrap_or_default();
+    format!(
+        "//! {title} (`specs/{name}.yaml`).\n{description}\n\
+         #[cfg(feature = \"mock\")]\n\
+         #[cfg_attr(docsrs, doc(cfg(feature = \"mock\")))]\n\
+         pub use crate::generated::{name}::mock;\n\
+         pub use crate::generated::{name}::rules;\n\
+         pub use crate::generated::{name}::{{Client, ClientInfo, Error, ResponseValue, builder, types}};\n"
+    )
+}
+
+/// `tests/suite/apis/NAME.rs`: the wire snapshot of every operation called with the spec's
+/// examples.
+fn wire_test(name: &str, title: &str) -> String {
+    format!(
+        "//! {title}: what is specific to this API. Every cross-API suite already covers it\n\
+         //! (contract, misbehaviour, fuzz, secrets, transport, constraints, enums, credentials);\n\
+         //! here every operation is called with the spec's examples and checked on the wire.\n\n\
+         use crm_bindings::{name}::mock;\n\n\
+         /// Every operation, called with the spec's examples against the spec's example answers,\n\
+         /// as it goes on the wire (reviewed in `snapshots/suite__apis__{name}__wire.snap`).\n\
+         #[tokio::test]\n\
+         async fn wire() {{\n\
+             let server = wiremock::MockServer::start().await;\n\
+             let mut text = Vec::new();\n\
+             for call in mock::example_calls() {{\n\
+                 server.reset().await;\n\
+                 mock::mount_examples(&server).await;\n\
+                 let credentials = crate::support::operations::credentials(\"{name}\");\n\
+                 let outcome = (call.call)(server.uri(), Default::default(), credentials).await;\n\
+                 assert!(outcome.result.is_ok(), \"{{}}: {{:?}}\", call.operation.id, outcome.result);\n\
+                 for request in server.received_requests().await.unwrap() {{\n\
+                     text.push(crate::support::wire::render(call.operation.id, &request));\n\
+                 }}\n\
+             }}\n\
+             insta::assert_snapshot!(\"wire\", text.join(\"\\n\"));\n\
+         }}\n"
+    )
+}
+
+/// `examples/tour/NAME.rs`: every operation called with the spec's examples against the
+/// typed mocks, printing what came back; it fails when an operation was not called.
+fn tour(
+    name: &str,
+    title: &str,
+    scheme: &Scheme,
+    model: &crate::generate::Model,
+) -> Result<String, String> {
+    let ctor = match scheme {
+        Scheme::None => "with_http_config(&server.uri(), &Default::default())".to_string(),
+        Scheme::Basic => "with_basic_auth(&server.uri(), \"user\", \"password\")".into(),
+        Scheme::Bearer => "with_bearer_token(&server.uri(), \"token\")".into(),
+        Scheme::ApiKeyHeader(_) | Scheme::ApiKeyQuery(_) => {
+            "with_api_key(&server.uri(), \"key\")".into()
+        }
+        Scheme::KeyPair(..) => "with_keys(&server.uri(), \"key\", \"secret\")".into(),
+    };
+    let builders = crate::builders::read(&model.file)?;
+    let mut calls = String::new();
+    for (path, method, op) in crate::spec::operations(&model.spec) {
+        let spec_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let id = crate::spec::snake_case(spec_id);
+        let builder = builders
+            .iter()
+            .find(|b| b.name == crate::spec::builder_name(spec_id))
+            .ok_or_else(|| format!("no builder for {spec_id}"))?;
+        let mut setters = String::new();
+        for (param, _) in crate::spec::parameters(&model.spec, path, method) {
+            let has_example = param.get("example").is_some()
+                || param.pointer("/schema/example").is_some();
+            if has_example {
+                let pname = param.get("name").and_then(Value::as_str).unwrap_or_default();
+                let field = crate::spec::snake_case(pname);
+                setters += &format!("\n        .{field}(mock::examples::{id}_{field}())");
+            }
+        }
+        if builder.body.is_some() {
+            setters += &format!("\n        .body(mock::examples::{id}_request())");
+        }
+        let shown = match builder.success_kind() {
+            crate::builders::Kind::Json => {
+                format!("    println!(\"{id} -> {{}} {{}}\", answer.status(), serde_json::to_string(&*answer)?);\n")
+            }
+            _ => format!("    println!(\"{id} -> {{}}\", answer.status());\n"),
+        };
+        calls += &format!(
+            "\n    let answer = client\n        .{id}(){setters}\n        .send()\n        .await?;\n{shown}"
+        );
+    }
+    Ok(format!(
+        "//! {title}: every operation called with the spec's examples against a mock server that\n\
+         //! answers with the spec's example answers (`specs/{name}.yaml`).\n\n\
+         use crate::Result;\n\
+         use crm_bindings::{name}::{{Client, mock}};\n\n\
+         pub async fn run() -> Result {{\n\
+             let server = wiremock::MockServer::start().await;\n\
+             mock::mount_examples(&server).await;\n\
+             println!(\"\\n== {title} (mock API at {{}})\", server.uri());\n\
+             let client = Client::{ctor}?;\n\
+         {calls}\n\
+             crate::every_operation_called(&server, mock::OPERATIONS).await\n\
+         }}\n"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    /// The auth constructor for the first security requirement's schemes (made-up specs,
-    /// one per kind the five APIs use, and two that match none).
-    #[test]
-    fn each_security_scheme_gets_its_constructor() {
-        let kind = |schemes: &str, security: &str| {
-            let text =
-                format!("security:\n  - {security}\ncomponents:\n  securitySchemes:\n{schemes}");
-            let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
-            let spec = serde_json::to_value(yaml).unwrap();
-            super::constructor(&spec, &text)
-        };
-        let basic = "    b:\n      type: http\n      scheme: basic\n";
-        let bearer = "    t:\n      type: http\n      scheme: bearer\n";
-        let keys = "    k1:\n      type: apiKey\n      in: header\n      name: X-Crypto-Token\n    k2:\n      type: apiKey\n      in: header\n      name: X-Secret\n";
-        assert_eq!(kind(basic, "b: []").0, "basic");
-        assert_eq!(kind(bearer, "t: []").0, "bearer");
-        let (auth, code) = kind(keys, "{k1: [], k2: []}");
-        assert_eq!(auth, "keys");
-        assert!(code.contains("(`x-crypto-token`, `x-secret`)"), "{code}");
-        // One API key alone, or HTTP digest: no constructor of those kinds fits.
-        assert_eq!(kind(keys, "k1: []").0, "none");
-        let digest = "    d:\n      type: http\n      scheme: digest\n";
-        assert_eq!(kind(digest, "d: []").0, "none");
-        let basic_key = "    b:\n      type: apiKey\n      scheme: basic\n      name: k\n";
-        assert_eq!(kind(basic_key, "b: []").0, "none");
-        let key_bearer = "    t:\n      type: apiKey\n      scheme: bearer\n      name: k\n";
-        assert_eq!(kind(key_bearer, "t: []").0, "none");
-    }
-
     /// A line goes after the last line starting with the marker that does not open a block,
-    /// once.
+    /// once; a second edit of one file reads the first.
     #[test]
     fn a_line_is_inserted_after_its_marker_once() {
         let root = std::env::temp_dir().join(format!("xtask-insert-{}", std::process::id()));
         std::fs::create_dir_all(&root).unwrap();
         std::fs::write(root.join("f.toml"), "api = 1\napi {\n}\n").unwrap();
-        let mut log = Vec::new();
-        super::insert_line(&root, "f.toml", "api", "new = 2", &mut log).unwrap();
-        super::insert_line(&root, "f.toml", "api", "new = 2", &mut log).unwrap();
+        let mut plan = super::Plan {
+            root: root.clone(),
+            writes: Vec::new(),
+            log: Vec::new(),
+        };
+        plan.insert_after("f.toml", "api", "new = 2").unwrap();
+        plan.insert_after("f.toml", "api", "new = 2").unwrap();
+        plan.insert_before("f.toml", "api {", "before = 3").unwrap();
+        // Nothing is written until the plan is.
+        assert_eq!(
+            std::fs::read_to_string(root.join("f.toml")).unwrap(),
+            "api = 1\napi {\n}\n"
+        );
+        plan.write().unwrap();
         let text = std::fs::read_to_string(root.join("f.toml")).unwrap();
         std::fs::remove_dir_all(&root).unwrap();
-        assert_eq!(text, "api = 1\nnew = 2\napi {\n}\n");
+        assert_eq!(text, "api = 1\nnew = 2\nbefore = 3\napi {\n}\n");
         assert_eq!(
-            log,
+            plan.log,
             [
                 "  edited  f.toml (+ new = 2)",
-                "  kept    f.toml (new = 2 is there)"
+                "  kept    f.toml (new = 2 is there)",
+                "  edited  f.toml (+ before = 3)"
             ]
         );
+        assert!(plan.insert_after("f.toml", "nowhere", "x").is_err());
     }
 
-    /// An API name starts with a lower-case letter and has only lower-case letters and
-    /// digits: it names a module and a feature. Nothing is written for a bad one.
+    /// An API name is a module and a feature name that the crate does not use already.
+    /// Nothing is written for a bad one.
     #[test]
     fn a_bad_api_name_is_refused_before_anything_is_written() {
-        let root = std::env::temp_dir().join(format!("xtask-bad-name-{}", std::process::id()));
-        for name in ["aB", "9lives", "", "a-b"] {
-            let error = super::new_api(&root, name).unwrap_err();
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for name in ["aB", "9lives", "", "a-b", "type", "_x"] {
+            let error = super::new_api(&real, name).unwrap_err();
             assert!(
-                error.starts_with(&format!(
-                    "`{name}`: an API name is lower-case letters and digits"
-                )),
+                error.starts_with(&format!("`{name}`: an API name is lower-case letters")),
                 "{error}"
             );
         }
-        assert!(!root.exists());
+        for taken in ["config", "tracing", "mock", "reqwest"] {
+            let error = super::new_api(&real, taken).unwrap_err();
+            assert!(error.contains("already has a module or feature"), "{error}");
+        }
+        // The name of an API the crate has is the API itself: not refused by the name.
+        assert_eq!(super::name_problem(&real, "yume"), None);
+        assert_eq!(super::name_problem(&real, "new_crm2"), None);
     }
 }

@@ -18,11 +18,20 @@ pub fn render(model: &Model) -> String {
     let spec = &model.spec;
     let mut out = String::from("# operations\n");
     let builders = builder_fields(&model.file);
+    let generated = crate::builders::read(&model.file).unwrap_or_default();
     let one_of = crate::extensions::required_one_of(spec);
     for (path, method, op) in operations(spec) {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
-        let responses = responses(op);
-        let _ = writeln!(out, "{id}: {} {path} -> {responses}", method.to_uppercase());
+        let builder = generated.iter().find(|b| b.name == builder_name(id));
+        let responses = responses(op, builder);
+        // The method's name, and the spec's operationId when it differs.
+        let method_name = crate::spec::snake_case(id);
+        let shown = if method_name == id {
+            method_name
+        } else {
+            format!("{method_name} ({id})")
+        };
+        let _ = writeln!(out, "{shown}: {} {path} -> {responses}", method.to_uppercase());
         let fields = builders.get(&builder_name(id)).cloned().unwrap_or_default();
         for (param, _) in parameters(spec, path, method) {
             let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -45,7 +54,11 @@ pub fn render(model: &Model) -> String {
             .and_then(Value::as_object)
         {
             for (media, body) in content {
-                let name = body.get("schema").and_then(ref_name).unwrap_or("(inline)");
+                let name = match (body.get("schema").and_then(ref_name), builder.and_then(|b| b.body.as_ref())) {
+                    (Some(name), _) => name.to_string(),
+                    (None, Some(ty)) => type_text(ty),
+                    (None, None) => "(inline)".to_string(),
+                };
                 let _ = writeln!(out, "  body {media}: {name}");
             }
         }
@@ -55,6 +68,11 @@ pub fn render(model: &Model) -> String {
                 let _ = writeln!(out, "  rule: the body needs {}", fields.join(" or "));
             }
         }
+    }
+
+    out.push_str("\n# constructors\n");
+    for scheme in crate::auth::schemes(spec, &model.text).unwrap_or_default() {
+        let _ = writeln!(out, "{}", crate::auth::signature(&scheme));
     }
 
     out.push_str("\n# types\n");
@@ -197,8 +215,9 @@ fn enum_lines(out: &mut String, e: &EnumSpec) {
     }
 }
 
-/// `200 CallRequestList, 400 error ApiError, 204 (no body)`.
-fn responses(op: &Value) -> String {
+/// `200 CallRequestList, 400 error ApiError, 204 (no body)`: each status with the Rust type
+/// its body decodes into (the builder's), or the media type of bytes passed through.
+fn responses(op: &Value, builder: Option<&crate::builders::Builder>) -> String {
     let mut out = Vec::new();
     for (status, response) in op
         .get("responses")
@@ -206,17 +225,22 @@ fn responses(op: &Value) -> String {
         .into_iter()
         .flatten()
     {
-        let body = response
-            .get("content")
-            .and_then(Value::as_object)
-            .and_then(|c| c.values().next())
-            .and_then(|m| m.get("schema"))
-            .map(|s| ref_name(s).unwrap_or("(inline)").to_string());
-        let error = if status.starts_with('2') {
-            ""
-        } else {
-            "error "
+        let content = response.get("content").and_then(Value::as_object);
+        let success = status.starts_with('2');
+        let json = content.and_then(|c| c.iter().find(|(m, _)| m.starts_with("application/json")));
+        let body = match (json, content.and_then(|c| c.keys().next())) {
+            (Some((_, media)), _) => {
+                let typed = builder.map(|b| if success { &b.success } else { &b.error });
+                Some(match (media.get("schema").and_then(ref_name), typed) {
+                    (Some(name), _) => name.to_string(),
+                    (None, Some(ty)) => type_text(ty),
+                    (None, None) => "(inline)".to_string(),
+                })
+            }
+            (None, Some(media)) => Some(format!("bytes ({media})")),
+            (None, None) => None,
         };
+        let error = if success { "" } else { "error " };
         out.push(match body {
             Some(body) => format!("{status} {error}{body}"),
             None => format!("{status} {error}(no body)"),
