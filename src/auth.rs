@@ -98,7 +98,9 @@ pub fn bearer(token: &str) -> Result<Credential, ConfigError> {
 #[doc(hidden)]
 pub fn query(name: &str, key: &str) -> Result<Credential, ConfigError> {
     if !visible(key) || name.is_empty() {
-        return Err(ConfigError::InvalidCredential("a credential query parameter"));
+        return Err(ConfigError::InvalidCredential(
+            "a credential query parameter",
+        ));
     }
     Ok(Credential {
         place: Place::Query(name.to_string(), key.to_string()),

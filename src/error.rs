@@ -34,7 +34,8 @@ pub enum Error<E = ()> {
     Communication {
         /// The operationId.
         operation: &'static str,
-        /// reqwest's error (its URL never carries credentials).
+        /// reqwest's error. Its URL is shown without its query (where an API key in the
+        /// query, or what users consider private, would be).
         source: reqwest::Error,
         /// How many attempts were made (see [`crate::RetryPolicy`]); 0 when the request
         /// could not be built.
@@ -232,7 +233,7 @@ impl<E> Error<E> {
     pub fn communication(operation: &'static str, source: reqwest::Error) -> Self {
         Error::Communication {
             operation,
-            source,
+            source: without_query(source),
             attempts: 0,
         }
     }
@@ -249,7 +250,7 @@ impl<E> Error<E> {
             | progenitor_client::Error::ResponseBodyError(source)
             | progenitor_client::Error::InvalidUpgrade(source) => Error::Communication {
                 operation,
-                source,
+                source: without_query(source),
                 attempts: 0,
             },
             // Our hooks never answer for the server; keep the shape if one ever does.
@@ -303,6 +304,73 @@ pub async fn error_response<E: serde::de::DeserializeOwned>(
     }
 }
 
+/// A documented error status without a body: [`Error::ErrorResponse`] with `()`.
+#[doc(hidden)]
+#[allow(dead_code)] // with an API alone whose errors all have bodies
+pub fn empty_error_response(
+    runtime: &crate::runtime::Runtime,
+    mut response: reqwest::Response,
+    operation: &'static str,
+) -> Error<()> {
+    let facts = Facts::of(&response);
+    let headers = runtime
+        .secrets()
+        .scrub_headers(std::mem::take(response.headers_mut()));
+    Error::ErrorResponse {
+        operation,
+        response: ResponseValue::new((), response.status(), headers),
+        attempts: facts.attempts,
+        request_id: facts.request_id,
+    }
+}
+
+/// A documented error status whose body is of a media type other than JSON (text, say):
+/// [`Error::ErrorResponse`] with the body as text, read up to the client's body limit (a
+/// larger one is [`Error::ResponseTooLarge`]), the client's credentials replaced.
+#[doc(hidden)]
+#[allow(dead_code)] // with an API alone that documents no such error
+pub async fn text_error_response(
+    runtime: &crate::runtime::Runtime,
+    mut response: reqwest::Response,
+    operation: &'static str,
+) -> Error<String> {
+    let status = response.status();
+    let facts = Facts::of(&response);
+    let secrets = runtime.secrets();
+    match read_limited(&mut response, runtime.max_response_bytes()).await {
+        Ok(body) => Error::ErrorResponse {
+            operation,
+            response: ResponseValue::new(
+                String::from_utf8_lossy(&secrets.scrub_bytes(body)).into_owned(),
+                status,
+                secrets.scrub_headers(std::mem::take(response.headers_mut())),
+            ),
+            attempts: facts.attempts,
+            request_id: facts.request_id,
+        },
+        Err(ReadError::Transport(source)) => Error::Communication {
+            operation,
+            source: without_query(source),
+            attempts: facts.attempts,
+        },
+        Err(ReadError::TooLarge {
+            limit,
+            content_length,
+            read,
+        }) => Error::ResponseTooLarge(Box::new(OversizedResponse {
+            operation,
+            status,
+            headers: secrets.scrub_headers(std::mem::take(response.headers_mut())),
+            limit,
+            content_length,
+            bytes_read: read.len(),
+            start: secrets.scrub_bytes(read.slice(..read.len().min(EXCERPT_CHARS * 8))),
+            attempts: facts.attempts,
+            request_id: facts.request_id,
+        })),
+    }
+}
+
 /// What an error reports of the call besides the answer.
 struct Facts {
     attempts: u32,
@@ -343,7 +411,7 @@ async fn decode_keeping_body<T: serde::de::DeserializeOwned, E>(
         Err(ReadError::Transport(source)) => {
             return Err(Error::Communication {
                 operation,
-                source,
+                source: without_query(source),
                 attempts: facts.attempts,
             });
         }
@@ -428,10 +496,19 @@ pub async fn unexpected<E>(
         })),
         Err(source) => Error::Communication {
             operation,
-            source,
+            source: without_query(source),
             attempts: facts.attempts,
         },
     }
+}
+
+/// `source` with its URL's query taken out: an API key sent in the query, or what users
+/// keep there, never reaches an error's text.
+pub(crate) fn without_query(mut source: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = source.url_mut() {
+        url.set_query(None);
+    }
+    source
 }
 
 /// reqwest's `is_timeout`, or a connect timeout: reqwest reports the connector's timeout as

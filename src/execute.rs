@@ -128,7 +128,7 @@ pub async fn execute<E>(
             }
             Err(source) => Err(Error::Communication {
                 operation,
-                source,
+                source: crate::error::without_query(source),
                 attempts: number,
             }),
         };

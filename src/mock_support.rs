@@ -59,6 +59,8 @@ pub struct Operation {
     pub success_media: Option<&'static str>,
     /// The spec's example of the documented error body, as JSON.
     pub error_example: Option<&'static str>,
+    /// The media type of the documented errors' body, if they have one.
+    pub error_media: Option<&'static str>,
 }
 
 impl Operation {
@@ -417,6 +419,42 @@ impl Outcome {
         }
     }
 
+    /// [`Outcome::of`] for an answer of bytes (a media type other than JSON): the body is
+    /// read whole, and its text is the decoded value.
+    pub async fn of_stream<E: std::fmt::Debug>(
+        operation: &'static str,
+        result: Result<
+            progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+            crate::Error<E>,
+        >,
+    ) -> Outcome {
+        let answer = match result {
+            Ok(answer) => answer,
+            Err(err) => return Outcome::of::<(), E>(operation, Err(err)),
+        };
+        let (status, headers) = (answer.status(), answer.headers().clone());
+        let mut stream = answer.into_inner().into_inner();
+        let mut body = Vec::new();
+        while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+            match chunk {
+                Ok(bytes) => body.extend_from_slice(&bytes),
+                Err(source) => {
+                    let err = crate::Error::<E>::Communication {
+                        operation,
+                        source: crate::error::without_query(source),
+                        attempts: 1,
+                    };
+                    return Outcome::of::<(), E>(operation, Err(err));
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&body).into_owned();
+        Outcome::of::<String, E>(
+            operation,
+            Ok(progenitor_client::ResponseValue::new(text, status, headers)),
+        )
+    }
+
     /// The client could not be built.
     pub fn config(operation: &'static str, error: crate::ConfigError) -> Outcome {
         Outcome {
@@ -580,6 +618,7 @@ mod tests {
             success_example: None,
             success_media: None,
             error_example: None,
+            error_media: None,
         };
         assert_eq!(op.success(), Some((201, true)));
         op.statuses = &[Status::Success {
@@ -607,6 +646,7 @@ mod tests {
             success_example: None,
             success_media: None,
             error_example: None,
+            error_media: None,
         };
         let get = op("get_item", "GET", "/items/{id}");
         assert!(get.matches("GET", "/items/7"));
@@ -620,18 +660,15 @@ mod tests {
         assert!(!list.matches("GET", "/items/7"));
 
         let ops = [get, list];
-        let uncalled_after = |paths: &'static [&'static str]| {
-            let ops = ops.clone();
-            async move {
-                let server = wiremock::MockServer::start().await;
-                crate::install_tls_provider();
-                let http = reqwest::Client::new();
-                for path in paths {
-                    let _ = http.get(format!("{}{path}", server.uri())).send().await;
-                }
-                let requests = server.received_requests().await.unwrap_or_default();
-                uncalled(&ops, &requests)
+        let uncalled_after = |paths: &'static [&'static str]| async move {
+            let server = wiremock::MockServer::start().await;
+            crate::install_tls_provider();
+            let http = reqwest::Client::new();
+            for path in paths {
+                let _ = http.get(format!("{}{path}", server.uri())).send().await;
             }
+            let requests = server.received_requests().await.unwrap_or_default();
+            uncalled(&ops, &requests)
         };
         assert_eq!(uncalled_after(&["/items/7"]).await, ["list_items"]);
         assert_eq!(uncalled_after(&["/base/items"]).await, ["get_item"]);
@@ -654,6 +691,7 @@ mod tests {
             success_example: None,
             success_media: None,
             error_example: None,
+            error_media: None,
         };
         let server = wiremock::MockServer::start().await;
         Expectation::new(&op)

@@ -173,7 +173,6 @@ fn collect_paths(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>)
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     /// Leaves and empty objects count, each by its dotted path; `null` does not (a made-up

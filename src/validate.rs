@@ -146,10 +146,7 @@ mod tests {
         let price = |v| number("Price", Some((0.0, true)), Some((1000.0, false)), None, v);
         assert_eq!(price(0.01), None);
         assert_eq!(price(1000.0), None);
-        assert_eq!(
-            price(0.0).unwrap(),
-            "Price must be greater than 0 (got 0)"
-        );
+        assert_eq!(price(0.0).unwrap(), "Price must be greater than 0 (got 0)");
         assert_eq!(
             price(1000.5).unwrap(),
             "Price must be at most 1000 (got 1000.5)"
@@ -161,7 +158,10 @@ mod tests {
         let step = |v| number("Step", None, None, Some(0.1), v);
         assert_eq!(step(0.3), None);
         assert_eq!(step(-2.5), None);
-        assert_eq!(step(0.25).unwrap(), "Step must be a multiple of 0.1 (got 0.25)");
+        assert_eq!(
+            step(0.25).unwrap(),
+            "Step must be a multiple of 0.1 (got 0.25)"
+        );
         assert_eq!(
             step(f64::NAN).unwrap(),
             "Step must be a finite number (got NaN)"

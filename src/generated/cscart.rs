@@ -2822,6 +2822,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "create_call_request",
@@ -2846,6 +2847,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{\"request_id\":\"7\"}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
+            error_media: ::std::option::Option::Some("application/json"),
         },
         crate::mock_support::Operation {
             id: "get_call_request",
@@ -2866,6 +2868,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "update_call_request",
@@ -2890,6 +2893,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{\"request_id\":\"7\"}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
+            error_media: ::std::option::Option::Some("application/json"),
         },
         crate::mock_support::Operation {
             id: "delete_call_request",
@@ -2912,6 +2916,7 @@ pub mod mock {
             success_example: ::std::option::Option::None,
             success_media: ::std::option::Option::None,
             error_example: ::std::option::Option::Some("{\"message\":\"Bad Request\"}"),
+            error_media: ::std::option::Option::Some("application/json"),
         },
     ];
     /// Answers every operation (any parameters and body) with the spec's example of

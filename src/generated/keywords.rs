@@ -2854,6 +2854,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
     ];
     /// Answers every operation (any parameters and body) with the spec's example of
@@ -3284,6 +3285,13 @@ pub mod mock {
             },
             crate::mock_support::Refusal {
                 operation: &OPERATIONS[0usize],
+                what: "ref = not a uuid".to_string(),
+                body: ::std::option::Option::None,
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Type("ref takes a uuid::Uuid"),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
                 what: "body `at` = \"not-a-date\"".to_string(),
                 body: ::std::option::Option::Some(
                     "{\"at\":\"not-a-date\",\"code\":\"ABC\",\"note\":null,\"percent\":50}",
@@ -3327,6 +3335,19 @@ pub mod mock {
                 check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
                     types::Thing,
                 >("{\"code\":\"ABC\",\"even\":3,\"note\":null,\"percent\":50}")),
+            },
+            crate::mock_support::Refusal {
+                operation: &OPERATIONS[0usize],
+                what: "body `id` = \"not-a-uuid\"".to_string(),
+                body: ::std::option::Option::Some(
+                    "{\"code\":\"ABC\",\"id\":\"not-a-uuid\",\"note\":null,\"percent\":50}",
+                ),
+                param: ::std::option::Option::None,
+                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<
+                    types::Thing,
+                >(
+                    "{\"code\":\"ABC\",\"id\":\"not-a-uuid\",\"note\":null,\"percent\":50}",
+                )),
             },
             crate::mock_support::Refusal {
                 operation: &OPERATIONS[0usize],

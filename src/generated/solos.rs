@@ -3354,6 +3354,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_actions",
@@ -3374,6 +3375,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "get_project_action",
@@ -3394,6 +3396,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_checklists",
@@ -3414,6 +3417,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "filter_projects",
@@ -3436,6 +3440,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_goods",
@@ -3456,6 +3461,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "get_project",
@@ -3476,6 +3482,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_payments",
@@ -3496,6 +3503,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "list_project_steps",
@@ -3516,6 +3524,7 @@ pub mod mock {
             success_example: ::std::option::Option::Some("{}"),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
     ];
     /// Answers every operation (any parameters and body) with the spec's example of

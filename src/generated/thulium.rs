@@ -916,6 +916,7 @@ pub mod mock {
             error_example: ::std::option::Option::Some(
                 "{\"errors\":[{\"code\":111111,\"message\":\"Wrong format of phone number.\"},{\"code\":222222,\"message\":\"Duplicated customer name.\"}],\"request_id\":\"53678450401cf\"}",
             ),
+            error_media: ::std::option::Option::Some("application/json"),
         },
     ];
     /// Answers every operation (any parameters and body) with the spec's example of

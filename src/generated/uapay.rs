@@ -2106,6 +2106,7 @@ pub mod mock {
             error_example: ::std::option::Option::Some(
                 "{\"error\":{\"code\":\"NOT_ALLOWED\",\"message\":\"Authorization credentials are required\"}}",
             ),
+            error_media: ::std::option::Option::Some("application/json"),
         },
     ];
     /// Answers every operation (any parameters and body) with the spec's example of

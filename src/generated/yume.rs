@@ -3297,6 +3297,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "create_wazzup_trigger",
@@ -3319,6 +3320,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "update_wazzup_trigger",
@@ -3341,6 +3343,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "delete_wazzup_trigger",
@@ -3359,6 +3362,7 @@ pub mod mock {
             success_example: ::std::option::Option::None,
             success_media: ::std::option::Option::None,
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
         crate::mock_support::Operation {
             id: "partial_update_wazzup_trigger",
@@ -3381,6 +3385,7 @@ pub mod mock {
             ),
             success_media: ::std::option::Option::Some("application/json"),
             error_example: ::std::option::Option::None,
+            error_media: ::std::option::Option::None,
         },
     ];
     /// Answers every operation (any parameters and body) with the spec's example of

@@ -32,7 +32,13 @@ async fn contract(api: &'static str) {
             return;
         };
         let mut failures = Vec::new();
+        let mut skipped = Vec::new();
         for operation in &operations {
+            if mode == Mode::Dynamic && fakes_break_their_schema(api, operation.facts.operation_id)
+            {
+                skipped.push(operation.id);
+                continue;
+            }
             let outcome = operation.run(&prism.base_url, Default::default()).await;
             match outcome.result {
                 Ok(status) if (200..300).contains(&status) => {}
@@ -46,23 +52,94 @@ async fn contract(api: &'static str) {
             failures.join("\n"),
             prism.log_text()
         );
+        let called = operations.len() - skipped.len();
+        let skipped = match skipped.is_empty() {
+            true => String::new(),
+            false => format!(
+                " ({} skipped: Prism's generated answers break `multipleOf`, boolean \
+                 `exclusiveMinimum`/`exclusiveMaximum` and unexampled `pattern`s, which their \
+                 schemas have)",
+                skipped.join(", ")
+            ),
+        };
         report(&format!(
-            "{api} ({mode:?}): {}/{} operations called, no violations, every answer decoded",
-            operations.len(),
+            "{api} ({mode:?}): {called}/{} operations called, no violations, every answer decoded{skipped}",
             expected.len()
         ));
     }
 }
 
+/// Whether the documented success answer of `operation` holds a number with `multipleOf` or
+/// a boolean `exclusiveMinimum`/`exclusiveMaximum` (OpenAPI 3.0's form), or a string with a
+/// `pattern` and no `example` of its own: Prism 5.14's faker ignores the first, and makes
+/// strings from a pattern that its own `format` check refuses (a pattern-made `email`), so
+/// its dynamic answers break their own schema (measured: a 500 with `sl-violations` on the
+/// response). Its static answers (the spec's examples) are checked.
+fn fakes_break_their_schema(api: &str, operation: &str) -> bool {
+    let spec = SpecExamples::cached(api);
+    let op = spec.operation_by_id(operation);
+    let mut todo: Vec<&serde_json::Value> = op["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(status, _)| status.starts_with('2') || status.as_str() == "default")
+        .filter_map(|(_, response)| spec.resolve_ref(response)["content"].as_object())
+        .flat_map(|content| content.values())
+        .map(|media| &media["schema"])
+        .collect();
+    let mut seen = 0;
+    while let Some(schema) = todo.pop() {
+        seen += 1;
+        if seen > 10_000 {
+            break; // a recursive schema: what was seen is enough
+        }
+        let schema = spec.resolve_ref(schema);
+        let number = schema["type"] == "number" || schema["type"] == "integer";
+        let breaks = schema.get("multipleOf").is_some()
+            || schema["exclusiveMinimum"] == true
+            || schema["exclusiveMaximum"] == true;
+        let unexampled_pattern = schema.get("pattern").is_some() && schema.get("example").is_none();
+        if (number && breaks) || unexampled_pattern {
+            return true;
+        }
+        for key in ["items", "additionalProperties"] {
+            if schema[key].is_object() {
+                todo.push(&schema[key]);
+            }
+        }
+        todo.extend(
+            schema["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(_, v)| v),
+        );
+        for key in ["allOf", "oneOf", "anyOf"] {
+            todo.extend(schema[key].as_array().into_iter().flatten());
+        }
+    }
+    false
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_operation_of_every_api_passes_prism() {
     let apis = operations::api_names();
-    let runs: Vec<_> = apis.iter().map(|api| tokio::spawn(contract(api))).collect();
-    for run in runs {
-        run.await.expect("a contract run panicked");
+    // A few Prism servers at a time: each is a Node.js process, and dozens starting at once
+    // on two cores answer past the client's timeout.
+    for batch in apis.chunks(PRISMS_AT_ONCE) {
+        let runs: Vec<_> = batch
+            .iter()
+            .map(|api| tokio::spawn(contract(api)))
+            .collect();
+        for run in runs {
+            run.await.expect("a contract run panicked");
+        }
     }
     crate::support::assert_every_spec("contract", apis);
 }
+
+/// How many Prism servers run at once.
+const PRISMS_AT_ONCE: usize = 4;
 
 /// What the typed client refuses (the generator's forbidden value for a body field, or for
 /// a parameter when no body field has a constraint), sent around it with plain reqwest:
@@ -70,18 +147,28 @@ async fn every_operation_of_every_api_passes_prism() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn prism_catches_a_request_the_client_refuses() {
     let mut runs = Vec::new();
+    let mut checked = Vec::new();
     for api in operations::apis() {
         let refusal = api
             .refusals
             .iter()
             .find(|r| r.body.is_some())
-            .or_else(|| api.refusals.iter().find(|r| r.param.is_some()))
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: no constraint on a body field or a parameter to break",
-                    api.name
-                )
-            });
+            .or_else(|| api.refusals.iter().find(|r| r.param.is_some()));
+        // An API whose requests have no constraint has nothing to break.
+        let Some(refusal) = refusal else {
+            report(&format!(
+                "{}: no constraint to break, nothing to check",
+                api.name
+            ));
+            continue;
+        };
+        checked.push(api.name);
+        if runs.len() == PRISMS_AT_ONCE {
+            for run in runs.drain(..) {
+                let run: tokio::task::JoinHandle<()> = run;
+                run.await.expect("a Prism check panicked");
+            }
+        }
         let (api, op) = (api.name, refusal.operation);
         let (body, param) = (refusal.body, refusal.param.as_ref());
         runs.push(tokio::spawn(assert_caught(api, move |http, base| {
@@ -110,25 +197,44 @@ async fn prism_catches_a_request_the_client_refuses() {
             let mut request = http
                 .request(op.method.parse().unwrap(), format!("{base}{path}"))
                 .query(&query);
-            if let Some(body) = body {
-                request = request
-                    .header("content-type", "application/json")
-                    .body(body);
-            } else if let Some(example) = op.request_example {
-                request = request
-                    .header("content-type", "application/json")
-                    .body(example);
+            // The body as the operation sends it: JSON, or a form of the JSON's fields.
+            if let Some(json) = body.or(op.request_example) {
+                request = match op.request_media {
+                    Some(form @ "application/x-www-form-urlencoded") => {
+                        request.header("content-type", form).body(form_of(json))
+                    }
+                    _ => request
+                        .header("content-type", "application/json")
+                        .body(json),
+                };
             }
             for (name, value) in operations::credential_headers(api) {
                 request = request.header(name, value);
             }
+            request = request.query(&operations::credential_query(api));
             request
         })));
     }
     for run in runs {
         run.await.expect("a Prism check panicked");
     }
+    assert!(!checked.is_empty(), "no API has a constraint to break");
     crate::support::assert_every_spec("contract", operations::api_names());
+}
+
+/// The fields of a JSON object as an `application/x-www-form-urlencoded` body (strings as
+/// they are, other values as JSON text), as the client sends a form.
+fn form_of(json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let mut url = reqwest::Url::parse("http://form.invalid/").expect("a URL");
+    for (name, field) in value.as_object().into_iter().flatten() {
+        let text = match field {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        url.query_pairs_mut().append_pair(name, &text);
+    }
+    url.query().unwrap_or_default().to_string()
 }
 
 /// A request that breaks the spec, sent with plain reqwest: Prism must flag it.

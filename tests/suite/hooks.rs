@@ -161,14 +161,38 @@ async fn refused_by(hook: Bad, applies: impl Fn(&Operation) -> bool) -> Vec<Stri
     texts
 }
 
+/// The credential headers and query parameters of every API compiled in.
+fn every_credential() -> &'static (Vec<&'static str>, Vec<&'static str>) {
+    static NAMES: std::sync::LazyLock<(Vec<&'static str>, Vec<&'static str>)> =
+        std::sync::LazyLock::new(|| {
+            let apis = operations::api_names();
+            let mut headers: Vec<&'static str> = apis
+                .iter()
+                .flat_map(|api| credential_headers(api))
+                .map(|(name, _)| name)
+                .collect();
+            let mut query: Vec<&'static str> = apis
+                .iter()
+                .flat_map(|api| operations::credential_query(api))
+                .map(|(name, _)| name)
+                .collect();
+            headers.sort_unstable();
+            headers.dedup();
+            query.sort_unstable();
+            query.dedup();
+            (headers, query)
+        });
+    &NAMES
+}
+
 #[tokio::test]
 async fn a_hook_cannot_replace_a_credential_header() {
     let texts = refused_by(
         Bad(|request| {
-            for name in ["authorization", "x-crypto-token", "x-crypto-secret"] {
+            for name in &every_credential().0 {
                 request
                     .headers_mut()
-                    .insert(name, "attacker".parse().unwrap());
+                    .insert(*name, "attacker".parse().unwrap());
             }
             Ok(())
         }),
@@ -179,6 +203,35 @@ async fn a_hook_cannot_replace_a_credential_header() {
         assert!(
             text.contains("a request hook set `")
                 && text.contains("a header that carries the client's credentials"),
+            "{text}"
+        );
+    }
+}
+
+/// A hook may not set the query parameter an API key travels in: the client adds it after
+/// the hooks, and a hook's value would be sent beside it.
+#[tokio::test]
+async fn a_hook_cannot_set_a_credential_query_parameter() {
+    if every_credential().1.is_empty() {
+        println!("no API compiled in sends an API key in the query: nothing to check");
+        return;
+    }
+    let texts = refused_by(
+        Bad(|request| {
+            for name in &every_credential().1 {
+                request
+                    .url_mut()
+                    .query_pairs_mut()
+                    .append_pair(name, "attacker");
+            }
+            Ok(())
+        }),
+        |op| !operations::credential_query(op.api).is_empty(),
+    )
+    .await;
+    for text in texts {
+        assert!(
+            text.contains("a query parameter that carries the client's credentials"),
             "{text}"
         );
     }

@@ -121,7 +121,9 @@ fn number_ranges() {
     let ok: types::Thing = from_json(thing(json!({ "price": 4.5, "share": 0 }))).unwrap();
     assert_eq!(ok.price.map(|p| p.get()), Some(4.5));
     assert_eq!(
-        types::PutThingBudget::try_from(0.3).unwrap_err().to_string(),
+        types::PutThingBudget::try_from(0.3)
+            .unwrap_err()
+            .to_string(),
         "PutThingBudget must be a multiple of 0.25 (got 0.3)"
     );
     assert_eq!(types::PutThingBudget::try_from(-0.75).unwrap().get(), -0.75);
@@ -132,8 +134,10 @@ fn number_ranges() {
 /// `format: uuid` is the uuid crate's `Uuid`: text that is not one is refused.
 #[test]
 fn uuids() {
-    let ok: types::Thing =
-        from_json(thing(json!({ "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6" }))).unwrap();
+    let ok: types::Thing = from_json(thing(
+        json!({ "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6" }),
+    ))
+    .unwrap();
     assert_eq!(
         ok.id.map(|id| id.to_string()).as_deref(),
         Some("3fa85f64-5717-4562-b3fc-2c963f66afa6")
@@ -290,7 +294,11 @@ async fn parameters_are_refused_before_sending() {
         .code("AB")
         .size(types::Size::Large)
         .budget(99.75)
-        .ref_("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse::<uuid::Uuid>().unwrap())
+        .ref_(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+                .parse::<uuid::Uuid>()
+                .unwrap(),
+        )
         .body(body())
         .send()
         .await

@@ -622,10 +622,15 @@ async fn credentials_reach_the_server_only_in_their_headers() {
     for api in operations::api_names() {
         let server = MockServer::start().await;
         let expected = operations::credential_headers(api);
+        let in_query = operations::credential_query(api);
         let operations = operations::of(api).len() as u64;
         let mut with_credentials = Mock::given(wiremock::matchers::any());
         for (name, value) in &expected {
             with_credentials = with_credentials.and(header(*name, value.as_str()));
+        }
+        for (name, value) in &in_query {
+            with_credentials =
+                with_credentials.and(wiremock::matchers::query_param(*name, value.as_str()));
         }
         with_credentials
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
@@ -647,7 +652,7 @@ async fn credentials_reach_the_server_only_in_their_headers() {
         let received = server.received_requests().await.unwrap();
         assert_eq!(received.len() as u64, operations, "{api}");
         for request in &received {
-            assert_only_in_headers(api, request, &expected, &secrets);
+            assert_only_in_headers(api, request, &expected, &in_query, &secrets);
             checked += 1;
         }
         server.verify().await;
@@ -656,18 +661,34 @@ async fn credentials_reach_the_server_only_in_their_headers() {
     println!("wire: {checked} requests, credentials only in their headers");
 }
 
+/// Each credential is in its own header (or, for an API key in the query, its own query
+/// parameter, once), and no secret is anywhere else.
 fn assert_only_in_headers(
     api: &str,
     request: &Request,
     expected: &[(&str, String)],
+    in_query: &[(&str, String)],
     secrets: &[String],
 ) {
     let what = format!("{api} {} {}", request.method, request.url);
-    let url = &request.url;
+    let mut url = request.url.clone();
     assert!(
         url.username().is_empty() && url.password().is_none(),
         "{what}"
     );
+    for (name, value) in in_query {
+        let sent: Vec<_> = url.query_pairs().filter(|(k, _)| k == name).collect();
+        assert_eq!(sent.len(), 1, "{what}: `{name}` sent {} times", sent.len());
+        assert_eq!(sent[0].1, value.as_str(), "{what}: {name}");
+    }
+    // The rest of the URL holds no secret.
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !in_query.iter().any(|(name, _)| k == name))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(&others);
+    let url = &url;
     let decoded_query: String = url
         .query_pairs()
         .map(|(k, v)| format!("{k}={v}&"))

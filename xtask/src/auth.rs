@@ -253,23 +253,6 @@ fn describe(scheme: &Scheme) -> String {
     }
 }
 
-/// The scheme an operation's example calls use: its own first requirement, else the
-/// document's, else none.
-pub fn operation_scheme(spec: &Value, text: &str, path: &str, method: &str) -> Scheme {
-    let doc = yaml(text);
-    let own = doc
-        .get("paths")
-        .and_then(|p| p.get(path))
-        .and_then(|item| item.get(method))
-        .and_then(|op| requirements(op.get("security")));
-    let list = own
-        .or_else(|| requirements(doc.get("security")))
-        .unwrap_or_default();
-    list.first()
-        .map_or(Ok(Scheme::None), |first| scheme_of(spec, first))
-        .unwrap_or(Scheme::None)
-}
-
 /// A base URL for the constructors' examples: the spec's first server with its variables'
 /// defaults, when that is an absolute `https` URL.
 fn example_base_url(spec: &Value) -> String {
@@ -302,7 +285,9 @@ fn example_base_url(spec: &Value) -> String {
 pub fn client_impl(api: &str, spec: &Value, schemes: &[Scheme]) -> TokenStream {
     let base = example_base_url(spec);
     let path = format!("crm_bindings::{api}::Client");
-    let constructors = schemes.iter().map(|scheme| constructor(scheme, &path, &base));
+    let constructors = schemes
+        .iter()
+        .map(|scheme| constructor(scheme, &path, &base));
     quote! {
         impl Client {
             #(#constructors)*
@@ -511,7 +496,9 @@ mod tests {
         assert!(refused("{key: [], token: [], secret: []}").contains("3 security schemes"));
         let two_keys = schemes_of("security:\n  - key: []\n  - query: []\n", DECLARED);
         assert!(
-            two_keys.unwrap_err().contains("two `with_api_key` constructors"),
+            two_keys
+                .unwrap_err()
+                .contains("two `with_api_key` constructors"),
         );
     }
 
@@ -535,10 +522,7 @@ mod tests {
             serde_json::json!([{"url": "https://{store_url}/api"}]),
             serde_json::json!([]),
         ] {
-            assert_eq!(
-                example_base_url(&spec(unusable)),
-                "https://api.example.com"
-            );
+            assert_eq!(example_base_url(&spec(unusable)), "https://api.example.com");
         }
     }
 }

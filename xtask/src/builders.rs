@@ -46,7 +46,12 @@ pub enum Kind {
 fn kind(ty: &syn::Type) -> Kind {
     match ty {
         syn::Type::Tuple(t) if t.elems.is_empty() => Kind::Empty,
-        syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream") => {
+        syn::Type::Path(p)
+            if p.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "ByteStream") =>
+        {
             Kind::Bytes
         }
         _ => Kind::Json,
@@ -82,8 +87,9 @@ pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
             }
         }
         let name = s.ident.to_string();
-        let (success, error) = send_types(items, &name)
-            .ok_or_else(|| format!("`{name}`: no `send()` returning `Result<ResponseValue<T>, Error<E>>`"))?;
+        let (success, error) = send_types(items, &name).ok_or_else(|| {
+            format!("`{name}`: no `send()` returning `Result<ResponseValue<T>, Error<E>>`")
+        })?;
         out.push(Builder {
             name,
             params,
@@ -113,7 +119,10 @@ fn send_types(items: &[syn::Item], name: &str) -> Option<(syn::Type, syn::Type)>
         return None;
     };
     let (ok, err) = two_generics(ty, "Result")?;
-    Some((first_generic(&ok, "ResponseValue")?, first_generic(&err, "Error")?))
+    Some((
+        first_generic(&ok, "ResponseValue")?,
+        first_generic(&err, "Error")?,
+    ))
 }
 
 /// `types::builder::X` -> `types::X`: typify's builder stands for the type it builds.
@@ -207,8 +216,11 @@ mod tests {
         let text = |ty: &syn::Type| ty.to_token_stream().to_string();
         let get = &builders[0];
         assert_eq!(get.name, "GetThing");
-        let params: Vec<(String, String)> =
-            get.params.iter().map(|(n, t)| (n.clone(), text(t))).collect();
+        let params: Vec<(String, String)> = get
+            .params
+            .iter()
+            .map(|(n, t)| (n.clone(), text(t)))
+            .collect();
         assert_eq!(
             params,
             [

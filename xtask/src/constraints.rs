@@ -317,7 +317,10 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
                 return Err(format!(
                     "#{}: a required, nullable number with a range: declare its schema under components/schemas and refer to it with `type: {}, nullable: true, allOf: [$ref]`",
                     site.pointer,
-                    schema.get("type").and_then(Value::as_str).unwrap_or("number")
+                    schema
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("number")
                 ));
             }
             reference["x-crm-nullable"] = true.into();

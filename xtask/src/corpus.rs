@@ -6,8 +6,8 @@
 //!   contains `<text>` (the place and the rule), and nothing else;
 //! - `# expect: supported`: it generates, and is added as an API (`new-api`) to a copy of the
 //!   repository (under the target directory) with all the others; there the code must pass
-//!   `cargo fmt --check`, clippy with `-D warnings` (with every feature, and each API's
-//!   feature alone for one API of each kind of credentials), rustdoc with `-D warnings`,
+//!   `cargo fmt --check`, clippy with `-D warnings` (with every feature, and with each
+//!   API's feature alone), rustdoc with `-D warnings`,
 //!   the doctests, the cross-API suites (wire, refusals, enums, fuzz, Prism contract,
 //!   misbehaviour, coverage) and the tour. Each API's surface and wire form are compared
 //!   with `xtask/tests/corpus/snapshots/`, so a generator change shows there as a diff
@@ -71,7 +71,12 @@ pub fn read_case(path: &Path) -> Result<Case, String> {
         Some("supported") => Expect::Supported,
         Some(rest) => match rest.strip_prefix("refused: ") {
             Some(text) if !text.trim().is_empty() => Expect::Refused(text.trim().to_string()),
-            _ => return Err(format!("{}: `# expect: {rest}` is neither `supported` nor `refused: <text>`", path.display())),
+            _ => {
+                return Err(format!(
+                    "{}: `# expect: {rest}` is neither `supported` nor `refused: <text>`",
+                    path.display()
+                ));
+            }
         },
         None => {
             return Err(format!(
@@ -83,7 +88,12 @@ pub fn read_case(path: &Path) -> Result<Case, String> {
     let case = lines
         .next()
         .and_then(|l| l.strip_prefix("# case: "))
-        .ok_or_else(|| format!("{}: the second line must be `# case: <what it shows>`", path.display()))?
+        .ok_or_else(|| {
+            format!(
+                "{}: the second line must be `# case: <what it shows>`",
+                path.display()
+            )
+        })?
         .to_string();
     let name = path
         .file_stem()
@@ -121,12 +131,19 @@ pub fn refusal_matches(name: &str, expected: &str, message: &str) -> Result<(), 
         ));
     }
     if !lines[0].contains(&format!("{name}.yaml")) {
-        return Err(format!("{name}: the refusal does not name the file: {message}"));
+        return Err(format!(
+            "{name}: the refusal does not name the file: {message}"
+        ));
     }
     if !lines[0].contains(expected) {
         return Err(format!("{name}: expected `{expected}` in: {message}"));
     }
-    for internal in ["panicked", "add a rule", "progenitor's output changed", "changed shape"] {
+    for internal in [
+        "panicked",
+        "add a rule",
+        "progenitor's output changed",
+        "changed shape",
+    ] {
         if lines[0].contains(internal) {
             return Err(format!(
                 "{name}: a message for the generator's authors, not the spec's: {message}"
@@ -154,7 +171,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 case.name
             )),
             (Expect::Supported, Err(e)) => failures.push(format!("{}: refused: {e}", case.name)),
-            (Expect::Supported, Ok(model)) => supported.push((case, crate::surface::render(&model))),
+            (Expect::Supported, Ok(model)) => {
+                supported.push((case, crate::surface::render(&model)))
+            }
         }
     }
     if !failures.is_empty() {
@@ -224,7 +243,13 @@ pub fn target_dir(root: &Path) -> PathBuf {
 pub fn copy_repository(root: &Path, to: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(to);
     let listed = Command::new("git")
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .current_dir(root)
         .output()
         .map_err(|e| format!("could not run git: {e}"))?;
@@ -245,17 +270,6 @@ pub fn copy_repository(root: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// One kind of credentials each: these supported cases are also built with their own
-/// feature alone (what a user depending on that API alone compiles).
-const ALONE: [&str; 6] = [
-    "auth_api_key_header",
-    "auth_api_key_query",
-    "auth_basic",
-    "optional_query",
-    "no_params",
-    "string_formats",
-];
-
 /// Adds every supported case as an API to a copy of the repository with `new-api`, checks
 /// and tests the copy, and returns each case's wire snapshot.
 fn build_in_a_copy(
@@ -265,7 +279,11 @@ fn build_in_a_copy(
 ) -> Result<Vec<(String, String)>, String> {
     let target = target_dir(root);
     let copy = target.join("corpus/workspace");
-    println!("corpus: adding {} APIs to a copy of the repository in {}", names.len(), copy.display());
+    println!(
+        "corpus: adding {} APIs to a copy of the repository in {}",
+        names.len(),
+        copy.display()
+    );
     copy_repository(root, &copy)?;
     // The npm tools the contract tests start, as the test command installed them.
     #[cfg(unix)]
@@ -294,25 +312,35 @@ fn build_in_a_copy(
         if status.success() {
             Ok(())
         } else {
-            Err(format!("corpus: {what} failed in {}: {shown} ({status})", copy.display()))
+            Err(format!(
+                "corpus: {what} failed in {}: {shown} ({status})",
+                copy.display()
+            ))
         }
     };
-    step("generate", Command::new(&xtask).arg("generate").env("XTASK_ROOT", &copy))?;
-    step("fmt", Command::new(&cargo).args(["fmt", "--all", "--", "--check"]))?;
+    step(
+        "generate",
+        Command::new(&xtask)
+            .arg("generate")
+            .env("XTASK_ROOT", &copy),
+    )?;
+    step(
+        "fmt",
+        Command::new(&cargo).args(["fmt", "--all", "--", "--check"]),
+    )?;
     let clippy = |features: &[&str]| {
         let mut cmd = Command::new(&cargo);
-        cmd.args(["clippy", "--quiet", "--locked", "--offline"]).args(features).args([
-            "--",
-            "-D",
-            "warnings",
-        ]);
+        cmd.args(["clippy", "--quiet", "--locked", "--offline"])
+            .args(features)
+            .args(["--", "-D", "warnings"]);
         cmd
     };
     step(
         "clippy, every feature",
         &mut clippy(&["--all-targets", "--all-features"]),
     )?;
-    for name in ALONE.iter().filter(|n| names.contains(n)) {
+    // What a user depending on that API alone compiles (seconds each: only the crate).
+    for name in names {
         let features = format!("{name},tls-ring");
         step(
             &format!("clippy, {name} alone"),
@@ -322,13 +350,41 @@ fn build_in_a_copy(
     step(
         "rustdoc",
         Command::new(&cargo)
-            .args(["doc", "--quiet", "--no-deps", "--all-features", "--locked", "--offline"])
+            .args([
+                "doc",
+                "--quiet",
+                "--no-deps",
+                "--all-features",
+                "--locked",
+                "--offline",
+            ])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     step(
-        "the suites, the doctests and the tour",
+        "the doctests",
+        Command::new(&cargo).args([
+            "test",
+            "--quiet",
+            "--all-features",
+            "--locked",
+            "--offline",
+            "--doc",
+        ]),
+    )?;
+    step(
+        "the suites",
         Command::new(&cargo)
-            .args(["test", "--quiet", "--all-features", "--locked", "--offline", "--lib", "--doc", "--test", "suite", "--examples"])
+            .args([
+                "test",
+                "--quiet",
+                "--all-features",
+                "--locked",
+                "--offline",
+                "--lib",
+                "--test",
+                "suite",
+                "--examples",
+            ])
             // New snapshots (the corpus APIs' wire form) are written, and compared below.
             .env("INSTA_UPDATE", "always")
             .env("CRM_REQUIRE_NODE_TOOLS", "1")
@@ -336,14 +392,22 @@ fn build_in_a_copy(
     )?;
     step(
         "the tour",
-        Command::new(&cargo).args(["run", "--quiet", "--locked", "--offline", "--example", "tour"]),
+        Command::new(&cargo).args([
+            "run",
+            "--quiet",
+            "--locked",
+            "--offline",
+            "--example",
+            "tour",
+        ]),
     )?;
     let mut wire = Vec::new();
     for name in names {
         let path = copy.join(format!(
             "tests/suite/apis/snapshots/suite__apis__{name}__wire.snap"
         ));
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         wire.push((format!("{name}.wire.txt"), snapshot_body(&text)));
     }
     if !options.keep {
@@ -389,10 +453,16 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             read_case(&path)
         };
-        let supported = write("a.yaml", "# expect: supported\n# case: a thing\nopenapi: 3.0.3\n");
+        let supported = write(
+            "a.yaml",
+            "# expect: supported\n# case: a thing\nopenapi: 3.0.3\n",
+        );
         assert_eq!(supported.as_ref().unwrap().expect, Expect::Supported);
         assert_eq!(supported.unwrap().case, "a thing");
-        let refused = write("b.yaml", "# expect: refused: x (GET /x): [rule]\n# case: c\n");
+        let refused = write(
+            "b.yaml",
+            "# expect: refused: x (GET /x): [rule]\n# case: c\n",
+        );
         assert_eq!(
             refused.unwrap().expect,
             Expect::Refused("x (GET /x): [rule]".into())
@@ -410,11 +480,17 @@ mod tests {
 
     #[test]
     fn a_refusal_is_one_line_naming_the_file_and_the_rule_for_the_specs_author() {
-        let line = "x/dup.yaml: list (GET /a): [duplicate-parameter] query parameter `a` is listed twice";
-        assert_eq!(refusal_matches("dup", "[duplicate-parameter]", line), Ok(()));
+        let line =
+            "x/dup.yaml: list (GET /a): [duplicate-parameter] query parameter `a` is listed twice";
+        assert_eq!(
+            refusal_matches("dup", "[duplicate-parameter]", line),
+            Ok(())
+        );
         assert!(refusal_matches("dup", "[other]", line).is_err());
         assert!(refusal_matches("other", "[duplicate-parameter]", line).is_err());
-        assert!(refusal_matches("dup", "[duplicate-parameter]", &format!("{line}\n{line}")).is_err());
+        assert!(
+            refusal_matches("dup", "[duplicate-parameter]", &format!("{line}\n{line}")).is_err()
+        );
         let internal = "x/dup.yaml: progenitor panicked (boom); add a rule for this";
         assert!(refusal_matches("dup", "progenitor", internal).is_err());
     }

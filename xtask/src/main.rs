@@ -271,7 +271,8 @@ fn stopped_for_want_of_tls(succeeded: bool, stderr: &str) -> bool {
 /// The README's test command: checks the generated code is current, lints the specs
 /// (installing the npm tools), checks that every API feature builds on its own, then runs
 /// every test of the workspace, the Prism contract tests included (extra arguments go to
-/// `cargo test`).
+/// `cargo test`, and then the run stops there), the tour, and the spec corpus
+/// (`cargo xtask corpus`).
 fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
     generate(root, true)?;
     lint(root, None)?;
@@ -355,11 +356,16 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
     }
     let specs = generate::spec_files(root).map_err(|e| e.to_string())?;
     let missing = without_contract_run(specs.iter().map(|(api, _)| api.as_str()), &lines);
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("no Prism contract run for: {}", missing.join(", ")))
+    if !missing.is_empty() {
+        return Err(format!("no Prism contract run for: {}", missing.join(", ")));
     }
+    // The tour, which fails naming an operation it did not call (built by `cargo test`).
+    run(
+        root,
+        Command::new(cargo()).args(["run", "--quiet", "--locked", "--example", "tour"]),
+    )?;
+    // The generator on every spec of the corpus, each API built and tested in a copy.
+    corpus::run(root, &[])
 }
 
 /// The APIs with no line of the Prism contract report (each run writes `<api> (Dynamic) ...`).

@@ -106,7 +106,8 @@ pub fn mock_module(
                 .pointer("/requestBody/content")
                 .and_then(Value::as_object)
                 .and_then(|c| c.iter().next());
-            let form = content.is_some_and(|(media, _)| media.starts_with("application/x-www-form-urlencoded"));
+            let form = content
+                .is_some_and(|(media, _)| media.starts_with("application/x-www-form-urlencoded"));
             let example = content.and_then(|(_, media)| {
                 media
                     .get("example")
@@ -119,12 +120,16 @@ pub fn mock_module(
                 form,
             }
         });
-        let answer = |kind: crate::builders::Kind, ty: &syn::Type, media: Option<&str>| match kind {
-            crate::builders::Kind::Empty => Answer::Empty,
-            crate::builders::Kind::Bytes => {
-                Answer::Bytes(media.unwrap_or("application/octet-stream").to_string())
+        // JSON is decoded into the builder's type; another media type is bytes (an answer)
+        // or text (an error's body).
+        let answer = |kind: crate::builders::Kind, ty: &syn::Type, media: Option<&str>| match (
+            kind, media,
+        ) {
+            (crate::builders::Kind::Empty, _) | (_, None) => Answer::Empty,
+            (_, Some(media)) if !media.starts_with("application/json") => {
+                Answer::Bytes(media.to_string())
             }
-            crate::builders::Kind::Json => Answer::Json(ty.to_token_stream()),
+            _ => Answer::Json(ty.to_token_stream()),
         };
         let mut success = None;
         let mut errors = Vec::new();
@@ -173,7 +178,12 @@ pub fn mock_module(
         let error = answer(builder.error_kind(), &builder.error, error_media.as_deref());
         ops.push(Op {
             index,
-            scheme: crate::auth::operation_scheme(spec, text, path, method),
+            // One client for every operation, as users build it: the API's first
+            // constructor (an operation that needs no credentials is sent them too).
+            scheme: schemes
+                .first()
+                .cloned()
+                .unwrap_or(crate::auth::Scheme::None),
             id,
             spec_id,
             method: method.to_uppercase(),
@@ -214,6 +224,7 @@ pub fn mock_module(
         let success = json(op.success.as_ref().and_then(|(_, _, e)| e.as_ref()));
         let success_media = some_text(op.success.as_ref().and_then(|(_, a, _)| a.media()));
         let error = json(op.error_example.as_ref());
+        let error_media = some_text(op.error.media());
         let auth = op.scheme.facts();
         quote! {
             crate::mock_support::Operation {
@@ -228,6 +239,7 @@ pub fn mock_module(
                 success_example: #success,
                 success_media: #success_media,
                 error_example: #error,
+                error_media: #error_media,
             }
         }
     });
@@ -257,7 +269,10 @@ pub fn mock_module(
         .flatten();
     let probes = enum_probes(spec);
     // The API's first scheme, as its first constructor.
-    let scheme = schemes.first().cloned().unwrap_or(crate::auth::Scheme::None);
+    let scheme = schemes
+        .first()
+        .cloned()
+        .unwrap_or(crate::auth::Scheme::None);
     let (with_config, plain) = (scheme.call(true), scheme.call(false));
     let doc = format!(
         "Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from \
@@ -626,6 +641,12 @@ fn call_tokens(op: &Op, setters: TokenStream) -> TokenStream {
     let id = &op.id;
     let client = op.scheme.call(true);
     let scope = format!("/{}", op.scheme.label());
+    let outcome = match &op.success {
+        Some((_, Answer::Bytes(_), _)) => quote! {
+            crate::mock_support::Outcome::of_stream(#id, client.#f()#setters.send().await).await
+        },
+        _ => quote!(crate::mock_support::Outcome::of(#id, client.#f()#setters.send().await)),
+    };
     quote! {
         |base, config, credentials| ::std::boxed::Box::pin(async move {
             let _ = credentials;
@@ -637,7 +658,7 @@ fn call_tokens(op: &Op, setters: TokenStream) -> TokenStream {
                 Ok(client) => client,
                 Err(e) => return crate::mock_support::Outcome::config(#id, e),
             };
-            crate::mock_support::Outcome::of(#id, client.#f()#setters.send().await)
+            #outcome
         })
     }
 }
@@ -684,9 +705,17 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
                 }
             });
         }
-        if matches!(format, Some("date" | "date-time")) {
-            let what = format!("{} = not a date", p.name);
-            let how = format!("{} takes a chrono date", p.name);
+        if matches!(format, Some("date" | "date-time" | "uuid")) {
+            let (what, how) = match format {
+                Some("uuid") => (
+                    format!("{} = not a uuid", p.name),
+                    format!("{} takes a uuid::Uuid", p.name),
+                ),
+                _ => (
+                    format!("{} = not a date", p.name),
+                    format!("{} takes a chrono date", p.name),
+                ),
+            };
             out.push(quote! {
                 crate::mock_support::Refusal {
                     operation: &OPERATIONS[#index],
@@ -701,12 +730,16 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
         let Some(bad) = violation(&effective)? else {
             continue;
         };
-        let literal = rust_literal(&bad);
+        // An integer enum converts from `i64` only.
+        let literal = match (&bad, effective.get("enum")) {
+            (Value::Number(n), Some(_)) if n.is_i64() => {
+                let lit = proc_macro2::Literal::i64_suffixed(n.as_i64().unwrap_or_default());
+                quote!(#lit)
+            }
+            _ => rust_literal(&bad),
+        };
         let ident = &p.ident;
-        let call = call_tokens(
-            op,
-            quote!(#(#others)* .#ident(#literal) #body_example),
-        );
+        let call = call_tokens(op, quote!(#(#others)* .#ident(#literal) #body_example));
         let what = format!("{} = {}", p.name, shown(&bad));
         let name = &p.name;
         let in_path = p.in_path;
@@ -755,6 +788,9 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             ) =>
             {
                 Some(Value::String("not-a-date".into()))
+            }
+            _ if effective.get("format").and_then(Value::as_str) == Some("uuid") => {
+                Some(Value::String("not-a-uuid".into()))
             }
             _ => violation(&effective)?,
         };
@@ -931,7 +967,9 @@ fn violation(schema: &Value) -> Result<Option<Value>, String> {
                 (_, _, Some(m)) if m > 0.0 => Some(m / 2.0),
                 _ => None,
             };
-            Ok(bad.and_then(serde_json::Number::from_f64).map(Value::Number))
+            Ok(bad
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number))
         }
         Some("string") | None => {
             if schema.get("enum").is_some() {

@@ -56,7 +56,10 @@ fn body_and_response_slots(spec: &Value) -> Vec<String> {
                 .into_iter()
                 .flat_map(|r| r.keys())
             {
-                out.push(format!("{op_ptr}/responses/{}", crate::spec::escape(status)));
+                out.push(format!(
+                    "{op_ptr}/responses/{}",
+                    crate::spec::escape(status)
+                ));
             }
         }
     }
@@ -114,7 +117,10 @@ mod tests {
             responses("get"),
             json!({"200": {"description": "ok"}, "4XX": error, "5XX": error})
         );
-        assert_eq!(responses("post"), json!({"2XX": {"description": "the answer"}}));
+        assert_eq!(
+            responses("post"),
+            json!({"2XX": {"description": "the answer"}})
+        );
         assert_eq!(
             responses("put"),
             json!({"204": {"description": "ok"}, "4XX": {"description": "mine"}, "5XX": error})
@@ -143,7 +149,10 @@ mod tests {
         });
         inline_body_refs(&mut spec);
         let op = &spec["paths"]["/a"]["post"];
-        assert_eq!(op["requestBody"], json!({"content": {"application/json": {}}}));
+        assert_eq!(
+            op["requestBody"],
+            json!({"content": {"application/json": {}}})
+        );
         assert_eq!(op["responses"]["200"], json!({"description": "ok"}));
         assert_eq!(
             op["responses"]["404"],

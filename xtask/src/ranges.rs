@@ -54,12 +54,8 @@ fn integer_tokens(
         r.description,
         rules.join(", ")
     );
-    let min_json = min
-        .map(|m| quote!(Some(#m as f64)))
-        .unwrap_or(quote!(None));
-    let max_json = max
-        .map(|m| quote!(Some(#m as f64)))
-        .unwrap_or(quote!(None));
+    let min_json = min.map(|m| quote!(Some(#m as f64))).unwrap_or(quote!(None));
+    let max_json = max.map(|m| quote!(Some(#m as f64))).unwrap_or(quote!(None));
     let multiple_json = multiple_of
         .map(|m| quote!(Some(#m as f64)))
         .unwrap_or(quote!(None));

@@ -97,7 +97,8 @@ impl Plan {
     fn insert_after(&mut self, rel: &str, after: &str, line: &str) -> Result<(), String> {
         let text = self.read(rel)?;
         if text.contains(line) {
-            self.log.push(format!("  kept    {rel} ({} is there)", line.trim()));
+            self.log
+                .push(format!("  kept    {rel} ({} is there)", line.trim()));
             return Ok(());
         }
         let mut lines: Vec<&str> = text.lines().collect();
@@ -114,7 +115,8 @@ impl Plan {
     fn insert_before(&mut self, rel: &str, marker: &str, line: &str) -> Result<(), String> {
         let text = self.read(rel)?;
         if text.contains(line) {
-            self.log.push(format!("  kept    {rel} ({} is there)", line.trim()));
+            self.log
+                .push(format!("  kept    {rel} ({} is there)", line.trim()));
             return Ok(());
         }
         let mut lines: Vec<&str> = text.lines().collect();
@@ -128,7 +130,8 @@ impl Plan {
     }
 
     fn edit(&mut self, rel: &str, text: String, what: &str) {
-        self.log.push(format!("  edited  {rel} (+ {})", what.trim()));
+        self.log
+            .push(format!("  edited  {rel} (+ {})", what.trim()));
         self.writes.push((rel.to_string(), text));
     }
 
@@ -171,7 +174,9 @@ fn name_problem(root: &Path, name: &str) -> Option<String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     let feature_taken = ["tracing", "http2", "mock", "schemars", "golden", "default"]
         .contains(&name)
-        || manifest.lines().any(|l| l.starts_with(&format!("{name} = [")))
+        || manifest
+            .lines()
+            .any(|l| l.starts_with(&format!("{name} = [")))
             && !root.join(format!("specs/{name}.yaml")).exists();
     (module_taken || feature_taken).then(|| {
         format!("`{name}`: the crate already has a module or feature of that name; choose another")
@@ -200,7 +205,9 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
     }
     // The whole generator, before any file is touched.
     let model = crate::generate::build(root, name, &spec_path).map_err(|e| {
-        format!("{e}\nnothing was written: fix {spec_rel} and run `cargo xtask new-api {name}` again")
+        format!(
+            "{e}\nnothing was written: fix {spec_rel} and run `cargo xtask new-api {name}` again"
+        )
     })?;
     let text = std::fs::read_to_string(&spec_path).map_err(|e| format!("{spec_rel}: {e}"))?;
     let spec = &model.spec;
@@ -304,7 +311,9 @@ fn rustfmt(files: &[PathBuf]) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("rustfmt failed ({status}); run `cargo fmt` and read its errors"))
+        Err(format!(
+            "rustfmt failed ({status}); run `cargo fmt` and read its errors"
+        ))
     }
 }
 
@@ -390,10 +399,13 @@ fn tour(
             .ok_or_else(|| format!("no builder for {spec_id}"))?;
         let mut setters = String::new();
         for (param, _) in crate::spec::parameters(&model.spec, path, method) {
-            let has_example = param.get("example").is_some()
-                || param.pointer("/schema/example").is_some();
+            let has_example =
+                param.get("example").is_some() || param.pointer("/schema/example").is_some();
             if has_example {
-                let pname = param.get("name").and_then(Value::as_str).unwrap_or_default();
+                let pname = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let field = crate::spec::snake_case(pname);
                 setters += &format!("\n        .{field}(mock::examples::{id}_{field}())");
             }
@@ -403,7 +415,9 @@ fn tour(
         }
         let shown = match builder.success_kind() {
             crate::builders::Kind::Json => {
-                format!("    println!(\"{id} -> {{}} {{}}\", answer.status(), serde_json::to_string(&*answer)?);\n")
+                format!(
+                    "    println!(\"{id} -> {{}} {{}}\", answer.status(), serde_json::to_string(&*answer)?);\n"
+                )
             }
             _ => format!("    println!(\"{id} -> {{}}\", answer.status());\n"),
         };

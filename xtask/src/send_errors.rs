@@ -66,6 +66,7 @@ pub fn rewrite(
             let (method, path) = routes
                 .get(&operation)
                 .ok_or_else(|| format!("no route for `{operation}` in the spec"))?;
+            text_errors(&mut f.sig);
             let executed = execute_through_runtime(&mut f.block, &operation);
             drop_api_version(&mut f.block)
                 .map_err(|e| format!("`send` of {operation}: progenitor's output changed: {e}"))?;
@@ -418,6 +419,37 @@ fn is_method_on(expr: &Expr, receiver: &str, method: &str) -> bool {
     matches!(expr, Expr::MethodCall(m) if m.method == method && is_path(&m.receiver, &[receiver]))
 }
 
+/// `-> Result<ResponseValue<T>, Error<ByteStream>>` -> `Error<String>`: a documented error
+/// body of a media type other than JSON is read as text (`crate::error::text_error_response`),
+/// which `Display`s and is bounded like every body the client reads.
+fn text_errors(sig: &mut syn::Signature) {
+    struct Retype;
+    impl VisitMut for Retype {
+        fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+            if segment.ident == "Error"
+                && let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments
+            {
+                for arg in &mut args.args {
+                    if matches!(arg, syn::GenericArgument::Type(syn::Type::Path(p))
+                        if p.path.is_ident("ByteStream"))
+                    {
+                        *arg = parse_quote!(::std::string::String);
+                    }
+                }
+            }
+            visit_mut::visit_path_segment_mut(self, segment);
+        }
+    }
+    Retype.visit_signature_mut(sig);
+}
+
+/// `response.status().as_u16()`, what progenitor matches the documented statuses against.
+fn is_status_match(expr: &Expr) -> bool {
+    matches!(expr, Expr::MethodCall(as_u16) if as_u16.method == "as_u16"
+        && matches!(&*as_u16.receiver, Expr::MethodCall(status) if status.method == "status"
+            && is_path(&status.receiver, &["response"])))
+}
+
 /// `expr` ends with the method call `.method()` (`... .build()`).
 fn ends_with_call(expr: &Expr, method: &str) -> bool {
     matches!(expr, Expr::MethodCall(m) if m.method == method && m.args.is_empty())
@@ -469,14 +501,81 @@ impl VisitMut for SendRewriter {
                     .await
                 };
             }
+            // A documented error without a body, or with bytes of another media type.
+            Expr::Call(call)
+                if is_path(&call.func, &["Error", "ErrorResponse"])
+                    && call.args.len() == 1
+                    && is_call(&call.args[0], &["ResponseValue", "empty"], "response") =>
+            {
+                *expr = parse_quote! {
+                    crate::error::empty_error_response(&client.runtime, response, #op)
+                };
+            }
+            Expr::Call(call)
+                if is_path(&call.func, &["Error", "ErrorResponse"])
+                    && call.args.len() == 1
+                    && is_call(&call.args[0], &["ResponseValue", "stream"], "response") =>
+            {
+                // Read as text (bounded): the send() of such an operation returns
+                // `Error<String>` (`text_errors` below).
+                *expr = parse_quote! {
+                    crate::error::text_error_response(&client.runtime, response, #op).await
+                };
+            }
             Expr::Call(call) if is_path(&call.func, &["Error", "ErrorResponse"]) => {
                 self.found.other_error_response = true;
+            }
+            // The statuses an answer is matched against: exact codes before ranges (progenitor
+            // orders `4XX` before `404`, and the code's arm would never be reached).
+            Expr::Match(m) if is_status_match(&m.expr) => {
+                m.arms.sort_by_key(|arm| match &arm.pat {
+                    syn::Pat::Lit(_) => 0,
+                    syn::Pat::Range(_) => 1,
+                    _ => 2,
+                });
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            // `header_map.append("Name", value.to_string().try_into()?)`: a header parameter
+            // that cannot be a header value is refused, naming it.
+            Expr::MethodCall(call)
+                if call.method == "append"
+                    && is_path(&call.receiver, &["header_map"])
+                    && call.args.len() == 2
+                    && matches!(&call.args[1], Expr::Try(t)
+                        if matches!(&*t.expr, Expr::MethodCall(m) if m.method == "try_into")) =>
+            {
+                let name = call.args[0].clone();
+                let Expr::Try(t) = &call.args[1] else {
+                    unreachable!("matched above")
+                };
+                let value = t.expr.clone();
+                call.args[1] = parse_quote! {
+                    #value.map_err(|_| Error::invalid_request(
+                        #op,
+                        format!("the `{}` header must be visible ASCII text", #name),
+                    ))?
+                };
+            }
+            // A form body that cannot be written as a form (a nested object) is refused.
+            Expr::Try(try_expr) if matches!(&*try_expr.expr, Expr::MethodCall(m) if m.method == "form_urlencoded") =>
+            {
+                let inner = &*try_expr.expr;
+                *expr = parse_quote! {
+                    #inner.map_err(|e: progenitor_client::Error<()>| {
+                        Error::invalid_request(#op, client.runtime.scrub(e.to_string()))
+                    })?
+                };
             }
             // `x?` on reqwest's or a hook's error -> with the operation. (A `result?` is
             // left only when `execute_through_runtime` did not match, which fails the
             // rewrite: the call would skip the runtime.)
             Expr::Try(try_expr) => {
-                let inner = &*try_expr.expr;
+                // What the request is built from is rewritten first (a form body's `?`).
+                let mut inner = (*try_expr.expr).clone();
+                if ends_with_call(&inner, "build") {
+                    visit_mut::visit_expr_mut(self, &mut inner);
+                }
+                let inner = &inner;
                 if is_path(inner, &["result"]) || ends_with_call(inner, "build") {
                     *expr = parse_quote! {
                         #inner.map_err(|source| Error::communication(#op, source))?

@@ -367,8 +367,14 @@ fn check_operation(
     let shared = list(path_params);
     let key = |p: &Value| {
         (
-            p.get("name").and_then(Value::as_str).unwrap_or("?").to_string(),
-            p.get("in").and_then(Value::as_str).unwrap_or("?").to_string(),
+            p.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string(),
+            p.get("in")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string(),
         )
     };
     // OpenAPI forbids a parameter twice in one list; YAML keeps both, and progenitor the last.
@@ -407,16 +413,17 @@ fn check_operation(
                 ),
             );
         }
-        if let Some((first, first_in)) = rust_names.insert(rust.clone(), (pname.clone(), location.clone())) {
-            if (first.as_str(), first_in.as_str()) != (pname.as_str(), location.as_str()) {
-                push(
-                    name,
-                    "parameter-name",
-                    format!(
-                        "{first_in} parameter `{first}` and {location} parameter `{pname}` give one builder setter, `{rust}`; rename one"
-                    ),
-                );
-            }
+        if let Some((first, first_in)) =
+            rust_names.insert(rust.clone(), (pname.clone(), location.clone()))
+            && (first.as_str(), first_in.as_str()) != (pname.as_str(), location.as_str())
+        {
+            push(
+                name,
+                "parameter-name",
+                format!(
+                    "{first_in} parameter `{first}` and {location} parameter `{pname}` give one builder setter, `{rust}`; rename one"
+                ),
+            );
         }
     }
     let template: Vec<&str> = path
@@ -432,27 +439,36 @@ fn check_operation(
                     push(
                         name,
                         "path-parameter",
-                        format!("path parameter `{pname}` needs `required: true` (OpenAPI requires it of every path parameter)"),
+                        format!(
+                            "path parameter `{pname}` needs `required: true` (OpenAPI requires it of every path parameter)"
+                        ),
                     );
                 }
                 if !template.contains(&pname) {
                     push(
                         name,
                         "path-parameter",
-                        format!("path parameter `{pname}` is not in the path `{path}`; add `{{{pname}}}` to the path or remove the parameter"),
+                        format!(
+                            "path parameter `{pname}` is not in the path `{path}`; add `{{{pname}}}` to the path or remove the parameter"
+                        ),
                     );
                 }
             }
             Some("cookie") => push(
                 name,
                 "no-cookie-parameter",
-                format!("cookie parameter `{pname}` cannot be sent by progenitor's client; send it with `HttpConfig::header(COOKIE, ..)` and remove it from the spec"),
+                format!(
+                    "cookie parameter `{pname}` cannot be sent by progenitor's client; send it with `HttpConfig::header(COOKIE, ..)` and remove it from the spec"
+                ),
             ),
             Some("query" | "header") => {}
             other => push(
                 name,
                 "parameter-in",
-                format!("parameter `{pname}` has `in: {}`; it must be path, query or header", other.unwrap_or("(none)")),
+                format!(
+                    "parameter `{pname}` has `in: {}`; it must be path, query or header",
+                    other.unwrap_or("(none)")
+                ),
             ),
         }
         let has_example = param.get("example").is_some()
@@ -473,7 +489,9 @@ fn check_operation(
             push(
                 name,
                 "parameter-schema",
-                format!("parameter `{pname}` has no `schema` (a `content` map is not supported); write `schema: {{type: string}}` or the type it has"),
+                format!(
+                    "parameter `{pname}` has no `schema` (a `content` map is not supported); write `schema: {{type: string}}` or the type it has"
+                ),
             );
         }
         let style = param.get("style").and_then(Value::as_str);
@@ -489,7 +507,9 @@ fn check_operation(
             push(
                 name,
                 "parameter-style",
-                format!("parameter `{pname}` uses `style: {style}`; progenitor sends only the default style (`form` in the query, `simple` in the path and headers): drop `style`"),
+                format!(
+                    "parameter `{pname}` uses `style: {style}`; progenitor sends only the default style (`form` in the query, `simple` in the path and headers): drop `style`"
+                ),
             );
         }
         let is_query = param.get("in").and_then(Value::as_str) == Some("query");
@@ -517,7 +537,9 @@ fn check_operation(
             push(
                 name,
                 "path-parameter",
-                format!("`{{{pname}}}` in the path has no `in: path` parameter; declare it (with `required: true` and a schema)"),
+                format!(
+                    "`{{{pname}}}` in the path has no `in: path` parameter; declare it (with `required: true` and a schema)"
+                ),
             );
         }
     }
@@ -545,7 +567,11 @@ fn check_success_example(
     let Some((media, body)) = response
         .get("content")
         .and_then(Value::as_object)
-        .and_then(|c| c.iter().find(|(m, _)| is_json(m)).or_else(|| c.iter().next()))
+        .and_then(|c| {
+            c.iter()
+                .find(|(m, _)| is_json(m))
+                .or_else(|| c.iter().next())
+        })
     else {
         return;
     };
@@ -619,14 +645,18 @@ fn check_request_body(name: &str, op: &Value, push: &mut impl FnMut(&str, &'stat
             push(
                 name,
                 "request-body",
-                format!("request body `{media}` has an `encoding` map, which progenitor does not read; drop it"),
+                format!(
+                    "request body `{media}` has an `encoding` map, which progenitor does not read; drop it"
+                ),
             );
         }
         let Some(schema) = body.get("schema") else {
             push(
                 name,
                 "request-body",
-                format!("request body `{media}` has no `schema`; add one (a `$ref` to `#/components/schemas/...`)"),
+                format!(
+                    "request body `{media}` has no `schema`; add one (a `$ref` to `#/components/schemas/...`)"
+                ),
             );
             continue;
         };
@@ -671,12 +701,15 @@ fn check_responses(name: &str, op: &Value, push: &mut impl FnMut(&str, &'static 
         let valid_status = status == "default"
             || (status.len() == 3
                 && (status.chars().all(|c| c.is_ascii_digit())
-                    || (status[1..] == *"XX" && matches!(&status[..1], "1" | "2" | "3" | "4" | "5"))));
+                    || (status[1..] == *"XX"
+                        && matches!(&status[..1], "1" | "2" | "3" | "4" | "5"))));
         if !valid_status {
             push(
                 name,
                 "responses",
-                format!("`{status}` is not a status: write a code (`404`), a range (`4XX`) or `default`"),
+                format!(
+                    "`{status}` is not a status: write a code (`404`), a range (`4XX`) or `default`"
+                ),
             );
             continue;
         }
@@ -691,7 +724,9 @@ fn check_responses(name: &str, op: &Value, push: &mut impl FnMut(&str, &'static 
                             push(
                                 name,
                                 "response-schema",
-                                format!("response {status} ({media}) has no `schema`; add one, or remove `content` for an answer without a body"),
+                                format!(
+                                    "response {status} ({media}) has no `schema`; add one, or remove `content` for an answer without a body"
+                                ),
                             );
                             continue;
                         }
@@ -756,10 +791,15 @@ fn is_json(media: &str) -> bool {
 /// A short text of a schema, for naming body shapes in messages.
 fn shape_of(schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        return reference.trim_start_matches("#/components/schemas/").to_string();
+        return reference
+            .trim_start_matches("#/components/schemas/")
+            .to_string();
     }
     match schema.get("type").and_then(Value::as_str) {
-        Some("array") => format!("[{}]", shape_of(schema.get("items").unwrap_or(&Value::Null))),
+        Some("array") => format!(
+            "[{}]",
+            shape_of(schema.get("items").unwrap_or(&Value::Null))
+        ),
         Some(other) => other.to_string(),
         None => "any".to_string(),
     }
@@ -782,8 +822,9 @@ fn names_no_new_type(schema: &Value) -> bool {
     }
     let documentation = ["description", "example", "title", "format"];
     let allowed = |extra: &[&str]| {
-        map.keys()
-            .all(|k| k == "type" || documentation.contains(&k.as_str()) || extra.contains(&k.as_str()))
+        map.keys().all(|k| {
+            k == "type" || documentation.contains(&k.as_str()) || extra.contains(&k.as_str())
+        })
     };
     match map.get("type").and_then(Value::as_str) {
         Some("string" | "integer" | "number" | "boolean") => allowed(&[]),

@@ -7,7 +7,9 @@
 use crate::constraints::describe;
 use crate::extensions::EnumSpec;
 use crate::generate::Model;
-use crate::spec::{builder_name, effective, escape, operations, parameters, ref_name, request_schemas};
+use crate::spec::{
+    builder_name, effective, escape, operations, parameters, ref_name, request_schemas,
+};
 use quote::ToTokens;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -31,7 +33,11 @@ pub fn render(model: &Model) -> String {
         } else {
             format!("{method_name} ({id})")
         };
-        let _ = writeln!(out, "{shown}: {} {path} -> {responses}", method.to_uppercase());
+        let _ = writeln!(
+            out,
+            "{shown}: {} {path} -> {responses}",
+            method.to_uppercase()
+        );
         let fields = builders.get(&builder_name(id)).cloned().unwrap_or_default();
         for (param, _) in parameters(spec, path, method) {
             let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -54,7 +60,10 @@ pub fn render(model: &Model) -> String {
             .and_then(Value::as_object)
         {
             for (media, body) in content {
-                let name = match (body.get("schema").and_then(ref_name), builder.and_then(|b| b.body.as_ref())) {
+                let name = match (
+                    body.get("schema").and_then(ref_name),
+                    builder.and_then(|b| b.body.as_ref()),
+                ) {
                     (Some(name), _) => name.to_string(),
                     (None, Some(ty)) => type_text(ty),
                     (None, None) => "(inline)".to_string(),

@@ -1,5 +1,7 @@
-//! Every broken spec in `tests/broken/` is refused with one line per problem naming the
-//! file, the operation and the rule (its first line says what to expect), never a panic.
+//! The generator's command line on specs: every refused spec of the corpus
+//! (`tests/corpus/`, first line `# expect: refused: ...`) gives its one-line error, never a
+//! panic; generation, its `--check`, the change report, `new-api` and the build guard on
+//! scratch copies of the workspace.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,27 +15,31 @@ fn xtask(args: &[&str], root: Option<&Path>) -> Output {
     cmd.output().expect("xtask runs")
 }
 
-fn broken_specs() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+/// The refused specs of the corpus, with the text their refusal must contain.
+fn refused_specs() -> Vec<(PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut specs: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let expected = text.lines().next()?.strip_prefix("# expect: refused: ")?;
+            Some((p.clone(), expected.to_string()))
+        })
         .collect();
     specs.sort();
     specs
 }
 
 #[test]
-fn every_broken_spec_gives_its_one_line_error() {
-    let specs = broken_specs();
-    assert!(specs.len() >= 10, "the broken-spec fixtures are there");
-    for spec in specs {
-        let text = std::fs::read_to_string(&spec).unwrap();
-        let expected = text
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("# expect: "))
-            .unwrap_or_else(|| panic!("{}: first line must be `# expect: ...`", spec.display()));
+fn every_refused_spec_gives_its_one_line_error() {
+    let specs = refused_specs();
+    assert!(
+        specs.len() >= 20,
+        "the refused specs of the corpus are there"
+    );
+    for (spec, expected) in specs {
         let out = xtask(&["check", spec.to_str().unwrap()], None);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let name = spec.file_name().unwrap().to_string_lossy();
@@ -46,10 +52,24 @@ fn every_broken_spec_gives_its_one_line_error() {
         );
         assert!(stderr.contains(&*name), "{name}: names the file: {stderr}");
         assert!(
-            stderr.contains(expected),
+            stderr.contains(&expected),
             "{name}: expected `{expected}` in:\n{stderr}"
         );
     }
+}
+
+/// Every spec of the corpus is refused as its first line says, or generates; the supported
+/// ones' surfaces are the committed `tests/corpus/snapshots/` (the build of each in a copy of
+/// the repository is `cargo xtask corpus`, which the test command runs).
+#[test]
+fn the_corpus_is_refused_or_generated_as_each_spec_says() {
+    let out = xtask(&["corpus", "--refused-only"], None);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The committed `src/generated/` is exactly what the generator writes from `specs/` (the
@@ -229,20 +249,11 @@ fn a_spec_edit_prints_what_it_does_to_users() {
 }
 
 /// `cargo xtask new-api NAME` makes everything an API needs besides its spec, from the spec
-/// (here a template, as the spec does not exist yet), and generates its code.
+/// (here a template, as the spec does not exist yet), and generates its code. (The corpus,
+/// `cargo xtask corpus`, builds and tests what it writes for every supported spec.)
 #[test]
 fn new_api_scaffolds_facade_feature_tests_and_tour() {
-    let root = scratch_workspace("new-api");
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for file in [
-        "Cargo.toml",
-        "src/lib.rs",
-        "tests/suite/apis/mod.rs",
-        "examples/tour/main.rs",
-    ] {
-        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
-        std::fs::copy(real.join(file), root.join(file)).unwrap();
-    }
+    let root = copy_of_repository("xtask-new-api");
     let out = xtask(&["new-api", "demo"], Some(&root));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -261,8 +272,12 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
         assert!(root.join(made).exists(), "{made} was not made:\n{stdout}");
     }
     let read = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
-    // The template's bearer scheme gives the bearer constructor the generated mocks call.
-    assert!(read("src/demo.rs").contains("pub fn with_bearer_token_and_config("));
+    // The facade re-exports; the template's bearer scheme gives the generated client its
+    // bearer constructor, which the generated mocks call.
+    assert!(read("src/demo.rs").contains(
+        "pub use crate::generated::demo::{Client, ClientInfo, Error, ResponseValue, builder, types};"
+    ));
+    assert!(read("src/generated/demo.rs").contains("pub fn with_bearer_token_and_config("));
     assert!(read("src/lib.rs").contains(
         "#[cfg(feature = \"demo\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"demo\")))]\npub mod demo;"
     ));
@@ -271,10 +286,31 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
     assert!(read("src/generated/mod.rs").contains("all.push(demo::mock::api());"));
     assert!(read("tests/suite/apis/mod.rs").contains("mod demo;"));
     assert!(read("examples/tour/main.rs").contains("demo::run().await?;"));
+    // The tour section calls the operation with the spec's examples, and checks it did.
+    let tour = read("examples/tour/demo.rs");
+    assert!(tour.contains(".get_thing()"), "{tour}");
     assert!(
-        stdout.contains("demo: 1 change(s) to the public surface, 0 breaking, 1 additive")
-            || stdout.contains("new operation"),
+        tour.contains(".id(mock::examples::get_thing_id())"),
+        "{tour}"
+    );
+    assert!(
+        tour.contains("crate::every_operation_called(&server, mock::OPERATIONS)"),
+        "{tour}"
+    );
+    assert!(
+        stdout.contains("demo: 3 change(s) to the public surface, 0 breaking, 3 additive"),
         "{stdout}"
+    );
+    // What it wrote is formatted (rustfmt's order of `mod` lines, its line width).
+    let fmt = Command::new(env!("CARGO"))
+        .args(["fmt", "--all", "--", "--check"])
+        .current_dir(&root)
+        .output()
+        .expect("cargo fmt runs");
+    assert!(
+        fmt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fmt.stdout)
     );
     // A second run keeps what is there.
     let again = xtask(&["new-api", "demo"], Some(&root));
@@ -282,43 +318,44 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
-/// What `new-api` writes compiles: the facade, the feature, the generated mocks, the test
-/// file and the tour section, in a copy of the whole repository (`cargo check` of the
-/// library, the integration tests and the tour, sharing this workspace's target directory
-/// so only crm-bindings itself is checked again).
+/// Every file under `root` (but `target/`) with its content.
+fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("target") {
+                    todo.push(path);
+                }
+            } else {
+                out.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// `new-api` on a spec the generator refuses writes nothing: the refusal is printed, one line,
+/// and every file of the repository is as it was.
 #[test]
-fn what_new_api_writes_compiles() {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = copy_of_repository("xtask-new-api-full");
+fn new_api_on_a_refused_spec_writes_nothing() {
+    let root = copy_of_repository("xtask-new-api-refused");
+    let refused = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/duplicate_param.yaml");
+    std::fs::copy(&refused, root.join("specs/demo.yaml")).unwrap();
+    let before = tree(&root);
     let out = xtask(&["new-api", "demo"], Some(&root));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
     assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        stderr.starts_with("specs/demo.yaml: list_orders (GET /orders): [duplicate-parameter]"),
+        "{stderr}"
     );
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| real.join("target"));
-    let check = Command::new(env!("CARGO"))
-        .args([
-            "check",
-            "--quiet",
-            "--offline",
-            "--locked",
-            "--tests",
-            "--examples",
-            "--features",
-            "mock",
-        ])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("cargo runs");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(
-        check.status.success(),
-        "the scaffolded API does not compile:\n{}",
-        String::from_utf8_lossy(&check.stderr)
+        tree(&root) == before,
+        "new-api changed files of the repository"
     );
     std::fs::remove_dir_all(&root).unwrap();
 }

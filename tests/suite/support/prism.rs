@@ -82,7 +82,13 @@ impl Prism {
                     self.log_text()
                 );
             }
-            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            // Prism's own line, not only an open port: between `free_port` and Prism's bind,
+            // another test's server may take the port (then Prism exits, above).
+            let listening = self
+                .log_text()
+                .contains(&format!("is listening on http://127.0.0.1:{port}"));
+            if listening && TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
