@@ -3281,12 +3281,12 @@ fn assert_send_sync(client: &Client) {
     send(client.list_project_steps().send());
 }
 impl Client {
-    /** A client for `base_url` sending both API keys, `first` in the `X-Crypto-Token` header and `second` in `X-Crypto-Secret`. The header is marked sensitive, so `Debug` never shows it.
-
- ```
- let client = crm_bindings::solos::Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
- # Ok::<(), crm_bindings::ConfigError>(())
- ```*/
+    /// A client for `base_url` sending both API keys, `first` in the `X-Crypto-Token` header and `second` in `X-Crypto-Secret`. The header is marked sensitive, so `Debug` never shows it.
+    ///
+    /// ```
+    /// let client = crm_bindings::solos::Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
     pub fn with_keys(
         base_url: &str,
         first: &str,

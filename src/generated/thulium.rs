@@ -842,12 +842,12 @@ fn assert_send_sync(client: &Client) {
     send(client.update_outbound_record().send());
 }
 impl Client {
-    /** A client for `base_url` authenticating with HTTP Basic: `user` and `password` go in the `Authorization` header. The header is marked sensitive, so `Debug` never shows it.
-
- ```
- let client = crm_bindings::thulium::Client::with_basic_auth("https://your-system-name.thulium.com/api", "user", "password")?;
- # Ok::<(), crm_bindings::ConfigError>(())
- ```*/
+    /// A client for `base_url` authenticating with HTTP Basic: `user` and `password` go in the `Authorization` header. The header is marked sensitive, so `Debug` never shows it.
+    ///
+    /// ```
+    /// let client = crm_bindings::thulium::Client::with_basic_auth("https://your-system-name.thulium.com/api", "user", "password")?;
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
     pub fn with_basic_auth(
         base_url: &str,
         user: &str,

@@ -2047,12 +2047,12 @@ fn assert_send_sync(client: &Client) {
     send(client.update_deal().send());
 }
 impl Client {
-    /** A client for `base_url` with `config` and no credentials.
-
- ```
- let client = crm_bindings::uapay::Client::with_http_config("https://example.invalid", &crm_bindings::HttpConfig::default())?;
- # Ok::<(), crm_bindings::ConfigError>(())
- ```*/
+    /// A client for `base_url` with `config` and no credentials.
+    ///
+    /// ```
+    /// let client = crm_bindings::uapay::Client::with_http_config("https://example.invalid", &crm_bindings::HttpConfig::default())?;
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
     pub fn with_http_config(
         base_url: &str,
         config: &crate::HttpConfig,

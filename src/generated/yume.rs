@@ -3230,12 +3230,12 @@ fn assert_send_sync(client: &Client) {
     send(client.partial_update_wazzup_trigger().send());
 }
 impl Client {
-    /** A client for `base_url` sending `Authorization: Bearer <token>`. The header is marked sensitive, so `Debug` never shows it.
-
- ```
- let client = crm_bindings::yume::Client::with_bearer_token("https://api.yume.cloud", "token")?;
- # Ok::<(), crm_bindings::ConfigError>(())
- ```*/
+    /// A client for `base_url` sending `Authorization: Bearer <token>`. The header is marked sensitive, so `Debug` never shows it.
+    ///
+    /// ```
+    /// let client = crm_bindings::yume::Client::with_bearer_token("https://api.yume.cloud", "token")?;
+    /// # Ok::<(), crm_bindings::ConfigError>(())
+    /// ```
     pub fn with_bearer_token(
         base_url: &str,
         token: &str,

@@ -313,14 +313,27 @@ pub fn client_impl(api: &str, spec: &Value, schemes: &[Scheme]) -> TokenStream {
     }
 }
 
+/// `text` as one `#[doc]` attribute per line, so the generated code shows `///` lines.
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
 /// One scheme's constructor and its `_and_config` twin, documented with a runnable example.
 fn constructor(scheme: &Scheme, client: &str, base: &str) -> TokenStream {
     let name = format_ident!("{}", scheme.constructor());
     let with_config = format_ident!("{}_and_config", scheme.constructor());
-    let twin_doc = format!(
-        " [`Client::{}`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).",
+    let twin_doc = doc(&format!(
+        "[`Client::{}`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).",
         scheme.constructor()
-    );
+    ));
     let (what, params, args, credentials, example_args): (
         String,
         TokenStream,
@@ -329,11 +342,11 @@ fn constructor(scheme: &Scheme, client: &str, base: &str) -> TokenStream {
         &str,
     ) = match scheme {
         Scheme::None => {
-            let doc = format!(
-                " A client for `base_url` with `config` and no credentials.\n\n ```\n let client = {client}::with_http_config(\"{base}\", &crm_bindings::HttpConfig::default())?;\n # Ok::<(), crm_bindings::ConfigError>(())\n ```"
-            );
+            let doc = doc(&format!(
+                "A client for `base_url` with `config` and no credentials.\n\n```\nlet client = {client}::with_http_config(\"{base}\", &crm_bindings::HttpConfig::default())?;\n# Ok::<(), crm_bindings::ConfigError>(())\n```"
+            ));
             return quote! {
-                #[doc = #doc]
+                #doc
                 pub fn #name(
                     base_url: &str,
                     config: &crate::HttpConfig,
@@ -383,17 +396,17 @@ fn constructor(scheme: &Scheme, client: &str, base: &str) -> TokenStream {
     } else {
         "The header is marked sensitive, so `Debug` never shows it."
     };
-    let doc = format!(
-        " A client for `base_url` {what}. {secret}\n\n ```\n let client = {client}::{}(\"{base}\", {example_args})?;\n # Ok::<(), crm_bindings::ConfigError>(())\n ```",
+    let doc = doc(&format!(
+        "A client for `base_url` {what}. {secret}\n\n```\nlet client = {client}::{}(\"{base}\", {example_args})?;\n# Ok::<(), crm_bindings::ConfigError>(())\n```",
         scheme.constructor()
-    );
+    ));
     quote! {
-        #[doc = #doc]
+        #doc
         pub fn #name(base_url: &str, #params) -> ::std::result::Result<Self, crate::ConfigError> {
             Self::#with_config(base_url, #args &crate::HttpConfig::default())
         }
 
-        #[doc = #twin_doc]
+        #twin_doc
         pub fn #with_config(
             base_url: &str,
             #params

@@ -284,7 +284,7 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
                 s.get("enum").is_none()
                     && s.get("$ref").is_none()
                     && ((is_type(s, "integer") && needs_range_type(s).unwrap_or(false))
-                        || (is_type(s, "number") && has_number_range(s)))
+                        || (is_type(s, "number") && has_number_range(s) && number_range(s).is_ok()))
             })
         })
         .collect();
@@ -743,8 +743,8 @@ mod tests {
         path.path.segments.last().unwrap().ident.to_string()
     }
 
-    /// Only integer schemas whose range no type holds move to the components; a required
-    /// one may not be nullable there (a made-up spec).
+    /// Integer schemas whose range no type holds, and numbers with a range, move to the
+    /// components; a required one may not be nullable there (a made-up spec).
     #[test]
     fn ranged_integers_move_to_the_components() {
         let mut spec = json!({"components": {"schemas": {"Thing": {
@@ -757,12 +757,14 @@ mod tests {
             },
         }}}});
         let moved = move_ranges_to_components(&mut spec).expect("moved");
-        assert_eq!(moved.len(), 2, "{moved:?}");
+        assert_eq!(moved, ["ThingA", "ThingB", "ThingC"]);
         let properties = &spec["components"]["schemas"]["Thing"]["properties"];
         assert!(properties["a"]["$ref"].is_string(), "{properties}");
         assert_eq!(properties["a"].get("x-crm-nullable"), None);
         assert_eq!(properties["b"]["x-crm-nullable"], true, "{properties}");
-        assert_eq!(properties["c"]["type"], "number");
+        // A number with a range moves too (it becomes a validated `f64`).
+        assert!(properties["c"]["$ref"].is_string(), "{properties}");
+        assert_eq!(spec["components"]["schemas"]["ThingC"]["type"], "number");
 
         let mut required_nullable = json!({"components": {"schemas": {"Thing": {
             "type": "object",
@@ -771,7 +773,7 @@ mod tests {
         }}}});
         let refused = move_ranges_to_components(&mut required_nullable).unwrap_err();
         assert!(
-            refused.contains("a required, nullable integer"),
+            refused.contains("a required, nullable number with a range"),
             "{refused}"
         );
     }

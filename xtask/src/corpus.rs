@@ -13,16 +13,18 @@
 //!   with `xtask/tests/corpus/snapshots/`, so a generator change shows there as a diff
 //!   (`--accept` writes them after review).
 //!
-//! The second line, `# case: ...`, says what the spec shows (the README's table).
+//! The second line, `# case: ...`, says what the spec shows; a refused spec's third,
+//! `# why: ...`, why it is refused and what to write instead (the README's table).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub const USAGE: &str = "\
-usage: cargo xtask corpus [--accept] [--refused-only] [--keep]
+usage: cargo xtask corpus [--accept] [--refused-only] [--keep] | --table
   --accept        write the corpus's surface and wire snapshots after reviewing the diff
   --refused-only  check the refused specs only (seconds; no build)
-  --keep          keep the scratch copy of the repository (target/corpus/workspace)";
+  --keep          keep the scratch copy of the repository (target/corpus/workspace)
+  --table         print the README's table of the corpus";
 
 /// One spec of the corpus.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +34,8 @@ pub struct Case {
     pub expect: Expect,
     /// What the spec shows (its `# case:` line).
     pub case: String,
+    /// Why a refused spec is refused, and what to write instead (its `# why:` line).
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +99,16 @@ pub fn read_case(path: &Path) -> Result<Case, String> {
             )
         })?
         .to_string();
+    let why = lines
+        .next()
+        .and_then(|l| l.strip_prefix("# why: "))
+        .map(str::to_string);
+    if matches!(expect, Expect::Refused(_)) && why.is_none() {
+        return Err(format!(
+            "{}: a refused case's third line must be `# why: <the reason, and what to write instead>`",
+            path.display()
+        ));
+    }
     let name = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -105,6 +119,7 @@ pub fn read_case(path: &Path) -> Result<Case, String> {
         path: path.to_path_buf(),
         expect,
         case,
+        why,
     })
 }
 
@@ -153,7 +168,34 @@ pub fn refusal_matches(name: &str, expected: &str, message: &str) -> Result<(), 
     Ok(())
 }
 
+/// The README's table of the corpus: each spec, what it shows and what happens to it
+/// (`cargo xtask corpus --table` prints it; a test holds the README to it).
+pub fn readme_table(cases: &[Case]) -> String {
+    let mut out = String::from("| spec | what it shows | outcome |\n|---|---|---|\n");
+    for case in cases {
+        let outcome = match &case.expect {
+            Expect::Supported => "supported".to_string(),
+            Expect::Refused(text) => {
+                // The rule, as the refusal names it: `[rule]`.
+                let rule = text
+                    .split('[')
+                    .nth(1)
+                    .and_then(|r| r.split(']').next())
+                    .map_or_else(|| text.clone(), |r| format!("`{r}`"));
+                let why = case.why.as_deref().unwrap_or_default();
+                format!("refused, {rule}: {why}")
+            }
+        };
+        out += &format!("| `{}` | {} | {outcome} |\n", case.name, case.case);
+    }
+    out
+}
+
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    if args == ["--table"] {
+        print!("{}", readme_table(&cases(root)?));
+        return Ok(());
+    }
     let options = parse(args)?;
     let cases = cases(root)?;
     let mut failures = Vec::new();
@@ -461,7 +503,7 @@ mod tests {
         assert_eq!(supported.unwrap().case, "a thing");
         let refused = write(
             "b.yaml",
-            "# expect: refused: x (GET /x): [rule]\n# case: c\n",
+            "# expect: refused: x (GET /x): [rule]\n# case: c\n# why: w\n",
         );
         assert_eq!(
             refused.unwrap().expect,
@@ -472,6 +514,7 @@ mod tests {
             "# expect: maybe\n# case: c\n",
             "# expect: refused: \n# case: c\n",
             "# expect: supported\nopenapi: 3.0.3\n",
+            "# expect: refused: [rule]\n# case: c\nopenapi: 3.0.3\n",
         ] {
             assert!(write("c.yaml", bad).is_err(), "{bad}");
         }
@@ -493,6 +536,20 @@ mod tests {
         );
         let internal = "x/dup.yaml: progenitor panicked (boom); add a rule for this";
         assert!(refusal_matches("dup", "progenitor", internal).is_err());
+    }
+
+    /// The README lists every spec of the corpus with its outcome: the table this prints.
+    #[test]
+    fn the_readme_has_the_corpus_table() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let cases = cases(&root).unwrap();
+        assert!(cases.len() >= 25, "{} specs", cases.len());
+        let table = readme_table(&cases);
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        assert!(
+            readme.contains(&table),
+            "README.md lacks the corpus table (`cargo xtask corpus --table` prints it):\n{table}"
+        );
     }
 
     #[test]

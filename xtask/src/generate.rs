@@ -384,13 +384,13 @@ fn is_json_schema(path: &syn::Path) -> bool {
 }
 
 /// Whether the field's type is `Option<..>` (`::std::option::Option` or a shorter path).
-fn is_option(ty: &syn::Type) -> bool {
+pub fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.qself.is_none()
         && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 /// The keys of a `#[serde(...)]` attribute (`default`, `deserialize_with`, ...).
-fn serde_keys(attr: &syn::Attribute) -> Vec<String> {
+pub fn serde_keys(attr: &syn::Attribute) -> Vec<String> {
     let mut keys = Vec::new();
     let _ = attr.parse_nested_meta(|meta| {
         if let Some(key) = meta.path.get_ident() {

@@ -103,7 +103,17 @@ fn find_field<'a>(
 
 /// The name a field has on the wire: its `#[serde(rename = "..")]`, else its identifier.
 pub fn wire_name(field: &Field) -> Option<String> {
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+    renamed(&field.attrs).or_else(|| field.ident.as_ref().map(ToString::to_string))
+}
+
+/// The `#[serde(rename = "..")]` of an enum variant, if it has one.
+pub fn variant_wire_name(variant: &syn::Variant) -> Option<String> {
+    renamed(&variant.attrs)
+}
+
+/// The value of a `#[serde(rename = "..")]` among `attrs`.
+fn renamed(attrs: &[syn::Attribute]) -> Option<String> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
         else {
             continue;
@@ -120,7 +130,7 @@ pub fn wire_name(field: &Field) -> Option<String> {
             }
         }
     }
-    field.ident.as_ref().map(ToString::to_string)
+    None
 }
 
 /// `Option<T>` / `Vec<T>`: the generic argument of a `::std::option::Option` or

@@ -723,8 +723,24 @@ mod tests {
             text.contains("crate :: error :: error_response ("),
             "{text}"
         );
+        // A documented error without a body, or with text: their own readers.
+        for (arm, reader) in [
+            (
+                "400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),",
+                "crate :: error :: empty_error_response (",
+            ),
+            (
+                "400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),",
+                "crate :: error :: text_error_response (",
+            ),
+        ] {
+            let mut file = client_file_with(exec, response, arm);
+            assert_eq!(rewrite(&mut file, &routes()), Ok(1), "{arm}");
+            let text = quote::quote!(#file).to_string();
+            assert!(text.contains(reader), "{arm}: {text}");
+        }
         for other in [
-            "400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),",
+            "400u16 => Err(Error::ErrorResponse(ResponseValue::empty(other))),",
             "400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(other).await?)),",
             "400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await)),",
         ] {

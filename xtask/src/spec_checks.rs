@@ -817,8 +817,11 @@ fn names_no_new_type(schema: &Value) -> bool {
     if map.is_empty() {
         return true;
     }
-    if map.contains_key("$ref") {
-        return map.len() == 1;
+    if let Some(reference) = map.get("$ref") {
+        let to_a_schema = reference
+            .as_str()
+            .is_some_and(|r| r.starts_with("#/components/schemas/"));
+        return to_a_schema && map.len() == 1;
     }
     let documentation = ["description", "example", "title", "format"];
     let allowed = |extra: &[&str]| {
@@ -930,13 +933,179 @@ mod tests {
         assert_eq!(rules(&spec(&examples)), Vec::<&str>::new());
     }
 
+    /// One made-up operation `op` on `/a/{id}` with the given parameters and responses.
+    fn operation(parameters: &str, responses: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a/{{id}}:\n    get:\n      \
+             operationId: op\n      parameters: {parameters}\n      responses: {responses}\n"
+        )
+    }
+
+    const ID: &str = "{name: id, in: path, required: true, schema: {type: string}, example: x}";
+    const OK: &str = "{'204': {description: ok}}";
+
+    #[test]
+    fn parameters_are_checked_as_progenitor_reads_them() {
+        assert_eq!(
+            rules(&operation(&format!("[{ID}]"), OK)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(&operation(&format!("[{ID}, {ID}]"), OK)),
+            ["duplicate-parameter"]
+        );
+        let page = |name: &str| format!("{{name: {name}, in: query, schema: {{type: integer}}}}");
+        assert_eq!(
+            rules(&operation(
+                &format!("[{ID}, {}, {}]", page("pageSize"), page("page_size")),
+                OK
+            )),
+            ["parameter-name"]
+        );
+        // `id` in the path and in a header: progenitor keys parameters by name.
+        let header = "{name: id, in: header, schema: {type: string}}";
+        assert_eq!(
+            rules(&operation(&format!("[{ID}, {header}]"), OK)),
+            ["parameter-name"]
+        );
+        let optional_path = "{name: id, in: path, schema: {type: string}, example: x}";
+        assert_eq!(
+            rules(&operation(&format!("[{optional_path}]"), OK)),
+            ["path-parameter"]
+        );
+        assert_eq!(rules(&operation("[]", OK)), ["path-parameter"]);
+        let unexampled = "{name: id, in: path, required: true, schema: {type: string}}";
+        assert_eq!(
+            rules(&operation(&format!("[{unexampled}]"), OK)),
+            ["param-example"]
+        );
+        let cookie = "{name: sid, in: cookie, schema: {type: string}}";
+        assert_eq!(
+            rules(&operation(&format!("[{ID}, {cookie}]"), OK)),
+            ["no-cookie-parameter"]
+        );
+        let piped = "{name: tags, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}";
+        assert_eq!(
+            rules(&operation(&format!("[{ID}, {piped}]"), OK)),
+            ["parameter-style"]
+        );
+    }
+
+    #[test]
+    fn answers_are_checked_as_the_client_reads_them() {
+        let params = format!("[{ID}]");
+        let json = |schema: &str| {
+            format!(
+                "{{description: d, content: {{application/json: {{schema: {schema}, example: {{}}}}}}}}"
+            )
+        };
+        let a = json("{$ref: '#/components/schemas/A'}");
+        let b = json("{$ref: '#/components/schemas/B'}");
+        let with = |responses: String| {
+            format!(
+                "{}components:\n  schemas:\n    A: {{type: object}}\n    B: {{type: object}}\n",
+                operation(&params, &responses)
+            )
+        };
+        // `default` beside a success is the errors: one error shape with the 400's.
+        assert_eq!(
+            rules(&with(format!("{{'200': {a}, '400': {b}, default: {b}}}"))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(&with(format!("{{'200': {a}, '400': {a}, default: {b}}}"))),
+            ["one-body-shape"]
+        );
+        // `default` alone is the success.
+        assert_eq!(
+            rules(&with(format!("{{default: {a}}}"))),
+            Vec::<&str>::new()
+        );
+        // A status without a body is a shape of its own.
+        assert_eq!(
+            rules(&with(format!(
+                "{{'200': {a}, '404': {{description: gone}}, '400': {b}}}"
+            ))),
+            ["one-body-shape"]
+        );
+        // An array of a `$ref` or of scalars makes no type; an object does.
+        assert_eq!(
+            rules(&with(format!(
+                "{{'200': {}}}",
+                json("{type: array, items: {$ref: '#/components/schemas/A'}}")
+            ))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(&with(format!(
+                "{{'200': {}}}",
+                json("{type: object, properties: {a: {type: string}}}")
+            ))),
+            ["response-ref"]
+        );
+        let unexampled = "{description: d, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}";
+        assert_eq!(
+            rules(&with(format!("{{'200': {unexampled}}}"))),
+            ["response-example"]
+        );
+        assert_eq!(
+            rules(&with("{'2xx': {description: d}}".into())),
+            ["responses"]
+        );
+        assert_eq!(rules(&with("{}".into())), ["responses"]);
+    }
+
+    #[test]
+    fn request_bodies_are_json_or_forms_with_an_example() {
+        let body = |content: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    post:\n      \
+                 operationId: op\n      requestBody: {{content: {content}}}\n      responses: {OK}\n\
+                 components:\n  schemas:\n    A: {{type: object}}\n"
+            )
+        };
+        let a = "{schema: {$ref: '#/components/schemas/A'}, example: {}}";
+        assert_eq!(
+            rules(&body(&format!("{{application/json: {a}}}"))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(&body(&format!(
+                "{{application/x-www-form-urlencoded: {a}}}"
+            ))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(&body(&format!("{{application/xml: {a}}}"))),
+            ["request-media-type"]
+        );
+        assert_eq!(
+            rules(&body(&format!(
+                "{{application/json: {a}, application/xml: {a}}}"
+            ))),
+            ["request-body"]
+        );
+        assert_eq!(
+            rules(&body(
+                "{application/json: {schema: {$ref: '#/components/schemas/A'}}}"
+            )),
+            ["body-example"]
+        );
+        assert_eq!(
+            rules(&body(
+                "{application/json: {schema: {type: object, properties: {a: {type: string}}}, example: {}}}"
+            )),
+            ["body-ref"]
+        );
+    }
+
     #[test]
     fn a_response_must_be_a_lone_ref_to_a_component_schema() {
         let spec = |schema: &str| {
             format!(
                 "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      \
                  operationId: get_a\n      responses:\n        '200': {{description: ok, content: \
-                 {{application/json: {{schema: {schema}}}}}}}\ncomponents:\n  schemas:\n    \
+                 {{application/json: {{schema: {schema}, example: {{}}}}}}}}\ncomponents:\n  schemas:\n    \
                  A: {{type: object}}\n  responses:\n    R: {{description: r}}\n"
             )
         };

@@ -117,10 +117,42 @@ pub fn render(model: &Model) -> String {
                 .and_then(|pointer| spec.pointer(pointer))
         });
         match item {
-            Item::Enum(_) => match enums.get(&name) {
+            Item::Enum(item) => match enums.get(&name) {
                 Some(e) => enum_lines(&mut out, e),
+                // typify's enum of a `oneOf`/`anyOf`: its variants and how they are told apart.
                 None => {
-                    let _ = writeln!(out, "{name}: enum (not from a spec enum)");
+                    let untagged = item.attrs.iter().any(|a| {
+                        a.path().is_ident("serde")
+                            && crate::generate::serde_keys(a)
+                                .iter()
+                                .any(|k| k == "untagged")
+                    });
+                    let how = if untagged {
+                        "the first variant that decodes"
+                    } else {
+                        "tagged by its one key"
+                    };
+                    let _ = writeln!(out, "{name}: enum of a oneOf/anyOf, {how}");
+                    for variant in &item.variants {
+                        let wire = crate::nullable::variant_wire_name(variant);
+                        let inner: Vec<String> = variant
+                            .fields
+                            .iter()
+                            .map(|f| match &f.ident {
+                                Some(name) => format!("{name}: {}", type_text(&f.ty)),
+                                None => type_text(&f.ty),
+                            })
+                            .collect();
+                        let inner = match &variant.fields {
+                            Fields::Named(_) => format!(" {{ {} }}", inner.join(", ")),
+                            _ => format!("({})", inner.join(", ")),
+                        };
+                        let shown = match wire {
+                            Some(wire) => format!(" as \"{wire}\""),
+                            None => String::new(),
+                        };
+                        let _ = writeln!(out, "  {}{inner}{shown}", variant.ident);
+                    }
                 }
             },
             Item::Struct(s) => match &s.fields {
@@ -147,8 +179,17 @@ pub fn render(model: &Model) -> String {
                         };
                         let property = schema
                             .and_then(|s| s.pointer(&format!("/properties/{}", escape(&wire))));
+                        // Required as serde reads it too: not an `Option` and no `default`
+                        // (an `allOf`'s merged fields are required by the member listing them).
+                        let defaulted = field.attrs.iter().any(|a| {
+                            a.path().is_ident("serde")
+                                && crate::generate::serde_keys(a)
+                                    .iter()
+                                    .any(|k| k == "default")
+                        });
+                        let decoded_required = !defaulted && !crate::generate::is_option(&field.ty);
                         let mut facts = vec![
-                            if required.contains(&wire.as_str()) {
+                            if required.contains(&wire.as_str()) || decoded_required {
                                 "required"
                             } else {
                                 "optional"

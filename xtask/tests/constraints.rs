@@ -118,6 +118,36 @@ const ENFORCED: &[(&str, &str, &str)] = &[
         "{type: string, format: email, pattern: '^[^@]+@[^@]+$'}",
         "x: Option<TX>, optional [pattern ^[^@]+@[^@]+$; format email]",
     ),
+    (
+        "format",
+        "{type: string, format: uuid}",
+        "x: Option<Uuid>, optional [format uuid]",
+    ),
+    (
+        "minimum",
+        "{type: number, minimum: 0.5}",
+        "x: Option<Tx>, optional [>= 0.5]",
+    ),
+    (
+        "maximum",
+        "{type: number, maximum: 9.5}",
+        "x: Option<Tx>, optional [<= 9.5]",
+    ),
+    (
+        "exclusiveMinimum",
+        "{type: number, minimum: 0, exclusiveMinimum: true}",
+        "x: Option<Tx>, optional [> 0]",
+    ),
+    (
+        "exclusiveMaximum",
+        "{type: number, maximum: 1, exclusiveMaximum: true}",
+        "x: Option<Tx>, optional [< 1]",
+    ),
+    (
+        "multipleOf",
+        "{type: number, multipleOf: 0.5}",
+        "x: Option<Tx>, optional [multiple of 0.5]",
+    ),
 ];
 
 /// Refused: generation fails naming the location and the keyword.
@@ -134,11 +164,8 @@ const REFUSED: &[(&str, &str)] = &[
         "uniqueItems",
         "{type: array, items: {type: string}, uniqueItems: true}",
     ),
-    ("minimum", "{type: number, minimum: 0.5}"),
-    ("maximum", "{type: number, maximum: 9.5}"),
-    ("multipleOf", "{type: number, multipleOf: 0.5}"),
+    ("multipleOf", "{type: number, multipleOf: 0}"),
     ("format", "{type: string, format: email}"),
-    ("format", "{type: string, format: uuid}"),
     ("format", "{type: string, format: uri}"),
     ("pattern", "{type: string, format: date, pattern: '^2'}"),
     (
@@ -187,7 +214,7 @@ info: {title: t, version: "1"}
 paths:
   /t/{n}:
     parameters:
-      - {name: n, in: path, required: true, schema: {type: integer, minimum: 0, maximum: 9}}
+      - {name: n, in: path, required: true, schema: {type: integer, minimum: 0, maximum: 9}, example: 1}
     get:
       operationId: get_t
       responses:

@@ -11,7 +11,8 @@ const VOLATILE_HEADERS: [&str; 1] = ["host"];
 pub fn render(title: &str, request: &Request) -> String {
     let mut out = format!("### {title}\n{} {}", request.method, request.url.path());
     if let Some(query) = request.url.query() {
-        out += &format!("?{query}");
+        // An API key in the query is a test secret: masked like a credential header.
+        out += &format!("?{}", unsecret(query));
     }
     out.push('\n');
     let mut headers: Vec<(String, String)> = request
@@ -38,7 +39,32 @@ pub fn render(title: &str, request: &Request) -> String {
     out
 }
 
+/// `text` with every test secret of every API (`operations::secrets()`, in the forms a URL
+/// writes them) replaced by `***`.
+fn unsecret(text: &str) -> String {
+    let mut text = text.to_string();
+    for secret in crate::support::operations::secrets() {
+        let encoded: String = reqwest::Url::parse_with_params("http://x/", &[("s", &secret)])
+            .ok()
+            .and_then(|url| url.query().map(|q| q.trim_start_matches("s=").to_string()))
+            .unwrap_or_default();
+        for form in [secret.as_str(), encoded.as_str()] {
+            if !form.is_empty() {
+                text = text.replace(form, "***");
+            }
+        }
+    }
+    text
+}
+
 fn mask(name: &str, value: &str) -> String {
+    if value != unsecret(value) {
+        // A credential header of any API (an API key's own header too): its scheme, if any.
+        return match value.split_once(' ') {
+            Some((scheme, _)) => format!("{scheme} ***"),
+            None => "***".into(),
+        };
+    }
     if SECRET_HEADERS.contains(&name) {
         match value.split_once(' ') {
             Some((scheme, _)) => format!("{scheme} ***"),
