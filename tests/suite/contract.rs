@@ -2,18 +2,23 @@
 //! serves it with request validation on and the typed client calls EVERY operation with
 //! inputs taken from the spec's examples. Prism must report no violation, and the client
 //! must decode what Prism answers: the spec's static examples, then responses generated
-//! from the schemas (`--dynamic`). Each spec also gets a request that breaks it, sent around
-//! the typed client's validation, which Prism must catch: the check can fail.
+//! from the schemas (`Prefer: dynamic=true`, with a fixed seed). Each spec also gets a
+//! request that breaks it, sent around the typed client's validation, which Prism must catch:
+//! the check can fail. One Prism per spec serves all three.
 //!
 //! Needs the npm tools: `cargo xtask test` installs them (`npm ci`).
 
 use crate::support::operations;
 use crate::support::prism::{Mode, Prism, report, violations};
 use crate::support::spec::SpecExamples;
+use crm_bindings::HttpConfig;
+use crm_bindings::mock_support::{Api, Refusal};
+use crm_bindings::reqwest::header::{HeaderName, HeaderValue};
 
-/// Calls every operation of `api` (inputs from the spec's examples) against a static and a
-/// dynamic Prism; checks that the calls are exactly the spec's operations, each accepted
-/// without violation and its answer decoded.
+/// Everything the contract checks of one API, on one Prism: every operation called with the
+/// spec's examples, answered with the spec's static examples and then with answers Prism
+/// generates from the schemas (`Prefer: dynamic=true`, seeded), each accepted without
+/// violation and decoded; then a request that breaks the spec, which Prism must catch.
 async fn contract(api: &'static str) {
     let mut expected = SpecExamples::load(api).operation_ids();
     expected.sort();
@@ -27,9 +32,16 @@ async fn contract(api: &'static str) {
         called, expected,
         "{api}: the operation table covers the spec exactly"
     );
+    let Some(prism) = Prism::start(api) else {
+        return;
+    };
     for mode in [Mode::Static, Mode::Dynamic] {
-        let Some(prism) = Prism::start(api, mode) else {
-            return;
+        let config = match mode {
+            Mode::Static => HttpConfig::default(),
+            Mode::Dynamic => HttpConfig::default().header(
+                HeaderName::from_static("prefer"),
+                HeaderValue::from_static("dynamic=true"),
+            ),
         };
         let mut failures = Vec::new();
         let mut skipped = Vec::new();
@@ -39,7 +51,7 @@ async fn contract(api: &'static str) {
                 skipped.push(operation.id);
                 continue;
             }
-            let outcome = operation.run(&prism.base_url, Default::default()).await;
+            let outcome = operation.run(&prism.base_url, config.clone()).await;
             match outcome.result {
                 Ok(status) if (200..300).contains(&status) => {}
                 Ok(status) => failures.push(format!("{}: status {status}", operation.id)),
@@ -67,6 +79,118 @@ async fn contract(api: &'static str) {
             expected.len()
         ));
     }
+    prism_catches_a_request_the_client_refuses(api, &prism).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_operation_of_every_api_passes_prism_and_prism_catches_what_the_client_refuses() {
+    let apis = operations::api_names();
+    // A few Prism servers at a time: each is a Node.js process, and dozens starting at once
+    // on two cores answer past the client's timeout.
+    for batch in apis.chunks(PRISMS_AT_ONCE) {
+        let runs: Vec<_> = batch
+            .iter()
+            .map(|api| tokio::spawn(contract(api)))
+            .collect();
+        for run in runs {
+            run.await.expect("a contract run panicked");
+        }
+    }
+    let checked = operations::apis()
+        .iter()
+        .filter(|api| refusal_to_send(api).is_some())
+        .count();
+    assert!(checked > 0, "no API has a constraint to break");
+    crate::support::assert_every_spec("contract", apis);
+}
+
+/// How many Prism servers run at once.
+const PRISMS_AT_ONCE: usize = 4;
+
+/// The refusal a spec-breaking request is made of: a body field's, else a parameter's.
+fn refusal_to_send(api: &Api) -> Option<&Refusal> {
+    api.refusals
+        .iter()
+        .find(|r| r.body.is_some())
+        .or_else(|| api.refusals.iter().find(|r| r.param.is_some()))
+}
+
+/// What the typed client refuses (the generator's forbidden value for a body field, or for
+/// a parameter when no body field has a constraint), sent around it with plain reqwest:
+/// Prism must flag it too.
+async fn prism_catches_a_request_the_client_refuses(api: &'static str, prism: &Prism) {
+    let Some(refusal) = operations::apis()
+        .iter()
+        .find(|a| a.name == api)
+        .and_then(refusal_to_send)
+    else {
+        // An API whose requests have no constraint has nothing to break.
+        report(&format!("{api}: no constraint to break, nothing to check"));
+        return;
+    };
+    let op = refusal.operation;
+    let (body, param) = (refusal.body, refusal.param.as_ref());
+    let spec = SpecExamples::cached(api);
+    let mut path = op.path.to_string();
+    let mut query = Vec::new();
+    for (name, value) in spec.path_examples(op.operation_id) {
+        path = path.replace(&format!("{{{name}}}"), &value);
+    }
+    if let Some(bad) = param {
+        if bad.in_path {
+            // The examples are in already: put the forbidden value back in its place.
+            path = op.path.to_string();
+            for (name, value) in spec.path_examples(op.operation_id) {
+                let value = if name == bad.name {
+                    bad.value.to_string()
+                } else {
+                    value
+                };
+                path = path.replace(&format!("{{{name}}}"), &value);
+            }
+        } else {
+            query.push((bad.name, bad.value));
+        }
+    }
+    let base = &prism.base_url;
+    let mut request = reqwest::Client::new()
+        .request(op.method.parse().unwrap(), format!("{base}{path}"))
+        .query(&query);
+    // The body as the operation sends it: JSON, or a form of the JSON's fields.
+    if let Some(json) = body.or(op.request_example) {
+        request = match op.request_media {
+            Some(form @ "application/x-www-form-urlencoded") => {
+                request.header("content-type", form).body(form_of(json))
+            }
+            _ => request
+                .header("content-type", "application/json")
+                .body(json),
+        };
+    }
+    for (name, value) in operations::credential_headers(api) {
+        request = request.header(name, value);
+    }
+    request = request.query(&operations::credential_query(api));
+    let response = request.send().await.expect("Prism answers");
+    let status = response.status();
+    let flagged_header = violations(response.headers());
+    let problem = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let text = response.text().await.unwrap_or_default();
+    assert!(
+        status.is_client_error(),
+        "{api}: Prism accepted a request that breaks the spec ({status}): {text}"
+    );
+    assert!(
+        flagged_header.is_some() || (problem && text.contains("validation")),
+        "{api}: {status} without a violation report: {text}\n{}",
+        prism.log_text()
+    );
+    report(&format!(
+        "{api}: a spec-breaking request was caught ({status})"
+    ));
 }
 
 /// Whether the documented success answer of `operation` holds a number with `multipleOf` or
@@ -121,107 +245,6 @@ fn fakes_break_their_schema(api: &str, operation: &str) -> bool {
     false
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn every_operation_of_every_api_passes_prism() {
-    let apis = operations::api_names();
-    // A few Prism servers at a time: each is a Node.js process, and dozens starting at once
-    // on two cores answer past the client's timeout.
-    for batch in apis.chunks(PRISMS_AT_ONCE) {
-        let runs: Vec<_> = batch
-            .iter()
-            .map(|api| tokio::spawn(contract(api)))
-            .collect();
-        for run in runs {
-            run.await.expect("a contract run panicked");
-        }
-    }
-    crate::support::assert_every_spec("contract", apis);
-}
-
-/// How many Prism servers run at once.
-const PRISMS_AT_ONCE: usize = 4;
-
-/// What the typed client refuses (the generator's forbidden value for a body field, or for
-/// a parameter when no body field has a constraint), sent around it with plain reqwest:
-/// Prism must flag it too, for every API.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn prism_catches_a_request_the_client_refuses() {
-    let mut runs = Vec::new();
-    let mut checked = Vec::new();
-    for api in operations::apis() {
-        let refusal = api
-            .refusals
-            .iter()
-            .find(|r| r.body.is_some())
-            .or_else(|| api.refusals.iter().find(|r| r.param.is_some()));
-        // An API whose requests have no constraint has nothing to break.
-        let Some(refusal) = refusal else {
-            report(&format!(
-                "{}: no constraint to break, nothing to check",
-                api.name
-            ));
-            continue;
-        };
-        checked.push(api.name);
-        if runs.len() == PRISMS_AT_ONCE {
-            for run in runs.drain(..) {
-                let run: tokio::task::JoinHandle<()> = run;
-                run.await.expect("a Prism check panicked");
-            }
-        }
-        let (api, op) = (api.name, refusal.operation);
-        let (body, param) = (refusal.body, refusal.param.as_ref());
-        runs.push(tokio::spawn(assert_caught(api, move |http, base| {
-            let spec = SpecExamples::cached(api);
-            let mut path = op.path.to_string();
-            let mut query = Vec::new();
-            for (name, value) in spec.path_examples(op.operation_id) {
-                path = path.replace(&format!("{{{name}}}"), &value);
-            }
-            if let Some(bad) = param {
-                if bad.in_path {
-                    // The examples are in already: put the forbidden value back in its place.
-                    path = op.path.to_string();
-                    for (name, value) in spec.path_examples(op.operation_id) {
-                        let value = if name == bad.name {
-                            bad.value.to_string()
-                        } else {
-                            value
-                        };
-                        path = path.replace(&format!("{{{name}}}"), &value);
-                    }
-                } else {
-                    query.push((bad.name, bad.value));
-                }
-            }
-            let mut request = http
-                .request(op.method.parse().unwrap(), format!("{base}{path}"))
-                .query(&query);
-            // The body as the operation sends it: JSON, or a form of the JSON's fields.
-            if let Some(json) = body.or(op.request_example) {
-                request = match op.request_media {
-                    Some(form @ "application/x-www-form-urlencoded") => {
-                        request.header("content-type", form).body(form_of(json))
-                    }
-                    _ => request
-                        .header("content-type", "application/json")
-                        .body(json),
-                };
-            }
-            for (name, value) in operations::credential_headers(api) {
-                request = request.header(name, value);
-            }
-            request = request.query(&operations::credential_query(api));
-            request
-        })));
-    }
-    for run in runs {
-        run.await.expect("a Prism check panicked");
-    }
-    assert!(!checked.is_empty(), "no API has a constraint to break");
-    crate::support::assert_every_spec("contract", operations::api_names());
-}
-
 /// The fields of a JSON object as an `application/x-www-form-urlencoded` body (strings as
 /// they are, other values as JSON text), as the client sends a form.
 fn form_of(json: &str) -> String {
@@ -235,37 +258,4 @@ fn form_of(json: &str) -> String {
         url.query_pairs_mut().append_pair(name, &text);
     }
     url.query().unwrap_or_default().to_string()
-}
-
-/// A request that breaks the spec, sent with plain reqwest: Prism must flag it.
-async fn assert_caught(
-    api: &str,
-    request: impl FnOnce(&reqwest::Client, &str) -> reqwest::RequestBuilder,
-) {
-    let Some(prism) = Prism::start(api, Mode::Static) else {
-        return;
-    };
-    let response = request(&reqwest::Client::new(), &prism.base_url)
-        .send()
-        .await
-        .expect("Prism answers");
-    let status = response.status();
-    let flagged_header = violations(response.headers());
-    let problem = response
-        .headers()
-        .get("content-type")
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    let body = response.text().await.unwrap_or_default();
-    assert!(
-        status.is_client_error(),
-        "{api}: Prism accepted a request that breaks the spec ({status}): {body}"
-    );
-    assert!(
-        flagged_header.is_some() || (problem && body.contains("validation")),
-        "{api}: {status} without a violation report: {body}\n{}",
-        prism.log_text()
-    );
-    report(&format!(
-        "{api}: a spec-breaking request was caught ({status})"
-    ));
 }

@@ -25,7 +25,7 @@ impl Prism {
     /// Starts Prism, or `None` when it is not installed and the run allows skipping: plain
     /// `cargo test` says the check was skipped and how to run it; `cargo xtask test` (which
     /// installs Prism and sets `CRM_REQUIRE_NODE_TOOLS=1`) fails instead.
-    pub fn start(api: &str, mode: Mode) -> Option<Prism> {
+    pub fn start(api: &str) -> Option<Prism> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let bin = root.join("node_modules/.bin/prism");
         if !bin.exists() {
@@ -42,45 +42,50 @@ impl Prism {
             use std::io::Write as _;
             let _ = writeln!(
                 std::io::stderr(),
-                "SKIPPED: the Prism contract test of {api} ({mode:?}): Prism is not installed; {how}"
+                "SKIPPED: the Prism contract test of {api}: Prism is not installed; {how}"
             );
             return None;
         }
-        let port = free_port();
-        let log =
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{api}-{mode:?}-{port}.log"));
-        let log_file = std::fs::File::create(&log).expect("Prism log file");
-        let mut cmd = Command::new(&bin);
-        cmd.args(["mock", &format!("specs/{api}.yaml"), "-h", "127.0.0.1"])
-            .args(["-p", &port.to_string(), "--errors"])
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().unwrap())
-            .stderr(log_file);
-        if mode == Mode::Dynamic {
-            cmd.args(["--dynamic", "--seed", "42"]);
+        // Another test's server may take the free port before Prism binds it: then Prism
+        // exits, and starts again on another.
+        let mut last = String::new();
+        for _ in 0..5 {
+            let port = free_port();
+            let log =
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{api}-{port}.log"));
+            let log_file = std::fs::File::create(&log).expect("Prism log file");
+            // Static answers by default; `Prefer: dynamic=true` asks for generated ones, with
+            // a fixed seed.
+            let child = Command::new(&bin)
+                .args(["mock", &format!("specs/{api}.yaml"), "-h", "127.0.0.1"])
+                .args(["-p", &port.to_string(), "--errors", "--seed", "42"])
+                .current_dir(root)
+                .stdin(Stdio::null())
+                .stdout(log_file.try_clone().unwrap())
+                .stderr(log_file)
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+            let mut prism = Prism {
+                child,
+                base_url: format!("http://127.0.0.1:{port}"),
+                log,
+            };
+            match prism.wait_until_listening(port) {
+                Ok(()) => return Some(prism),
+                Err(text) if text.contains("EADDRINUSE") => last = text,
+                Err(text) => panic!("Prism exited before listening:\n{text}"),
+            }
         }
-        let child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
-        let mut prism = Prism {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        prism.wait_until_listening(port);
-        Some(prism)
+        panic!("Prism found no free port in 5 tries:\n{last}")
     }
 
-    fn wait_until_listening(&mut self, port: u16) {
+    /// Waits for Prism's own "listening" line; its log if it exited first.
+    fn wait_until_listening(&mut self, port: u16) -> Result<(), String> {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "Prism exited ({status}) before listening:\n{}",
-                    self.log_text()
-                );
+                return Err(format!("({status}) {}", self.log_text()));
             }
             // Prism's own line, not only an open port: between `free_port` and Prism's bind,
             // another test's server may take the port (then Prism exits, above).
@@ -89,7 +94,7 @@ impl Prism {
                 .contains(&format!("is listening on http://127.0.0.1:{port}"));
             if listening && TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
             {
-                return;
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
