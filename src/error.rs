@@ -337,7 +337,7 @@ pub async fn text_error_response(
     let status = response.status();
     let facts = Facts::of(&response);
     let secrets = runtime.secrets();
-    match read_limited(&mut response, runtime.max_response_bytes()).await {
+    match read_body(runtime, &mut response, operation, &facts).await {
         Ok(body) => Error::ErrorResponse {
             operation,
             response: ResponseValue::new(
@@ -348,26 +348,41 @@ pub async fn text_error_response(
             attempts: facts.attempts,
             request_id: facts.request_id,
         },
-        Err(ReadError::Transport(source)) => Error::Communication {
+        Err(error) => error,
+    }
+}
+
+/// A documented answer's body, read up to the client's limit: a transport failure is
+/// [`Error::Communication`], a larger body [`Error::ResponseTooLarge`] with its start.
+async fn read_body<E>(
+    runtime: &crate::runtime::Runtime,
+    response: &mut reqwest::Response,
+    operation: &'static str,
+    facts: &Facts,
+) -> Result<bytes::Bytes, Error<E>> {
+    let secrets = runtime.secrets();
+    match read_limited(response, runtime.max_response_bytes()).await {
+        Ok(body) => Ok(body),
+        Err(ReadError::Transport(source)) => Err(Error::Communication {
             operation,
             source: without_query(source),
             attempts: facts.attempts,
-        },
+        }),
         Err(ReadError::TooLarge {
             limit,
             content_length,
             read,
-        }) => Error::ResponseTooLarge(Box::new(OversizedResponse {
+        }) => Err(Error::ResponseTooLarge(Box::new(OversizedResponse {
             operation,
-            status,
+            status: response.status(),
             headers: secrets.scrub_headers(std::mem::take(response.headers_mut())),
             limit,
             content_length,
             bytes_read: read.len(),
             start: secrets.scrub_bytes(read.slice(..read.len().min(EXCERPT_CHARS * 8))),
             attempts: facts.attempts,
-            request_id: facts.request_id,
-        })),
+            request_id: facts.request_id.clone(),
+        }))),
     }
 }
 
@@ -406,33 +421,7 @@ async fn decode_keeping_body<T: serde::de::DeserializeOwned, E>(
     let status = response.status();
     let secrets = runtime.secrets();
     let facts = Facts::of(&response);
-    let body = match read_limited(&mut response, runtime.max_response_bytes()).await {
-        Ok(body) => body,
-        Err(ReadError::Transport(source)) => {
-            return Err(Error::Communication {
-                operation,
-                source: without_query(source),
-                attempts: facts.attempts,
-            });
-        }
-        Err(ReadError::TooLarge {
-            limit,
-            content_length,
-            read,
-        }) => {
-            return Err(Error::ResponseTooLarge(Box::new(OversizedResponse {
-                operation,
-                status,
-                headers: secrets.scrub_headers(std::mem::take(response.headers_mut())),
-                limit,
-                content_length,
-                bytes_read: read.len(),
-                start: secrets.scrub_bytes(read.slice(..read.len().min(EXCERPT_CHARS * 8))),
-                attempts: facts.attempts,
-                request_id: facts.request_id,
-            })));
-        }
-    };
+    let body = read_body(runtime, &mut response, operation, &facts).await?;
     let mut headers = std::mem::take(response.headers_mut());
     // A documented error's typed body is for showing: decode it without the credentials.
     let body = if status.is_success() {
