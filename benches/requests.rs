@@ -20,8 +20,8 @@ mod reference;
 #[path = "support/server.rs"]
 mod server;
 
-use crm_bindings::mock_support::Operation;
 use crm_bindings::{HttpConfig, cscart, solos, thulium, uapay, yume};
+use crm_bindings_runtime::mock::Operation;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use std::hint::black_box;

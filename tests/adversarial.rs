@@ -7,11 +7,13 @@
 //! The servers are raw TCP on 127.0.0.1, bounded in bytes and time, and stop by themselves
 //! (when the client hangs up, or at their caps). Measured sections run one at a time.
 
+#[path = "suite/generated/mod.rs"]
+mod generated;
 #[path = "suite/support/mod.rs"]
 mod support;
 
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::Status;
+use crm_bindings_runtime::mock::Status;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

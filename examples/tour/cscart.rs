@@ -1,6 +1,6 @@
 //! CS-Cart call requests: every operation against the seed-001 examples.
 
-use crate::Result;
+use crate::common::Result;
 use crm_bindings::cscart::mock::mount_examples;
 
 /// The documents' API root on the mock server.
@@ -86,5 +86,5 @@ pub async fn run() -> Result {
 
     let deleted = client.delete_call_request().id(7u64).send().await?;
     println!("delete_call_request(7) -> {}", deleted.status());
-    crate::every_operation_called(&server, crm_bindings::cscart::mock::OPERATIONS).await
+    crate::common::every_operation_called(&server, crm_bindings::cscart::mock::OPERATIONS).await
 }

@@ -4,6 +4,7 @@
 //!
 //!     cargo run --example tour
 
+mod common;
 #[cfg(feature = "cscart")]
 mod cscart;
 #[cfg(all(feature = "cscart", feature = "tracing"))]
@@ -17,23 +18,7 @@ mod uapay;
 #[cfg(feature = "yume")]
 mod yume;
 
-type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-/// Fails naming the operations of an API that a section did not call: the tour shows every
-/// operation, and says so only when it did.
-#[allow(dead_code)] // with no API feature on, no section calls it
-async fn every_operation_called(
-    server: &wiremock::MockServer,
-    operations: &[crm_bindings::mock_support::Operation],
-) -> Result {
-    let requests = server.received_requests().await.unwrap_or_default();
-    let missing = crm_bindings::mock_support::uncalled(operations, &requests);
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("the tour did not call {}", missing.join(", ")).into())
-    }
-}
+use common::Result;
 
 #[tokio::main]
 async fn main() -> Result {

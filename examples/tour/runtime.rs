@@ -1,7 +1,7 @@
 //! The production runtime on CS-Cart: a call retried after a 503 and its trace, a user's
 //! hook beside the credentials, and the call-request list read as a stream of every page.
 
-use crate::Result;
+use crate::common::Result;
 use crm_bindings::cscart::{Client, mock};
 use crm_bindings::{Attempt, AttemptOutcome, HttpConfig, RequestHook, RetryPolicy};
 use futures_util::StreamExt;

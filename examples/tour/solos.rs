@@ -1,7 +1,7 @@
 //! solOS CRM projects: every operation with the seed-004 curl examples' values. The docs
 //! show no response bodies, so the mock answers each documented request with `{}`.
 
-use crate::Result;
+use crate::common::Result;
 use crm_bindings::solos::mock::mount_examples;
 
 /// The documents' API root on the mock server.
@@ -139,5 +139,5 @@ pub async fn run() -> Result {
     if let Err(err) = types::DateRange::new(day(2020, 12, 31), day(2020, 1, 1)) {
         println!("DateRange::new(2020-12-31, 2020-01-01) -> refused: {err}");
     }
-    crate::every_operation_called(&server, crm_bindings::solos::mock::OPERATIONS).await
+    crate::common::every_operation_called(&server, crm_bindings::solos::mock::OPERATIONS).await
 }

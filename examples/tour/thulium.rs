@@ -1,6 +1,6 @@
 //! Thulium CRM-fed outbound campaign records: every operation against the seed-003 examples.
 
-use crate::Result;
+use crate::common::Result;
 use crm_bindings::thulium::mock::mount_examples;
 
 /// The documents' API root on the mock server.
@@ -72,5 +72,5 @@ pub async fn run() -> Result {
     if let Err(err) = refused {
         println!("update_outbound_record with a four-character campaign id -> refused: {err}");
     }
-    crate::every_operation_called(&server, crm_bindings::thulium::mock::OPERATIONS).await
+    crate::common::every_operation_called(&server, crm_bindings::thulium::mock::OPERATIONS).await
 }

@@ -1,7 +1,7 @@
 //! UAPAY safe deal: the one operation (`update_deal`) against the seed-002 examples, with the
 //! status rules and the validated types.
 
-use crate::Result;
+use crate::common::Result;
 use crm_bindings::uapay::mock::mount_examples;
 
 /// The documents' API root on the mock server.
@@ -119,5 +119,5 @@ pub async fn run() -> Result {
     ) {
         println!("{{\"productPrice\": 0}} -> refused: {err}");
     }
-    crate::every_operation_called(&server, crm_bindings::uapay::mock::OPERATIONS).await
+    crate::common::every_operation_called(&server, crm_bindings::uapay::mock::OPERATIONS).await
 }

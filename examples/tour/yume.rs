@@ -1,7 +1,7 @@
 //! Yume Wazzup triggers: every operation against the seed-000 PUT example and, for the
 //! operations the seed does not describe, the examples of `specs/yume.yaml`.
 
-use crate::Result;
+use crate::common::Result;
 use crm_bindings::yume::mock::mount_examples;
 
 /// The documents' API root on the mock server.
@@ -122,5 +122,5 @@ pub async fn run() -> Result {
 
     let deleted = client.delete_wazzup_trigger().id(123).send().await?;
     println!("delete_wazzup_trigger(123) -> {}", deleted.status());
-    crate::every_operation_called(&server, crm_bindings::yume::mock::OPERATIONS).await
+    crate::common::every_operation_called(&server, crm_bindings::yume::mock::OPERATIONS).await
 }

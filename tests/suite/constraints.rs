@@ -9,10 +9,10 @@
 //! Every message is in one snapshot (`refusals`), read at once by a reviewer. A walk of the
 //! specs, independent of the generator, fails when a constraint has no refusal.
 
+use crate::support::harness::Check;
 use crate::support::operations::{apis, credentials};
 use crate::support::spec::SpecExamples;
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::Check;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use wiremock::MockServer;

@@ -8,11 +8,11 @@
 //!
 //! Needs the npm tools: `cargo xtask test` installs them (`npm ci`).
 
+use crate::support::harness::{Api, Refusal};
 use crate::support::operations;
 use crate::support::prism::{Mode, Prism, report, violations};
 use crate::support::spec::SpecExamples;
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::{Api, Refusal};
 use crm_bindings::reqwest::header::{HeaderName, HeaderValue};
 
 /// Everything the contract checks of one API, on one Prism: every operation called with the

@@ -10,7 +10,7 @@ use std::path::Path;
 #[test]
 fn every_spec_has_its_api_tests_fixtures_and_tour() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let compiled: Vec<&str> = crm_bindings::mock_support::apis()
+    let compiled: Vec<&str> = crate::generated::apis()
         .iter()
         .map(|api| api.name)
         .collect();
@@ -57,7 +57,7 @@ fn every_spec_has_its_api_tests_fixtures_and_tour() {
 fn every_operation_is_in_its_apis_wire_snapshot() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut missing = Vec::new();
-    for api in crm_bindings::mock_support::apis() {
+    for api in crate::generated::apis() {
         let path = root.join(format!(
             "tests/suite/apis/snapshots/suite__apis__{}__wire.snap",
             api.name

@@ -14,7 +14,7 @@
 
 use crate::support::operations::{self, apis, credentials, secrets_of};
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::{Auth, Status};
+use crm_bindings_runtime::mock::{Auth, Status};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wiremock::matchers::any;

@@ -590,8 +590,8 @@ fn words(api: &str, spec: &Value) -> Words {
 
 /// An operation's documented success and error statuses (from the generator's facts, so
 /// `default` and ranges are read as the client reads them).
-fn documented_statuses(facts: &crm_bindings::mock_support::Operation) -> (Vec<u16>, Vec<u16>) {
-    use crm_bindings::mock_support::Status;
+fn documented_statuses(facts: &crm_bindings_runtime::mock::Operation) -> (Vec<u16>, Vec<u16>) {
+    use crm_bindings_runtime::mock::Status;
     let (mut success, mut error) = (Vec::new(), Vec::new());
     for status in facts.statuses {
         match *status {

@@ -1,12 +1,10 @@
 //! Every constraint keyword the generator enforces refuses what breaks it, at run time: the
-//! generator's golden sample (`xtask/tests/golden/keywords.yaml`, compiled with the internal
-//! `golden` feature) holds each keyword in each place it can sit. The keywords the generator
+//! generator's golden sample (`xtask/tests/golden/keywords.yaml`, generated into the unpublished
+//! crate `crates/golden`) holds each keyword in each place it can sit. The keywords the generator
 //! cannot enforce are refused by `cargo xtask generate` (`xtask/tests/constraints.rs`).
 //! Expected values come from the sample spec's own keywords.
-#![cfg(feature = "golden")]
-
-use crm_bindings::keywords::{Client, types};
 use crm_bindings::{Nullable, from_json};
+use crm_bindings_keywords::{Client, types};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

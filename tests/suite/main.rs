@@ -2,7 +2,7 @@
 //!
 //! Cross-API suites (`contract`, `misbehaviour`, `fuzz`, `secrets`, `transport`,
 //! `constraints`, `enums`, `credentials`) name no API: they run over what the generator made
-//! of every spec (`crm_bindings::mock_support::apis()`: the operations and their example
+//! of every spec (`generated::apis()`, written by `cargo xtask generate`: the operations and their example
 //! calls, a forbidden value per constraint, an undocumented value per enum), and each fails
 //! when a spec in `specs/` is not among them. `apis/` holds what is specific to one API: the
 //! seed's examples on the wire, its quirks. `coverage` checks that every spec has those.
@@ -10,6 +10,7 @@
 //! `tests/adversarial.rs` is a binary of its own: its counting allocator must see nothing
 //! but the calls it measures.
 
+mod generated;
 mod support;
 
 mod constraints;

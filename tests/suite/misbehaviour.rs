@@ -110,7 +110,7 @@ enum Body {
 }
 
 fn documented(op: &Operation) -> Documented {
-    use crm_bindings::mock_support::Status;
+    use crm_bindings_runtime::mock::Status;
     let facts = op.facts;
     let (_, _, operation) = spec(op.api)
         .operations_with_paths()

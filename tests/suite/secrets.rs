@@ -11,9 +11,10 @@
 //! built by a caller with their own credentials (`new_with_client`) is checked by that API's
 //! own tests.
 
+use crate::support::harness::{Check, Credentials};
 use crate::support::operations::{self, Failure, Outcome, apis, credentials};
-use crm_bindings::mock_support::{Auth, Check, Credentials};
 use crm_bindings::{ConfigError, HttpConfig};
+use crm_bindings_runtime::mock::Auth;
 use std::sync::{Mutex, Once};
 use std::time::Duration;
 use wiremock::matchers::header;

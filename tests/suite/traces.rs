@@ -6,10 +6,11 @@
 //! That no secret reaches a span or event is checked by `secrets.rs`, which captures every
 //! span and event of its runs.
 
+use crate::support::harness::Check;
 use crate::support::operations::{self, Operation};
 use crate::support::traces::{self, Captured, SpanRecord};
-use crm_bindings::mock_support::{Check, Status};
 use crm_bindings::{HttpConfig, RetryPolicy};
+use crm_bindings_runtime::mock::Status;
 use std::time::Duration;
 use tracing::Level;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};

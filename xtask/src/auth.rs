@@ -45,6 +45,34 @@ impl Scheme {
         }
     }
 
+    /// The credentials the constructor takes after `base_url`, as (parameter, example value):
+    /// the one list the signatures, the generated docs' examples, the tour and the bench
+    /// consumers read.
+    pub fn parameters(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Scheme::None => &[],
+            Scheme::Basic => &[("user", "user"), ("password", "password")],
+            Scheme::Bearer => &[("token", "token")],
+            Scheme::ApiKeyHeader(_) | Scheme::ApiKeyQuery(_) => &[("key", "key")],
+            Scheme::KeyPair(..) => &[("first", "first-key"), ("second", "second-key")],
+        }
+    }
+
+    /// Source text calling the constructor with the example credentials: `base` (a `&str`)
+    /// and, for the scheme without credentials, `config` (a `&HttpConfig`) are expressions.
+    pub fn example_call(&self, base: &str, config: &str) -> String {
+        let mut args = vec![base.to_string()];
+        if *self == Scheme::None {
+            args.push(config.to_string());
+        }
+        args.extend(
+            self.parameters()
+                .iter()
+                .map(|(_, value)| format!("{value:?}")),
+        );
+        format!("{}({})", self.constructor(), args.join(", "))
+    }
+
     /// A short name for cache keys and messages.
     pub fn label(&self) -> &'static str {
         match self {
@@ -57,19 +85,23 @@ impl Scheme {
         }
     }
 
-    /// `crate::mock_support::Auth` of this scheme, for the operations' facts.
+    /// `::crm_bindings_runtime::mock::Auth` of this scheme, for the operations' facts.
     pub fn facts(&self) -> TokenStream {
         match self {
-            Scheme::None => quote!(crate::mock_support::Auth::None),
-            Scheme::Basic => quote!(crate::mock_support::Auth::Basic),
-            Scheme::Bearer => quote!(crate::mock_support::Auth::Bearer),
-            Scheme::ApiKeyHeader(name) => quote!(crate::mock_support::Auth::ApiKeyHeader(#name)),
-            Scheme::ApiKeyQuery(name) => quote!(crate::mock_support::Auth::ApiKeyQuery(#name)),
-            Scheme::KeyPair(a, b) => quote!(crate::mock_support::Auth::ApiKeys(&[#a, #b])),
+            Scheme::None => quote!(::crm_bindings_runtime::mock::Auth::None),
+            Scheme::Basic => quote!(::crm_bindings_runtime::mock::Auth::Basic),
+            Scheme::Bearer => quote!(::crm_bindings_runtime::mock::Auth::Bearer),
+            Scheme::ApiKeyHeader(name) => {
+                quote!(::crm_bindings_runtime::mock::Auth::ApiKeyHeader(#name))
+            }
+            Scheme::ApiKeyQuery(name) => {
+                quote!(::crm_bindings_runtime::mock::Auth::ApiKeyQuery(#name))
+            }
+            Scheme::KeyPair(a, b) => quote!(::crm_bindings_runtime::mock::Auth::ApiKeys(&[#a, #b])),
         }
     }
 
-    /// A call of this scheme's constructor with the test credentials (`credentials:
+    /// A call of this scheme's constructor (`Client` in scope) with the test credentials (`credentials:
     /// &mock_support::Credentials`), `base: &str` and, when `with_config` is true, `config:
     /// &HttpConfig` in scope.
     pub fn call(&self, with_config: bool) -> TokenStream {
@@ -83,25 +115,23 @@ impl Scheme {
         let plain = format_ident!("{}", self.constructor());
         let twin = format_ident!("{}_and_config", self.constructor());
         match (self, with_config) {
-            (Scheme::None, true) => quote!(super::Client::#plain(base, config)),
+            (Scheme::None, true) => quote!(Client::#plain(base, config)),
             (Scheme::None, false) => {
-                quote!(super::Client::#plain(base, &::std::default::Default::default()))
+                quote!(Client::#plain(base, &::std::default::Default::default()))
             }
-            (_, true) => quote!(super::Client::#twin(base, #credentials config)),
-            (_, false) => quote!(super::Client::#plain(base, #credentials)),
+            (_, true) => quote!(Client::#twin(base, #credentials config)),
+            (_, false) => quote!(Client::#plain(base, #credentials)),
         }
     }
 }
 
 /// The constructor as the surface shows it: `with_basic_auth(base_url, user, password)`.
 pub fn signature(scheme: &Scheme) -> String {
-    let args = match scheme {
-        Scheme::None => "base_url, config",
-        Scheme::Basic => "base_url, user, password",
-        Scheme::Bearer => "base_url, token",
-        Scheme::ApiKeyHeader(_) | Scheme::ApiKeyQuery(_) => "base_url, key",
-        Scheme::KeyPair(..) => "base_url, first, second",
-    };
+    let mut args = vec!["base_url"];
+    if *scheme == Scheme::None {
+        args.push("config");
+    }
+    args.extend(scheme.parameters().iter().map(|(name, _)| *name));
     let place = match scheme {
         Scheme::None => "no credentials".to_string(),
         Scheme::Basic => "HTTP Basic".to_string(),
@@ -110,7 +140,7 @@ pub fn signature(scheme: &Scheme) -> String {
         Scheme::ApiKeyQuery(name) => format!("query {name}"),
         Scheme::KeyPair(a, b) => format!("headers {a}, {b}"),
     };
-    format!("{}({args}): {place}", scheme.constructor())
+    format!("{}({}): {place}", scheme.constructor(), args.join(", "))
 }
 
 /// The security requirements of the document (`security:` at the top), in the YAML's order:
@@ -284,7 +314,8 @@ fn example_base_url(spec: &Value) -> String {
 /// every request runs (`ClientHooks`, which progenitor's `HooksMode::Expected` requires).
 pub fn client_impl(api: &str, spec: &Value, schemes: &[Scheme]) -> TokenStream {
     let base = example_base_url(spec);
-    let path = format!("crm_bindings::{api}::Client");
+    // Doctests run in the API's own crate, which re-exports the runtime's items.
+    let path = format!("crm_bindings_{api}::Client");
     let constructors = schemes
         .iter()
         .map(|scheme| constructor(scheme, &path, &base));
@@ -297,9 +328,9 @@ pub fn client_impl(api: &str, spec: &Value, schemes: &[Scheme]) -> TokenStream {
             #[doc(hidden)]
             pub fn with_credentials(
                 base_url: &str,
-                credentials: ::std::vec::Vec<crate::auth::Credential>,
-                config: &crate::HttpConfig,
-            ) -> ::std::result::Result<Self, crate::ConfigError> {
+                credentials: ::std::vec::Vec<::crm_bindings_runtime::auth::Credential>,
+                config: &::crm_bindings_runtime::HttpConfig,
+            ) -> ::std::result::Result<Self, ::crm_bindings_runtime::ConfigError> {
                 let (baseurl, client, runtime) = config.build(base_url, credentials)?;
                 Ok(Self {
                     baseurl,
@@ -309,7 +340,7 @@ pub fn client_impl(api: &str, spec: &Value, schemes: &[Scheme]) -> TokenStream {
             }
         }
 
-        crate::hooks::impl_client_hooks!();
+        ::crm_bindings_runtime::impl_client_hooks!();
     }
 }
 
@@ -331,64 +362,45 @@ fn constructor(scheme: &Scheme, client: &str, base: &str) -> TokenStream {
     let name = format_ident!("{}", scheme.constructor());
     let with_config = format_ident!("{}_and_config", scheme.constructor());
     let twin_doc = doc(&format!(
-        "[`Client::{}`] with an explicit [`crate::HttpConfig`] (timeouts, retries, proxy, hooks, ...).",
+        "[`Client::{}`] with an explicit [`::crm_bindings_runtime::HttpConfig`] (timeouts, retries, proxy, hooks, ...).",
         scheme.constructor()
     ));
-    let (what, params, args, credentials, example_args): (
-        String,
-        TokenStream,
-        TokenStream,
-        TokenStream,
-        &str,
-    ) = match scheme {
+    let krate = client.trim_end_matches("::Client");
+    let (what, credentials): (String, TokenStream) = match scheme {
         Scheme::None => {
             let doc = doc(&format!(
-                "A client for `base_url` with `config` and no credentials.\n\n```\nlet client = {client}::with_http_config(\"{base}\", &crm_bindings::HttpConfig::default())?;\n# Ok::<(), crm_bindings::ConfigError>(())\n```"
+                "A client for `base_url` with `config` and no credentials.\n\n```\nlet client = {client}::{}?;\n# Ok::<(), Box<dyn std::error::Error>>(())\n```",
+                scheme.example_call(&format!("{base:?}"), &format!("&{krate}::HttpConfig::default()")),
             ));
             return quote! {
                 #doc
                 pub fn #name(
                     base_url: &str,
-                    config: &crate::HttpConfig,
-                ) -> ::std::result::Result<Self, crate::ConfigError> {
+                    config: &::crm_bindings_runtime::HttpConfig,
+                ) -> ::std::result::Result<Self, ::crm_bindings_runtime::ConfigError> {
                     Self::with_credentials(base_url, ::std::vec::Vec::new(), config)
                 }
             };
         }
         Scheme::Basic => (
             "authenticating with HTTP Basic: `user` and `password` go in the `Authorization` header".into(),
-            quote!(user: &str, password: &str,),
-            quote!(user, password,),
-            quote!(crate::auth::basic(user, password)?),
-            "\"user\", \"password\"",
+            quote!(::crm_bindings_runtime::auth::basic(user, password)?),
         ),
         Scheme::Bearer => (
             "sending `Authorization: Bearer <token>`".into(),
-            quote!(token: &str,),
-            quote!(token,),
-            quote!(crate::auth::bearer(token)?),
-            "\"token\"",
+            quote!(::crm_bindings_runtime::auth::bearer(token)?),
         ),
         Scheme::ApiKeyHeader(header) => (
             format!("sending the API key in the `{header}` header"),
-            quote!(key: &str,),
-            quote!(key,),
-            quote!(crate::auth::header(#header, key)?),
-            "\"key\"",
+            quote!(::crm_bindings_runtime::auth::header(#header, key)?),
         ),
         Scheme::ApiKeyQuery(param) => (
             format!("sending the API key as the `{param}` query parameter of every request"),
-            quote!(key: &str,),
-            quote!(key,),
-            quote!(crate::auth::query(#param, key)?),
-            "\"key\"",
+            quote!(::crm_bindings_runtime::auth::query(#param, key)?),
         ),
         Scheme::KeyPair(a, b) => (
             format!("sending both API keys, `first` in the `{a}` header and `second` in `{b}`"),
-            quote!(first: &str, second: &str,),
-            quote!(first, second,),
-            quote!(crate::auth::header(#a, first)?, crate::auth::header(#b, second)?),
-            "\"first-key\", \"second-key\"",
+            quote!(::crm_bindings_runtime::auth::header(#a, first)?, ::crm_bindings_runtime::auth::header(#b, second)?),
         ),
     };
     let secret = if matches!(scheme, Scheme::ApiKeyQuery(_)) {
@@ -397,21 +409,27 @@ fn constructor(scheme: &Scheme, client: &str, base: &str) -> TokenStream {
         "The header is marked sensitive, so `Debug` never shows it."
     };
     let doc = doc(&format!(
-        "A client for `base_url` {what}. {secret}\n\n```\nlet client = {client}::{}(\"{base}\", {example_args})?;\n# Ok::<(), crm_bindings::ConfigError>(())\n```",
-        scheme.constructor()
+        "A client for `base_url` {what}. {secret}\n\n```\nlet client = {client}::{}?;\n# Ok::<(), Box<dyn std::error::Error>>(())\n```",
+        scheme.example_call(&format!("{base:?}"), "")
     ));
+    let names: Vec<_> = scheme
+        .parameters()
+        .iter()
+        .map(|(name, _)| format_ident!("{name}"))
+        .collect();
+    let (params, args) = (quote!(#(#names: &str,)*), quote!(#(#names,)*));
     quote! {
         #doc
-        pub fn #name(base_url: &str, #params) -> ::std::result::Result<Self, crate::ConfigError> {
-            Self::#with_config(base_url, #args &crate::HttpConfig::default())
+        pub fn #name(base_url: &str, #params) -> ::std::result::Result<Self, ::crm_bindings_runtime::ConfigError> {
+            Self::#with_config(base_url, #args &::crm_bindings_runtime::HttpConfig::default())
         }
 
         #twin_doc
         pub fn #with_config(
             base_url: &str,
             #params
-            config: &crate::HttpConfig,
-        ) -> ::std::result::Result<Self, crate::ConfigError> {
+            config: &::crm_bindings_runtime::HttpConfig,
+        ) -> ::std::result::Result<Self, ::crm_bindings_runtime::ConfigError> {
             Self::with_credentials(base_url, ::std::vec![#credentials], config)
         }
     }

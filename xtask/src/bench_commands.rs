@@ -198,6 +198,18 @@ fn consumer(root: &Path, dir: &str, build: &Build, ours: bool) -> Result<PathBuf
     Ok(path)
 }
 
+/// A call of the first constructor `specs/<api>.yaml`'s security schemes give (the table in
+/// `auth.rs`), with example credentials.
+fn example_constructor(root: &Path, api: &str) -> String {
+    let rel = format!("specs/{api}.yaml");
+    let scheme = crate::generate::load_spec(&rel, &root.join(&rel))
+        .ok()
+        .and_then(|(text, spec)| crate::auth::schemes(&spec, &text).ok())
+        .and_then(|schemes| schemes.into_iter().next())
+        .unwrap_or(crate::auth::Scheme::None);
+    scheme.example_call("\"https://crm.example\"", "&Default::default()")
+}
+
 /// A consumer's `Cargo.toml` and `src/main.rs`.
 fn consumer_files(root: &Path, dir: &str, build: &Build, ours: bool) -> (String, String) {
     let mut manifest = format!(
@@ -219,14 +231,7 @@ fn consumer_files(root: &Path, dir: &str, build: &Build, ours: bool) -> (String,
             features.join(", ")
         );
         for api in build.apis {
-            let constructor = match *api {
-                "cscart" | "thulium" => {
-                    "with_basic_auth(\"https://crm.example\", \"user\", \"key\")"
-                }
-                "yume" => "with_bearer_token(\"https://crm.example\", \"token\")",
-                "uapay" => "with_http_config(\"https://crm.example\", &Default::default())",
-                _ => "with_keys(\"https://crm.example\", \"token\", \"secret\")",
-            };
+            let constructor = example_constructor(root, api);
             main += &format!(
                 "    let client = crm_bindings::{api}::Client::{constructor}.expect(\"a client\");\n    \
                  println!(\"{{:?}}\", client);\n"
@@ -349,14 +354,15 @@ mod tests {
             features: &["tls-ring"],
             goal: None,
         };
-        let root = Path::new("/repo");
+        // The real workspace: the constructors come from its specs.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let (manifest, main) = consumer_files(root, "ours-0", &build, true);
         assert!(
             manifest.contains("name = \"consumer-ours-0\""),
             "{manifest}"
         );
         assert!(
-            manifest.contains("crm-bindings = { path = \"/repo\", default-features = false, features = [\"cscart\", \"yume\", \"uapay\", \"thulium\", \"solos\", \"tls-ring\"] }"),
+            manifest.contains(&format!("crm-bindings = {{ path = {:?}, default-features = false, features = [\"cscart\", \"yume\", \"uapay\", \"thulium\", \"solos\", \"tls-ring\"] }}", root.display().to_string())),
             "{manifest}"
         );
         for (api, constructor) in [
@@ -371,7 +377,8 @@ mod tests {
             // The generated client has it (its source, read here: xtask does not build the
             // library), made from the spec's security schemes.
             let generated = std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../src/generated/{api}.rs")),
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(format!("../crates/{api}/src/generated.rs")),
             )
             .unwrap();
             assert!(
@@ -381,7 +388,12 @@ mod tests {
         }
         let (manifest, main) = consumer_files(root, "theirs-0", &build, false);
         assert!(
-            manifest.contains("og_yume = { path = \"/repo/target/bench/openapi-generator/yume\", default-features = false, features = [\"rustls\"] }"),
+            manifest.contains(&format!(
+                "og_yume = {{ path = {:?}, default-features = false, features = [\"rustls\"] }}",
+                root.join("target/bench/openapi-generator/yume")
+                    .display()
+                    .to_string()
+            )),
             "{manifest}"
         );
         assert!(

@@ -357,6 +357,15 @@ fn build_in_a_copy(
         println!("new-api {name}:\n{}", log.join("\n"));
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // The new API crates join the lock file; nothing else in it moves.
+    let lock = Command::new(&cargo)
+        .args(["update", "--workspace", "--offline", "--quiet"])
+        .current_dir(&copy)
+        .status()
+        .map_err(|e| format!("could not run cargo update: {e}"))?;
+    if !lock.success() {
+        return Err(format!("corpus: cargo update --workspace failed ({lock})"));
+    }
     let step = |what: &str, cmd: &mut Command| -> Result<(), String> {
         let started = std::time::Instant::now();
         let shown = format!("{cmd:?}");
@@ -394,12 +403,19 @@ fn build_in_a_copy(
         "clippy, every feature",
         &mut clippy(&["--lib", "--tests", "--examples", "--all-features"]),
     )?;
-    // What a user depending on that API alone compiles (seconds each: only the crate).
+    // What a user depending on that API's crate alone compiles (seconds each).
     for name in names {
-        let features = format!("{name},tls-ring");
+        let package = crate::generate::package_name(name);
         step(
             &format!("clippy, {name} alone"),
-            &mut clippy(&["--lib", "--no-default-features", "--features", &features]),
+            &mut clippy(&[
+                "--lib",
+                "--package",
+                &package,
+                "--no-default-features",
+                "--features",
+                "tls-ring",
+            ]),
         )?;
     }
     step(
@@ -475,39 +491,81 @@ fn build_in_a_copy(
     Ok(wire)
 }
 
-/// Gives the copy's crate a version of its own (`-corpus`). Cargo names a workspace
+/// Gives each crate of the copy a version of its own (`-corpus`). Cargo names a workspace
 /// member's artifacts by its name, version and path from the workspace's root, which are the
 /// same in the copy: without this, each build of the copy would replace the repository's own
 /// artifacts in the shared target directory, and the next build of the repository would
-/// start again from its crate (measured: 140 s of CI's next step).
+/// start again from its crates (measured: 140 s of CI's next step). The requirements on them
+/// (`version = "..."` beside their `path`) and the lock file follow.
 fn distinct_version(copy: &Path) -> Result<(), String> {
-    let path = copy.join("Cargo.toml");
-    let manifest =
-        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let package = manifest
-        .find("[package]\nname = \"crm-bindings\"\nversion = \"")
-        .ok_or("Cargo.toml: no `[package] name = \"crm-bindings\" version = ...` to mark")?;
-    let start = package + "[package]\nname = \"crm-bindings\"\nversion = \"".len();
-    let end = start
-        + manifest[start..]
-            .find('"')
-            .ok_or("Cargo.toml: an unclosed version")?;
-    let version = &manifest[start..end];
-    let marked = format!("{}{version}-corpus{}", &manifest[..start], &manifest[end..]);
-    std::fs::write(&path, marked).map_err(|e| format!("{}: {e}", path.display()))?;
-    // The lock file names it too (the builds are `--locked`).
-    let lock_path = copy.join("Cargo.lock");
-    let lock =
-        std::fs::read_to_string(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
-    let entry = format!("name = \"crm-bindings\"\nversion = \"{version}\"");
-    if !lock.contains(&entry) {
-        return Err("Cargo.lock: no entry for crm-bindings to mark".into());
+    let mut manifests = vec![copy.join("Cargo.toml")];
+    for entry in std::fs::read_dir(copy.join("crates")).map_err(|e| format!("crates: {e}"))? {
+        let path = entry.map_err(|e| e.to_string())?.path().join("Cargo.toml");
+        if path.is_file() {
+            manifests.push(path);
+        }
     }
-    let lock = lock.replace(
-        &entry,
-        &format!("name = \"crm-bindings\"\nversion = \"{version}-corpus\""),
-    );
+    let mut marked = Vec::new();
+    for path in &manifests {
+        let manifest =
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (name, version, edited) = mark_package(&manifest).ok_or_else(|| {
+            format!(
+                "{}: no `[package] name = .. version = ..` to mark",
+                path.display()
+            )
+        })?;
+        std::fs::write(path, mark_requirements(&edited))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        marked.push((name, version));
+    }
+    // The lock file names them too (the builds are `--locked`).
+    let lock_path = copy.join("Cargo.lock");
+    let mut lock =
+        std::fs::read_to_string(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    for (name, version) in &marked {
+        let entry = format!("name = \"{name}\"\nversion = \"{version}\"");
+        if !lock.contains(&entry) {
+            return Err(format!("Cargo.lock: no entry for {name} to mark"));
+        }
+        lock = lock.replace(
+            &entry,
+            &format!("name = \"{name}\"\nversion = \"{version}-corpus\""),
+        );
+    }
     std::fs::write(&lock_path, lock).map_err(|e| format!("{}: {e}", lock_path.display()))
+}
+
+/// The manifest's package name and version, and the manifest with the version marked.
+fn mark_package(manifest: &str) -> Option<(String, String, String)> {
+    let package = manifest.find("[package]\nname = \"")? + "[package]\nname = \"".len();
+    let name_end = package + manifest[package..].find('"')?;
+    let name = &manifest[package..name_end];
+    let start = name_end + manifest[name_end..].find("\nversion = \"")? + "\nversion = \"".len();
+    let end = start + manifest[start..].find('"')?;
+    let version = &manifest[start..end];
+    let edited = format!("{}{version}-corpus{}", &manifest[..start], &manifest[end..]);
+    Some((name.to_string(), version.to_string(), edited))
+}
+
+/// Every requirement on a workspace crate (a `crm-bindings-*` line with a `path` and a
+/// `version`) asks for the marked version.
+fn mark_requirements(manifest: &str) -> String {
+    let lines: Vec<String> = manifest
+        .lines()
+        .map(|line| {
+            let ours = line.starts_with("crm-bindings") && line.contains("path = ");
+            match line.find("version = \"") {
+                Some(at) if ours => {
+                    let start = at + "version = \"".len();
+                    let end = start + line[start..].find('"').unwrap_or(0);
+                    format!("{}-corpus{}", &line[..end], &line[end..])
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
 }
 
 /// An insta snapshot without its header (`---` ... `---`).
@@ -522,6 +580,24 @@ fn snapshot_body(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A copy's crates get versions of their own, and the requirements on them follow;
+    /// other dependencies and other lines keep theirs.
+    #[test]
+    fn the_copys_crates_and_the_requirements_on_them_are_marked() {
+        let manifest = "[package]\nname = \"crm-bindings\"\nversion = \"0.1.0\"\n\n[dependencies]\n\
+            crm-bindings-yume = { path = \"crates/yume\", version = \"0.1.0\", optional = true }\n\
+            serde = { version = \"1\" }\n";
+        let (name, version, edited) = mark_package(manifest).unwrap();
+        assert_eq!((name.as_str(), version.as_str()), ("crm-bindings", "0.1.0"));
+        assert_eq!(
+            mark_requirements(&edited),
+            "[package]\nname = \"crm-bindings\"\nversion = \"0.1.0-corpus\"\n\n[dependencies]\n\
+             crm-bindings-yume = { path = \"crates/yume\", version = \"0.1.0-corpus\", optional = true }\n\
+             serde = { version = \"1\" }\n"
+        );
+        assert_eq!(mark_package("[workspace]\n"), None);
+    }
 
     #[test]
     fn arguments_are_read_or_refused_with_the_usage() {

@@ -100,17 +100,15 @@ pub fn variant_name(value: &Value) -> String {
 }
 
 /// The path progenitor writes wherever the schema is used: the type is placed in the
-/// generated file's `types` module, which the crate mounts at `crate::generated::<api>`.
-pub fn enum_path(api: &str, name: &str) -> String {
-    // A scratch spec's file name (`my-spec.yaml`) is not a module name.
-    let module = api.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    format!("crate::generated::{module}::types::{name}")
+/// generated file's `types` module, which each API crate mounts at `crate::generated`.
+pub fn enum_path(name: &str) -> String {
+    format!("crate::generated::types::{name}")
 }
 
 /// The enum's definition and impls, to be placed in the `types` module.
 ///
 /// Known values are unit variants; any other value the server sends decodes into
-/// `Unknown(crate::UnknownValue<_>)`, which users cannot construct, so it is sent back
+/// `Unknown(::crm_bindings_runtime::UnknownValue<_>)`, which users cannot construct, so it is sent back
 /// unchanged and never made up. `#[non_exhaustive]` keeps adding a value to the spec
 /// source-compatible.
 pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
@@ -168,7 +166,7 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
             pub enum #name {
                 #( #[doc = #docs] #idents, )*
                 #[doc = #unknown_doc]
-                Unknown(crate::UnknownValue<i64>),
+                Unknown(::crm_bindings_runtime::UnknownValue<i64>),
             }
             impl #name {
                 /// Every documented value, in the spec's order.
@@ -198,7 +196,7 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
                 fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
                     match value {
                         #( #values => Ok(Self::#idents), )*
-                        _ => Err(crate::unknown::not_listed(#schema_name, Self::VALUES, &value.to_string()).into()),
+                        _ => Err(::crm_bindings_runtime::unknown::not_listed(#schema_name, Self::VALUES, &value.to_string()).into()),
                     }
                 }
             }
@@ -207,7 +205,7 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
                 fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                     match value.trim().parse::<i64>() {
                         Ok(number) => Self::try_from(number),
-                        Err(_) => Err(crate::unknown::not_listed(#schema_name, Self::VALUES, &format!("{value:?}")).into()),
+                        Err(_) => Err(::crm_bindings_runtime::unknown::not_listed(#schema_name, Self::VALUES, &format!("{value:?}")).into()),
                     }
                 }
             }
@@ -223,10 +221,10 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    Ok(match crate::unknown::decode_i64(deserializer, #schema_name, Self::VALUES, (#min, #max))? {
+                    Ok(match ::crm_bindings_runtime::unknown::decode_i64(deserializer, #schema_name, Self::VALUES, (#min, #max))? {
                         #( Ok(#indexes) => Self::#idents, )*
                         Ok(_) => unreachable!("decode_i64 returns an index of VALUES"),
-                        Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                        Err(raw) => Self::Unknown(::crm_bindings_runtime::unknown::decoded(raw)),
                     })
                 }
             }
@@ -262,7 +260,7 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
             pub enum #name {
                 #( #[doc = #docs] #idents, )*
                 #[doc = #unknown_doc]
-                Unknown(crate::UnknownValue<::std::string::String>),
+                Unknown(::crm_bindings_runtime::UnknownValue<::std::string::String>),
             }
             impl #name {
                 /// Every documented value, in the spec's order.
@@ -287,7 +285,7 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
                 fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                     match value {
                         #( #values => Ok(Self::#idents), )*
-                        _ => Err(crate::unknown::not_listed(#schema_name, Self::VALUES, &format!("{value:?}")).into()),
+                        _ => Err(::crm_bindings_runtime::unknown::not_listed(#schema_name, Self::VALUES, &format!("{value:?}")).into()),
                     }
                 }
             }
@@ -315,10 +313,10 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    Ok(match crate::unknown::decode_str(deserializer, #schema_name, Self::VALUES)? {
+                    Ok(match ::crm_bindings_runtime::unknown::decode_str(deserializer, #schema_name, Self::VALUES)? {
                         #( Ok(#indexes) => Self::#idents, )*
                         Ok(_) => unreachable!("decode_str returns an index of VALUES"),
-                        Err(raw) => Self::Unknown(crate::UnknownValue::new(raw)),
+                        Err(raw) => Self::Unknown(::crm_bindings_runtime::unknown::decoded(raw)),
                     })
                 }
             }
@@ -349,9 +347,12 @@ pub fn enum_tokens(e: &EnumSpec) -> TokenStream {
 pub const FIELD_DESERIALIZERS: [(&str, &str); 2] = [
     (
         "x-crm-empty-string-is-null",
-        "crate::lenient::empty_string_as_none",
+        "::crm_bindings_runtime::lenient::empty_string_as_none",
     ),
-    ("x-crm-number-or-string", "crate::lenient::number_or_string"),
+    (
+        "x-crm-number-or-string",
+        "::crm_bindings_runtime::lenient::number_or_string",
+    ),
 ];
 
 /// `(struct, field, deserializer)` for every property marked with one of

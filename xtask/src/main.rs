@@ -31,7 +31,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  generate           regenerate src/generated/<api>.rs from specs/<api>.yaml
+  generate           regenerate crates/<api>/ (code, README) and the suites' fixtures
+                     from specs/<api>.yaml
   generate --check   fail with a diff when the committed code is not what the specs give
   check <spec.yaml>  run the spec checks and progenitor on one file; print a summary, write nothing
   new-api <name>     scaffold an API from specs/<name>.yaml (a template if missing): facade,
@@ -112,7 +113,8 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
     );
     let mut reports = String::new();
     for (api, spec_path, surface_name) in specs {
-        let generated = match generate::generate_one(root, &api, &spec_path) {
+        let golden = surface_name != api;
+        let generated = match generate::generate_one(root, &api, &spec_path, golden) {
             Ok(g) => g,
             Err(e) => {
                 failed.push(e.to_string());
@@ -122,41 +124,41 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
         // What the edit does to users, against the accepted surface snapshot.
         let changes = report::changes(&report::committed(root, &surface_name), &generated.surface);
         reports += &report::render(&api, &changes);
-        let current = std::fs::read_to_string(&generated.out_path).unwrap_or_default();
         println!(
             "{:<10} {:>10} {:>6} {:>7}",
             generated.api,
             generated.operations,
             generated.types,
-            generated.code.lines().count()
+            generated.outputs[0].1.lines().count()
         );
-        if current == generated.code {
-            continue;
-        }
-        let rel = format!("src/generated/{api}.rs");
-        if check {
-            let diff = similar::TextDiff::from_lines(&current, &generated.code);
-            eprintln!(
-                "{}",
-                diff.unified_diff().context_radius(2).header(
-                    &format!("{rel} (committed)"),
-                    &format!("{rel} (from {})", spec_rel(root, &generated.spec_path))
-                )
-            );
-            // Tell the reviewer which side moved: the spec, or the generator itself.
-            let recorded = spec_hash::recorded_hash(&current).unwrap_or("none");
-            let spec_text = std::fs::read_to_string(&generated.spec_path).unwrap_or_default();
-            let cause = if recorded == spec_hash::spec_hash(&spec_text) {
-                "the generator changed (xtask settings or progenitor version)"
+        let spec_text = std::fs::read_to_string(&generated.spec_path).unwrap_or_default();
+        for (rel, text) in &generated.outputs {
+            let path = root.join(rel);
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current == *text {
+                continue;
+            }
+            if check {
+                let diff = similar::TextDiff::from_lines(&current, text);
+                eprintln!(
+                    "{}",
+                    diff.unified_diff().context_radius(2).header(
+                        &format!("{rel} (committed)"),
+                        &format!("{rel} (from {})", spec_rel(root, &generated.spec_path))
+                    )
+                );
+                // Tell the reviewer which side moved: the spec, or the generator itself.
+                let recorded = spec_hash::recorded_hash(&current).unwrap_or("none");
+                let cause = if recorded == spec_hash::spec_hash(&spec_text) {
+                    "the generator changed (xtask settings or progenitor version)"
+                } else {
+                    "the spec changed since the code was generated"
+                };
+                stale.push(format!("{rel} ({cause})"));
             } else {
-                "the spec changed since the code was generated"
-            };
-            stale.push(format!("{rel} ({cause})"));
-        } else {
-            std::fs::create_dir_all(generated.out_path.parent().unwrap())
-                .and_then(|()| std::fs::write(&generated.out_path, &generated.code))
-                .map_err(|e| format!("{rel}: {e}"))?;
-            println!("  wrote {rel}");
+                write(&path, text).map_err(|e| format!("{rel}: {e}"))?;
+                println!("  wrote {rel}");
+            }
         }
     }
     let apis: Vec<String> = generate::spec_files(root)
@@ -164,20 +166,15 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
         .into_iter()
         .map(|(api, _)| api)
         .collect();
-    let golden: Vec<String> = generate::golden_files(root)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
-    let index = generate::modules_file(&apis, &golden);
-    let index_path = root.join("src/generated/mod.rs");
+    let index = generate::fixtures_index(&apis);
+    let index_rel = "tests/suite/generated/mod.rs";
+    let index_path = root.join(index_rel);
     if std::fs::read_to_string(&index_path).unwrap_or_default() != index {
         if check {
-            stale.push("src/generated/mod.rs (the list of specs changed)".into());
+            stale.push(format!("{index_rel} (the list of specs changed)"));
         } else {
-            std::fs::write(&index_path, &index)
-                .map_err(|e| format!("src/generated/mod.rs: {e}"))?;
-            println!("  wrote src/generated/mod.rs");
+            write(&index_path, &index).map_err(|e| format!("{index_rel}: {e}"))?;
+            println!("  wrote {index_rel}");
         }
     }
     println!("\nWhat the specs change in the public surface (against xtask/tests/snapshots/):");
@@ -200,13 +197,13 @@ fn check(spec: &Path) -> Result<(), String> {
         .and_then(|s| s.to_str())
         .ok_or_else(|| format!("{}: not a spec file", spec.display()))?;
     let generated =
-        generate::generate_one(&workspace_root(), api, spec).map_err(|e| e.to_string())?;
+        generate::generate_one(&workspace_root(), api, spec, false).map_err(|e| e.to_string())?;
     println!(
         "{}: ok ({} operations, {} types, {} lines)",
         spec.display(),
         generated.operations,
         generated.types,
-        generated.code.lines().count()
+        generated.outputs[0].1.lines().count()
     );
     Ok(())
 }
@@ -225,6 +222,12 @@ fn surface(root: &Path, which: &str) -> Result<(), String> {
     let model = generate::build(root, api, &path).map_err(|e| e.to_string())?;
     print!("{}", surface::render(&model));
     Ok(())
+}
+
+/// Writes `text` to `path`, creating its folder.
+fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(path.parent().expect("a file has a folder"))?;
+    std::fs::write(path, text)
 }
 
 fn spec_rel(root: &Path, path: &Path) -> String {
@@ -247,7 +250,7 @@ fn neither_tls_provider_stops_the_build(root: &Path) -> Result<(), String> {
             "--locked",
             "--no-default-features",
         ])
-        .args(["--features", "cscart"])
+        .args(["--package", "crm-bindings-cscart"])
         .output()
         .map_err(|e| format!("could not run cargo clippy: {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -260,7 +263,7 @@ fn neither_tls_provider_stops_the_build(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The start of `src/tls.rs`'s `compile_error!`.
+/// The start of `crates/runtime/src/tls.rs`'s `compile_error!`.
 const NO_TLS_MESSAGE: &str = "crm-bindings needs a TLS provider: enable the `tls-ring` feature";
 
 /// Whether a build without TLS features failed, and with the `compile_error!`.
@@ -276,25 +279,30 @@ fn stopped_for_want_of_tls(succeeded: bool, stderr: &str) -> bool {
 fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
     generate(root, true)?;
     lint(root, None)?;
-    // Each API feature alone, and none: what a user depending on one API compiles, with
-    // warnings denied (a helper only another API uses would warn there).
+    // Each API's crate alone, and the facade with none: what a user depending on one API
+    // compiles, with warnings denied (a helper only another API uses would warn there).
     let apis: Vec<String> = generate::spec_files(root)
         .map_err(|e| e.to_string())?
         .into_iter()
         .map(|(api, _)| api)
         .collect();
     // Each with the default TLS provider (one is required), and one with the other.
-    let alone: Vec<String> = apis
+    let alone: Vec<(String, &str)> = apis
         .iter()
-        .map(|api| format!("{api},tls-ring"))
-        .chain(["tls-ring".to_string(), "cscart,tls-aws-lc".to_string()])
+        .map(|api| (generate::package_name(api), "tls-ring"))
+        .chain([
+            ("crm-bindings".to_string(), "tls-ring"),
+            ("crm-bindings-cscart".to_string(), "tls-aws-lc"),
+        ])
         .collect();
-    for features in &alone {
+    for (package, features) in &alone {
         let args = [
             "clippy",
             "--quiet",
             "--lib",
             "--locked",
+            "--package",
+            package,
             "--no-default-features",
             "--features",
             features,
@@ -306,8 +314,8 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
     }
     neither_tls_provider_stops_the_build(root)?;
     // ring alone: reqwest has no provider of its own, and every constructor must find the
-    // one this crate installs (`src/tls.rs`; alone in its process, so nothing installed
-    // one before).
+    // one the runtime installs (`crates/runtime/src/tls.rs`; alone in its process, so
+    // nothing installed one before).
     run(
         root,
         Command::new(cargo()).args([
@@ -315,11 +323,13 @@ fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
             "--quiet",
             "--lib",
             "--locked",
+            "--package",
+            "crm-bindings-runtime",
             "--no-default-features",
             "--features",
-            "cscart,tls-ring",
+            "tls-ring",
             "--",
-            "tls::",
+            "config::tls_provider::",
         ]),
     )?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -482,7 +492,10 @@ mod tests {
     #[test]
     fn only_the_tls_compile_error_passes_the_no_tls_check() {
         // The text is src/tls.rs's own, not a copy that could drift from it.
-        assert!(include_str!("../../src/tls.rs").contains(&format!("\"{NO_TLS_MESSAGE}")));
+        assert!(
+            include_str!("../../crates/runtime/src/tls.rs")
+                .contains(&format!("\"{NO_TLS_MESSAGE}"))
+        );
         let stderr = format!("error: {NO_TLS_MESSAGE} (or `tls-aws-lc`)");
         assert!(stopped_for_want_of_tls(false, &stderr));
         assert!(!stopped_for_want_of_tls(true, &stderr));

@@ -1,7 +1,7 @@
 //! Refusals in the user's words. progenitor's builders say `conversion to
 //! `::std::num::NonZeroU64` for customer_id failed` and typify's newtypes `longer than 5
 //! characters`; every refusal here names the parameter or field, the rule and what was given
-//! (`customer_id must be at least 1 (got 0)`), through `crate::validate`.
+//! (`customer_id must be at least 1 (got 0)`), through `crm_bindings_runtime::validate`.
 //!
 //! Each rewrite looks for progenitor's or typify's exact shape and fails generation when it is
 //! not there, so an upgrade that changes them is caught here.
@@ -136,7 +136,7 @@ fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<bool, String> {
             self.#field = value
                 .try_into()
                 #map_some
-                .map_err(|_| crate::validate::integer_param(#name, #min, #max, &value));
+                .map_err(|_| ::crm_bindings_runtime::validate::integer_param(#name, #min, #max, &value));
             self
         });
     } else {
@@ -152,7 +152,7 @@ fn rewrite_setter(f: &mut syn::ImplItemFn) -> Result<bool, String> {
             self.#field = value
                 .try_into()
                 #map_some
-                .map_err(|e| crate::validate::typed_param(#name, #type_name, &e));
+                .map_err(|e| ::crm_bindings_runtime::validate::typed_param(#name, #type_name, &e));
             self
         });
     }
@@ -347,7 +347,7 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
                 length_done = true;
                 stmts.push(parse_quote! {
                     if let ::std::option::Option::Some(message) =
-                        crate::validate::length(#name, #min_tokens, #max_tokens, value)
+                        ::crm_bindings_runtime::validate::length(#name, #min_tokens, #max_tokens, value)
                     {
                         return Err(message.into());
                     }
@@ -357,7 +357,7 @@ fn rewrite_newtype_checks(name: &str, block: &mut syn::Block) -> Result<bool, St
             let pattern = pattern.as_deref().unwrap_or_default();
             stmts.push(parse_quote! {
                 if PATTERN.find(value).is_none() {
-                    return Err(crate::validate::mismatch(#name, #pattern, value).into());
+                    return Err(::crm_bindings_runtime::validate::mismatch(#name, #pattern, value).into());
                 }
             });
         } else {

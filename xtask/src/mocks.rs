@@ -55,13 +55,13 @@ struct Param {
     example: Option<Value>,
 }
 
-/// The `mock` module for one API.
+/// The `mock` module of one API, and the test suites' fixtures of it.
 pub fn mock_module(
     api: &str,
     spec: &Value,
     text: &str,
     file: &syn::File,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, TokenStream), String> {
     let builders = crate::builders::read(file)?;
     let schemes = crate::auth::schemes(spec, text)?;
     let mut ops = Vec::new();
@@ -202,11 +202,13 @@ pub fn mock_module(
         let mut statuses: Vec<TokenStream> = Vec::new();
         if let Some((code, answer, _)) = &op.success {
             let body = !matches!(answer, Answer::Empty);
-            statuses
-                .push(quote!(crate::mock_support::Status::Success { code: #code, body: #body }));
+            statuses.push(
+                quote!(::crm_bindings_runtime::mock::Status::Success { code: #code, body: #body }),
+            );
         }
         for (from, to) in &op.errors {
-            statuses.push(quote!(crate::mock_support::Status::Error { from: #from, to: #to }));
+            statuses
+                .push(quote!(::crm_bindings_runtime::mock::Status::Error { from: #from, to: #to }));
         }
         let some_text = |v: Option<String>| match v {
             Some(text) => quote!(::std::option::Option::Some(#text)),
@@ -227,7 +229,7 @@ pub fn mock_module(
         let error_media = some_text(op.error.media());
         let auth = op.scheme.facts();
         quote! {
-            crate::mock_support::Operation {
+            ::crm_bindings_runtime::mock::Operation {
                 id: #id,
                 operation_id: #spec_id,
                 method: #method,
@@ -243,12 +245,7 @@ pub fn mock_module(
             }
         }
     });
-    let module = format!(
-        "crate::generated::{}",
-        api.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-    );
-    let types_path: syn::Path =
-        syn::parse_str(&format!("{module}::types")).map_err(|e| e.to_string())?;
+    let types_path: syn::Path = syn::parse_quote!(crate::generated::types);
     let builders_tokens = ops.iter().map(mock_builder);
     let examples = ops.iter().map(example_fns);
     let mounts = ops.iter().filter_map(|op| {
@@ -260,20 +257,6 @@ pub fn mock_module(
             _ => None,
         }
     });
-    let calls = ops.iter().map(example_call);
-    let refusals = ops
-        .iter()
-        .map(|op| refusals(op, spec))
-        .collect::<Result<Vec<_>, String>>()?
-        .into_iter()
-        .flatten();
-    let probes = enum_probes(spec);
-    // The API's first scheme, as its first constructor.
-    let scheme = schemes
-        .first()
-        .cloned()
-        .unwrap_or(crate::auth::Scheme::None);
-    let (with_config, plain) = (scheme.call(true), scheme.call(false));
     let doc = format!(
         "Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from \
          `specs/{api}.yaml` (the `mock` feature): one function per operation returns a mock \
@@ -282,14 +265,17 @@ pub fn mock_module(
          example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed \
          values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts."
     );
-    Ok(quote! {
+    let module = quote! {
         #[doc = #doc]
         #[cfg(feature = "mock")]
         pub mod mock {
             #[allow(unused_imports)]
             use #types_path;
+            /// What an operation's facts are made of, and `uncalled`: the operations a test's
+            /// requests never reached.
+            pub use ::crm_bindings_runtime::mock::{Auth, Operation, Status, uncalled};
             /// Every operation, as the spec describes it, sorted by path.
-            pub const OPERATIONS: &[crate::mock_support::Operation] = &[#(#facts),*];
+            pub const OPERATIONS: &[Operation] = &[#(#facts),*];
             /// Answers every operation (any parameters and body) with the spec's example of
             /// its first documented success.
             pub async fn mount_examples(server: &::wiremock::MockServer) {
@@ -305,48 +291,78 @@ pub fn mock_module(
                 use #types_path;
                 #(#examples)*
             }
-            /// Calls every operation with the spec's examples; for the crate's own
-            /// cross-API test suites.
-            #[doc(hidden)]
-            pub fn example_calls() -> ::std::vec::Vec<crate::mock_support::ExampleCall> {
-                ::std::vec::Vec::from([#(#calls),*])
-            }
-            /// A value each constraint of the spec forbids, for every parameter and request
-            /// field that has one; for the crate's own test suites.
-            #[doc(hidden)]
-            pub fn refusals() -> ::std::vec::Vec<crate::mock_support::Refusal> {
-                ::std::vec::Vec::from([#(#refusals),*])
-            }
-            /// An undocumented value of every enum; for the crate's own test suites.
-            #[doc(hidden)]
-            pub fn enum_probes() -> ::std::vec::Vec<crate::mock_support::EnumProbe> {
-                ::std::vec::Vec::from([#(#probes),*])
-            }
-            /// `Debug` of a client with the test credentials (`None`: the plain
-            /// constructor); for the crate's own test suites.
-            #[doc(hidden)]
-            pub fn client_debug(
-                base: &str,
-                config: ::std::option::Option<&crate::HttpConfig>,
-                credentials: &crate::mock_support::Credentials,
-            ) -> ::std::result::Result<::std::string::String, crate::ConfigError> {
-                let _ = credentials;
-                let client = match config {
-                    ::std::option::Option::Some(config) => #with_config,
-                    ::std::option::Option::None => #plain,
-                };
-                client.map(|c| format!("{c:?}"))
-            }
-            /// Everything above, for the crate's own test suites.
-            #[doc(hidden)]
-            pub fn api() -> crate::mock_support::Api {
-                crate::mock_support::Api {
-                    name: #api,
-                    calls: example_calls(),
-                    refusals: refusals(),
-                    enum_probes: enum_probes(),
-                    client_debug,
-                }
+        }
+    };
+    let fixtures = fixtures(api, spec, &ops, &schemes)?;
+    Ok((module, fixtures))
+}
+
+/// The test suites' fixtures of one API (`tests/suite/generated/<api>.rs`): a call of every
+/// operation made from the spec's examples, a value each constraint forbids, an
+/// undocumented value of every enum, the `Debug` of a client. None of it is in what users
+/// build.
+fn fixtures(
+    api: &str,
+    spec: &Value,
+    ops: &[Op],
+    schemes: &[crate::auth::Scheme],
+) -> Result<TokenStream, String> {
+    let calls = ops.iter().map(example_call);
+    let refusals = ops
+        .iter()
+        .map(|op| refusals(op, spec))
+        .collect::<Result<Vec<_>, String>>()?
+        .into_iter()
+        .flatten();
+    let probes = enum_probes(spec);
+    // The API's first scheme, as its first constructor.
+    let scheme = schemes
+        .first()
+        .cloned()
+        .unwrap_or(crate::auth::Scheme::None);
+    let (with_config, plain) = (scheme.call(true), scheme.call(false));
+    // A spec file's name need not be an identifier (`surface some-file.yaml`).
+    let module = api.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    let crate_path: syn::Path =
+        syn::parse_str(&format!("crm_bindings::{module}")).map_err(|e| e.to_string())?;
+    Ok(quote! {
+        #![allow(unused_imports)]
+        use #crate_path::mock::{OPERATIONS, examples};
+        use #crate_path::{Client, types};
+        /// Calls every operation with the spec's examples.
+        pub fn example_calls() -> ::std::vec::Vec<crate::support::harness::ExampleCall> {
+            ::std::vec::Vec::from([#(#calls),*])
+        }
+        /// A value each constraint of the spec forbids, for every parameter and request
+        /// field that has one.
+        pub fn refusals() -> ::std::vec::Vec<crate::support::harness::Refusal> {
+            ::std::vec::Vec::from([#(#refusals),*])
+        }
+        /// An undocumented value of every enum.
+        pub fn enum_probes() -> ::std::vec::Vec<crate::support::harness::EnumProbe> {
+            ::std::vec::Vec::from([#(#probes),*])
+        }
+        /// `Debug` of a client with the test credentials (`None`: the plain constructor).
+        pub fn client_debug(
+            base: &str,
+            config: ::std::option::Option<&crm_bindings::HttpConfig>,
+            credentials: &crate::support::harness::Credentials,
+        ) -> ::std::result::Result<::std::string::String, crm_bindings::ConfigError> {
+            let _ = credentials;
+            let client = match config {
+                ::std::option::Option::Some(config) => #with_config,
+                ::std::option::Option::None => #plain,
+            };
+            client.map(|c| format!("{c:?}"))
+        }
+        /// Everything above.
+        pub fn api() -> crate::support::harness::Api {
+            crate::support::harness::Api {
+                name: #api,
+                calls: example_calls(),
+                refusals: refusals(),
+                enum_probes: enum_probes(),
+                client_debug,
             }
         }
     })
@@ -507,11 +523,11 @@ fn mock_builder(op: &Op) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub fn #f() -> #ty {
-            #ty(crate::mock_support::Expectation::new(&OPERATIONS[#index]))
+            #ty(::crm_bindings_runtime::mock::Expectation::new(&OPERATIONS[#index]))
         }
         #[doc = #doc]
         #[derive(Debug, Clone)]
-        pub struct #ty(crate::mock_support::Expectation);
+        pub struct #ty(::crm_bindings_runtime::mock::Expectation);
         impl #ty {
             #(#setters)*
             #body
@@ -535,7 +551,7 @@ fn example_fns(op: &Op) -> TokenStream {
         out.extend(quote! {
             #[doc = #doc]
             pub fn #f() -> #ty {
-                crate::mock_support::example(#what, #json)
+                ::crm_bindings_runtime::mock::example(#what, #json)
             }
         });
     };
@@ -621,7 +637,7 @@ fn example_call(op: &Op) -> TokenStream {
     let index = op.index;
     let call = call_tokens(op, quote!(#(#params)* #body));
     quote! {
-        crate::mock_support::ExampleCall {
+        crate::support::harness::ExampleCall {
             operation: &OPERATIONS[#index],
             call: #call,
         }
@@ -643,20 +659,20 @@ fn call_tokens(op: &Op, setters: TokenStream) -> TokenStream {
     let scope = format!("/{}", op.scheme.label());
     let outcome = match &op.success {
         Some((_, Answer::Bytes(_), _)) => quote! {
-            crate::mock_support::Outcome::of_stream(#id, client.#f()#setters.send().await).await
+            crate::support::harness::Outcome::of_stream(#id, client.#f()#setters.send().await).await
         },
-        _ => quote!(crate::mock_support::Outcome::of(#id, client.#f()#setters.send().await)),
+        _ => quote!(crate::support::harness::Outcome::of(#id, client.#f()#setters.send().await)),
     };
     quote! {
         |base, config, credentials| ::std::boxed::Box::pin(async move {
             let _ = credentials;
-            let key = crate::mock_support::client_key(concat!(module_path!(), #scope), &base, &config);
-            let client = match crate::mock_support::cached(key, || {
+            let key = crate::support::harness::client_key(concat!(module_path!(), #scope), &base, &config);
+            let client = match crate::support::harness::cached(key, || {
                 let (base, config) = (&base, &config);
                 #client
             }) {
                 Ok(client) => client,
-                Err(e) => return crate::mock_support::Outcome::config(#id, e),
+                Err(e) => return crate::support::harness::Outcome::config(#id, e),
             };
             #outcome
         })
@@ -696,12 +712,12 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             let call = call_tokens(op, quote!(#(#others)* #body_example));
             let what = format!("{} missing", p.name);
             out.push(quote! {
-                crate::mock_support::Refusal {
+                crate::support::harness::Refusal {
                     operation: &OPERATIONS[#index],
                     what: #what.to_string(),
                     body: ::std::option::Option::None,
                     param: ::std::option::Option::None,
-                    check: crate::mock_support::Check::Call(#call),
+                    check: crate::support::harness::Check::Call(#call),
                 }
             });
         }
@@ -717,12 +733,12 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
                 ),
             };
             out.push(quote! {
-                crate::mock_support::Refusal {
+                crate::support::harness::Refusal {
                     operation: &OPERATIONS[#index],
                     what: #what.to_string(),
                     body: ::std::option::Option::None,
                     param: ::std::option::Option::None,
-                    check: crate::mock_support::Check::Type(#how),
+                    check: crate::support::harness::Check::Type(#how),
                 }
             });
             continue;
@@ -748,16 +764,16 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             other => other.to_string(),
         };
         out.push(quote! {
-            crate::mock_support::Refusal {
+            crate::support::harness::Refusal {
                 operation: &OPERATIONS[#index],
                 what: #what.to_string(),
                 body: ::std::option::Option::None,
-                param: ::std::option::Option::Some(crate::mock_support::BadParam {
+                param: ::std::option::Option::Some(crate::support::harness::BadParam {
                     name: #name,
                     in_path: #in_path,
                     value: #wire,
                 }),
-                check: crate::mock_support::Check::Call(#call),
+                check: crate::support::harness::Check::Call(#call),
             }
         });
     }
@@ -804,12 +820,12 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             shown(&bad)
         );
         out.push(quote! {
-            crate::mock_support::Refusal {
+            crate::support::harness::Refusal {
                 operation: &OPERATIONS[#index],
                 what: #what.to_string(),
                 body: ::std::option::Option::Some(#text),
                 param: ::std::option::Option::None,
-                check: crate::mock_support::Check::Body(|| crate::mock_support::refused::<#body_ty>(#text)),
+                check: crate::support::harness::Check::Body(|| crate::support::harness::refused::<#body_ty>(#text)),
             }
         });
     }
@@ -837,7 +853,8 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
                 .collect::<Vec<_>>()
                 .join(" or ")
         );
-        let body = quote!(.body(crate::mock_support::example::<#body_ty>("a body", #text)));
+        let body =
+            quote!(.body(::crm_bindings_runtime::mock::example::<#body_ty>("a body", #text)));
         let others: Vec<TokenStream> = op
             .params
             .iter()
@@ -846,12 +863,12 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             .collect();
         let call = call_tokens(op, quote!(#(#others)* #body));
         out.push(quote! {
-            crate::mock_support::Refusal {
+            crate::support::harness::Refusal {
                 operation: &OPERATIONS[#index],
                 what: #what.to_string(),
                 body: ::std::option::Option::None,
                 param: ::std::option::Option::None,
-                check: crate::mock_support::Check::Call(#call),
+                check: crate::support::harness::Check::Call(#call),
             }
         });
     }
@@ -1055,10 +1072,10 @@ fn enum_probes(spec: &Value) -> Vec<TokenStream> {
         let name = &e.name;
         let ty = format_ident!("{}", e.name);
         out.push(quote! {
-            crate::mock_support::EnumProbe {
+            crate::support::harness::EnumProbe {
                 name: #name,
                 raw: #raw,
-                check: || crate::mock_support::probe_enum::<types::#ty>(#raw, |v| v.is_unknown()),
+                check: || crate::support::harness::probe_enum::<types::#ty>(#raw, |v| v.is_unknown()),
             }
         });
     }

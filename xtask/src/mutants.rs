@@ -1,6 +1,7 @@
 //! `cargo xtask mutants`: cargo-mutants over the hand-written code, each part with the tests
-//! that cover it. The library's runtime and facade (`src/*.rs`, not `src/generated/`) are
-//! tested by the integration suites; the generator (`xtask/src/*.rs`) by its own tests.
+//! that cover it. The library's hand-written code (the runtime crate, each API crate's
+//! `lib.rs`, not its `generated.rs`) is tested by its unit tests and the facade's
+//! integration suites; the generator (`xtask/src/*.rs`) by its own tests.
 //! Equivalent mutants are skipped in `.cargo/mutants.toml`, each with its reason.
 
 use std::path::Path;
@@ -10,11 +11,12 @@ use std::process::Command;
 const VERSION: &str = "27.1.0";
 
 const USAGE: &str = "\
-usage: cargo xtask mutants [--in-diff <git-base>] [runtime|generator|scaffold] [-- <cargo-mutants args>]
-       (`-- --file src/retry.rs` narrows a run to some files)
+usage: cargo xtask mutants [--in-diff <git-base>] [library|generator|scaffold] [-- <cargo-mutants args>]
+       (`-- --file crates/runtime/src/retry.rs` narrows a run to some files)
 
-  runtime     src/*.rs (errors, config, hooks, retries, tracing, body limits, JSON), tested by
-              its unit tests, tests/suite and tests/adversarial
+  library     crates/runtime/src/*.rs (errors, config, hooks, retries, tracing, body limits,
+              JSON) and crates/<api>/src/lib.rs (each API's hand-written additions), tested
+              by their unit tests, tests/suite and tests/adversarial
   generator   xtask/src/*.rs but scaffold.rs (spec checks, extensions, post-processing), tested
               by xtask's tests but the two that cargo-check a copy of the repository
   scaffold    xtask/src/scaffold.rs (`new-api`), tested by all of xtask's tests
@@ -29,16 +31,28 @@ struct Part {
     files: &'static [&'static str],
     /// Files of `files` left to another part.
     exclude: &'static [&'static str],
-    package: &'static str,
+    /// The packages whose code is mutated.
+    packages: &'static [&'static str],
+    /// The packages whose tests run against each mutant.
+    test_packages: &'static [&'static str],
     test_args: &'static [&'static str],
 }
 
 const PARTS: &[Part] = &[
     Part {
-        name: "runtime",
-        files: &["src/*.rs"],
+        name: "library",
+        files: &["crates/runtime/src/*.rs", "crates/*/src/lib.rs"],
         exclude: &[],
-        package: "crm-bindings",
+        packages: &[
+            "crm-bindings-runtime",
+            "crm-bindings-cscart",
+            "crm-bindings-yume",
+            "crm-bindings-uapay",
+            "crm-bindings-thulium",
+            "crm-bindings-solos",
+        ],
+        // The runtime's unit tests, and the suites (through the facade) for everything.
+        test_packages: &["crm-bindings-runtime", "crm-bindings"],
         // Not the Prism contract checks: they test the specs, which no mutant changes.
         test_args: &[
             "--lib",
@@ -55,7 +69,8 @@ const PARTS: &[Part] = &[
         name: "generator",
         files: &["xtask/src/*.rs"],
         exclude: &["xtask/src/scaffold.rs"],
-        package: "xtask",
+        packages: &["xtask"],
+        test_packages: &["xtask"],
         // Every xtask test (among them `generate --check` of the real specs, which fails
         // on any change to generated code) but the two that `cargo check` a copy of the
         // whole repository (about 25 s each): they cover `new-api` (scaffold.rs) and
@@ -72,7 +87,8 @@ const PARTS: &[Part] = &[
         name: "scaffold",
         files: &["xtask/src/scaffold.rs"],
         exclude: &[],
-        package: "xtask",
+        packages: &["xtask"],
+        test_packages: &["xtask"],
         test_args: &[],
     },
 ];
@@ -128,7 +144,7 @@ fn parse<'a>(args: &'a [&'a str]) -> Result<Asked<'a>, String> {
     while let Some(arg) = rest.next() {
         match *arg {
             "--in-diff" => asked.base = Some(*rest.next().ok_or(USAGE)?),
-            "runtime" | "generator" | "scaffold" => asked.only = Some(*arg),
+            "library" | "generator" | "scaffold" => asked.only = Some(*arg),
             _ => return Err(USAGE.into()),
         }
     }
@@ -138,10 +154,16 @@ fn parse<'a>(args: &'a [&'a str]) -> Result<Asked<'a>, String> {
 /// The cargo-mutants command for one part (`diff`: only the lines it changes).
 fn command(root: &Path, part: &Part, diff: Option<&Path>, extra: &[&str]) -> Command {
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(root)
-        .args(["mutants", "--package", part.package, "--all-features"])
-        .args(["--output", &format!("target/mutants/{}", part.name)])
-        .args(["--exclude", "src/generated/**"])
+    cmd.current_dir(root).args(["mutants", "--all-features"]);
+    for package in part.packages {
+        cmd.args(["--package", package]);
+    }
+    for package in part.test_packages {
+        cmd.args(["--test-package", package]);
+    }
+    cmd.args(["--output", &format!("target/mutants/{}", part.name)])
+        // Generated code is the generator's output, tested through the generator.
+        .args(["--exclude", "**/generated.rs"])
         // Two cores: one build and test run at a time is what fits.
         .args(["--jobs", "1"]);
     // `-- --file src/retry.rs` narrows a run to some files.

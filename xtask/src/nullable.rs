@@ -2,7 +2,7 @@
 //! `Option` and skips `None`, and skips an empty optional array, so no PUT or PATCH could
 //! send `null` or `[]`. In every struct a request body reaches:
 //!
-//! - a property marked `nullable: true` becomes `crate::Nullable<T>` (left out, `null`, or a
+//! - a property marked `nullable: true` becomes `::crm_bindings_runtime::Nullable<T>` (left out, `null`, or a
 //!   value; left out by default);
 //! - an optional array becomes `Option<Vec<T>>`, so `Some(vec![])` sends `[]`.
 //!
@@ -157,8 +157,8 @@ fn retype_field(field: &mut Field, change: &Change) -> Result<(Type, Type), Stri
         Change::Nullable => {
             let t = inner(&old, "Option").ok_or("expected an `Option<T>`")?;
             (
-                parse_quote!(crate::Nullable<#t>),
-                "crate::Nullable::is_absent",
+                parse_quote!(::crm_bindings_runtime::Nullable<#t>),
+                "::crm_bindings_runtime::Nullable::is_absent",
             )
         }
         Change::OptionalArray => {
@@ -260,7 +260,7 @@ fn retype_builder(
     let new_in_builder: Type = match change {
         Change::Nullable => {
             let t = inner(&builder_old, "Option").ok_or("expected an `Option<T>`")?;
-            parse_quote!(crate::Nullable<#t>)
+            parse_quote!(::crm_bindings_runtime::Nullable<#t>)
         }
         Change::OptionalArray => parse_quote!(::std::option::Option<#builder_old>),
     };
@@ -455,10 +455,10 @@ mod tests {
             .map(|item| quote::quote!(#item).to_string().replace(' ', ""))
             .collect();
         for expected in [
-            r#"#[serde(default,rename="full-name",flatten,skip_serializing_if="crate::Nullable::is_absent")]"#,
-            "pubfull_name:crate::Nullable<::std::string::String>",
-            "full_name:::std::result::Result<crate::Nullable<::std::string::String>",
-            "TryInto<crate::Nullable<::std::string::String>>",
+            r#"#[serde(default,rename="full-name",flatten,skip_serializing_if="::crm_bindings_runtime::Nullable::is_absent")]"#,
+            "pubfull_name:::crm_bindings_runtime::Nullable<::std::string::String>",
+            "full_name:::std::result::Result<::crm_bindings_runtime::Nullable<::std::string::String>",
+            "TryInto<::crm_bindings_runtime::Nullable<::std::string::String>>",
             "pubmodother{}",
         ] {
             assert!(text.contains(expected), "{expected} not in {text}");

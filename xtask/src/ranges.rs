@@ -82,7 +82,7 @@ fn integer_tokens(
                 Self::check(value.into())
             }
             fn check(value: i128) -> ::std::result::Result<Self, self::error::ConversionError> {
-                match crate::validate::integer(#schema_name, #min_tokens, #max_tokens, #multiple, value) {
+                match ::crm_bindings_runtime::validate::integer(#schema_name, #min_tokens, #max_tokens, #multiple, value) {
                     Some(message) => Err(message.into()),
                     // In range, so it fits an `i64` (the range is within `i64`'s).
                     None => Ok(Self(value as i64)),
@@ -221,7 +221,7 @@ fn number_tokens(
         impl #name {
             /// The value, checked against the spec's range.
             pub fn new(value: f64) -> ::std::result::Result<Self, self::error::ConversionError> {
-                match crate::validate::number(#schema_name, #min_tokens, #max_tokens, #multiple, value) {
+                match ::crm_bindings_runtime::validate::number(#schema_name, #min_tokens, #max_tokens, #multiple, value) {
                     Some(message) => Err(message.into()),
                     None => Ok(Self(value)),
                 }

@@ -1,9 +1,10 @@
 //! `cargo xtask new-api NAME`: everything an API needs besides its spec, made from the spec.
 //! Adding an API is then its spec (`specs/NAME.yaml`, written from the source document); the
-//! rest is written here: the cargo feature, the facade module (re-exports: the constructors
-//! of its security schemes are generated), a test file whose wire snapshot calls every
-//! operation with the spec's examples, a fixtures folder and a tour section that does the
-//! same. The cross-API suites cover it by construction.
+//! rest is written here: the API's crate (`crates/NAME`: its manifest and lib.rs; `cargo
+//! xtask generate` writes its code and README), the facade's feature and re-export, a test
+//! file whose wire snapshot calls every operation with the spec's examples, a fixtures
+//! folder and a tour section that does the same. The cross-API suites cover it by
+//! construction.
 //!
 //! The spec is generated completely before anything is written; every edit is planned in
 //! memory and written only when all of them are known, so a refused spec or a missing marker
@@ -163,24 +164,56 @@ fn name_problem(root: &Path, name: &str) -> Option<String> {
             "`{name}`: an API name is lower-case letters, digits and `_`, starting with a letter, and not a Rust keyword (it names a module and a feature)"
         ));
     }
-    // The crate's own modules and features are taken.
+    // The facade's own names, features and crates are taken (an API's own are not: it is the
+    // API itself).
+    let has_spec = root.join(format!("specs/{name}.yaml")).exists();
     let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap_or_default();
-    let module_taken = lib.lines().any(|l| {
-        let l = l.trim_start();
-        ["mod ", "pub mod ", "pub use "]
-            .iter()
-            .any(|p| l.starts_with(p) && l[p.len()..].trim_end_matches([';', ' ', '{']) == name)
-    }) && !root.join(format!("specs/{name}.yaml")).exists();
+    let module_taken = facade_names(&lib).iter().any(|n| n == name);
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
-    let feature_taken = ["tracing", "http2", "mock", "schemars", "golden", "default"]
-        .contains(&name)
+    let feature_taken = [
+        "tracing",
+        "http2",
+        "mock",
+        "schemars",
+        "tls_ring",
+        "tls_aws_lc",
+        "default",
+    ]
+    .contains(&name)
         || manifest
             .lines()
-            .any(|l| l.starts_with(&format!("{name} = [")))
-            && !root.join(format!("specs/{name}.yaml")).exists();
-    (module_taken || feature_taken).then(|| {
-        format!("`{name}`: the crate already has a module or feature of that name; choose another")
+            .any(|l| l.starts_with(&format!("{name} = [")));
+    let crate_taken =
+        ["runtime", "golden"].contains(&name) || root.join("crates").join(name).exists();
+    ((module_taken || feature_taken || crate_taken) && !has_spec).then(|| {
+        format!("`{name}`: the crate already has a module, feature or crate of that name; choose another")
     })
+}
+
+/// The names the facade's `src/lib.rs` defines at its root: its modules, and what its `use`
+/// items bring in (`pub use crm_bindings_cscart as cscart` is `cscart`).
+fn facade_names(lib: &str) -> Vec<String> {
+    fn walk(tree: &syn::UseTree, out: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => walk(&p.tree, out),
+            syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+            syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| walk(t, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let Ok(file) = syn::parse_file(lib) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Use(u) => walk(&u.tree, &mut names),
+            syn::Item::Mod(m) => names.push(m.ident.to_string()),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// Scaffolds the API `name`; returns what it did, line by line. Writes nothing if the spec
@@ -220,30 +253,41 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
     let schemes = crate::auth::schemes(spec, &text)?;
     let scheme = schemes.first().cloned().unwrap_or(Scheme::None);
 
-    plan.new_file(&format!("src/{name}.rs"), facade(name, &title, spec));
+    // The API's crate: its manifest and lib.rs (`cargo xtask generate` writes the rest).
+    plan.new_file(
+        &format!("crates/{name}/Cargo.toml"),
+        api_manifest(name, &code),
+    );
+    plan.new_file(
+        &format!("crates/{name}/src/lib.rs"),
+        api_lib(name, &title, spec),
+    );
+    // The facade: a feature, an optional dependency and a re-export.
+    let package = crate::generate::package_name(name);
     let cfg = format!("#[cfg(feature = \"{name}\")]");
     plan.insert_after(
         "src/lib.rs",
-        "pub mod ",
-        &format!("{cfg}\n#[cfg_attr(docsrs, doc(cfg(feature = \"{name}\")))]\npub mod {name};"),
+        "pub use crm_bindings_",
+        &format!("{cfg}\n#[doc(inline)]\npub use crm_bindings_{name} as {name};"),
     )?;
-    plan.insert_before(
-        "src/lib.rs",
-        "        feature = \"golden\"",
-        &format!("        feature = \"{name}\","),
-    )?;
-    let mut deps = Vec::new();
-    if code.contains("regress::") {
-        deps.push("\"dep:regress\"");
-    }
-    if code.contains("uuid::") {
-        deps.push("\"dep:uuid\"");
-        deps.push("\"schemars?/uuid1\"");
-    }
-    plan.insert_before(
+    plan.insert_after(
         "Cargo.toml",
-        "# Derive `schemars::JsonSchema`",
-        &format!("{name} = [{}]", deps.join(", ")),
+        "solos = [",
+        &format!("{name} = [\"dep:{package}\"]"),
+    )?;
+    for list in ["schemars", "mock"] {
+        plan.insert_after(
+            "Cargo.toml",
+            &format!("    \"crm-bindings-solos?/{list}\""),
+            &format!("    \"{package}?/{list}\","),
+        )?;
+    }
+    plan.insert_after(
+        "Cargo.toml",
+        "crm-bindings-solos = {",
+        &format!(
+            "{package} = {{ path = \"crates/{name}\", version = \"0.1.0\", default-features = false, optional = true }}"
+        ),
     )?;
     // The feature joins `default`, so the suites and the tour run over it.
     let manifest = plan.read("Cargo.toml")?;
@@ -317,9 +361,73 @@ fn rustfmt(files: &[PathBuf]) -> Result<(), String> {
     }
 }
 
-/// `src/NAME.rs`: the generated client's re-exports (its constructors are generated from the
-/// spec's security schemes), documented from the spec's `info`.
-fn facade(name: &str, title: &str, spec: &Value) -> String {
+/// `crates/NAME/Cargo.toml`: the API's crate, with the dependencies its generated code names.
+fn api_manifest(name: &str, code: &str) -> String {
+    let package = crate::generate::package_name(name);
+    let mut deps = String::new();
+    for (krate, why) in [
+        (
+            "chrono",
+            "Dates and times of the spec (`format: date-time`), as typify generates them.",
+        ),
+        (
+            "regress",
+            "Pattern-validated newtypes (`pattern:` in the spec), as typify generates them.",
+        ),
+        ("uuid", "`format: uuid` values, as typify generates them."),
+    ] {
+        if code.contains(&format!("{krate}::")) {
+            deps += &format!("# {why}\n{krate}.workspace = true\n");
+        }
+    }
+    let uuid_schema = if code.contains("uuid::") {
+        ", \"schemars/uuid1\""
+    } else {
+        ""
+    };
+    format!(
+        r#"[package]
+name = "{package}"
+version = "0.1.0"
+description = "A typed Rust client of the API in specs/{name}.yaml of crm-bindings (generated with progenitor)"
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+readme = "README.md"
+
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
+
+# The runtime's features, passed on (see its Cargo.toml), and this API's own mocks.
+[features]
+default = ["tls-ring", "http2", "tracing"]
+tls-ring = ["crm-bindings-runtime/tls-ring"]
+tls-aws-lc = ["crm-bindings-runtime/tls-aws-lc"]
+http2 = ["crm-bindings-runtime/http2"]
+tracing = ["crm-bindings-runtime/tracing"]
+# Derive `schemars::JsonSchema` on every type of the API.
+schemars = ["dep:schemars", "crm-bindings-runtime/schemars"{uuid_schema}]
+# Typed wiremock mocks of every operation, for users' tests (`mock`).
+mock = ["dep:wiremock", "crm-bindings-runtime/mock"]
+
+[dependencies]
+# Executing calls, errors, configuration and the types generated code shares.
+crm-bindings-runtime.workspace = true
+# What progenitor's generated code calls into; pinned to the generator's version.
+progenitor-client.workspace = true
+reqwest.workspace = true
+serde.workspace = true
+serde_json.workspace = true
+{deps}schemars = {{ workspace = true, optional = true }}
+wiremock = {{ workspace = true, optional = true }}
+"#
+    )
+}
+
+/// `crates/NAME/src/lib.rs`: the generated client, re-exported, documented from the spec's
+/// `info`; hand-written additions go below it.
+fn api_lib(name: &str, title: &str, spec: &Value) -> String {
     let description = spec
         .pointer("/info/description")
         .and_then(Value::as_str)
@@ -330,12 +438,21 @@ fn facade(name: &str, title: &str, spec: &Value) -> String {
         })
         .unwrap_or_default();
     format!(
-        "//! {title} (`specs/{name}.yaml`).\n{description}\n\
-         #[cfg(feature = \"mock\")]\n\
-         #[cfg_attr(docsrs, doc(cfg(feature = \"mock\")))]\n\
-         pub use crate::generated::{name}::mock;\n\
-         pub use crate::generated::{name}::rules;\n\
-         pub use crate::generated::{name}::{{Client, ClientInfo, Error, ResponseValue, builder, types}};\n"
+        "//! {title} (`specs/{name}.yaml`).\n{description}//!\n\
+         //! This crate is also `crm_bindings::{name}` (the `{name}` feature of `crm-bindings`); alone, it\n\
+         //! re-exports what building a client takes from `crm-bindings-runtime` ([`HttpConfig`],\n\
+         //! [`Error`], [`Nullable`], ...).\n\n\
+         // docs.rs builds with `--cfg docsrs`: items show the feature they need.\n\
+         #![cfg_attr(docsrs, feature(doc_cfg))]\n\n\
+         /// Written by `cargo xtask generate` from `specs/{name}.yaml`: the client, `types`,\n\
+         /// `builder`, the spec's `rules`, the auth constructors and (`mock` feature) the typed mocks.\n\
+         // Generated code is reviewed through its snapshots, not linted: progenitor's `prelude` is\n\
+         // unused here and its doc lists trip clippy's doc lints (progenitor allows `clippy::all`\n\
+         // on its own `types` and `builder` modules for the same reason).\n\
+         #[rustfmt::skip]\n\
+         #[allow(unused_imports, clippy::all)]\n\
+         mod generated;\n\
+         pub use generated::*;\n"
     )
 }
 
@@ -353,7 +470,7 @@ fn wire_test(name: &str, title: &str) -> String {
          async fn wire() {{\n\
              let server = wiremock::MockServer::start().await;\n\
              let mut text = Vec::new();\n\
-             for call in mock::example_calls() {{\n\
+             for call in crate::generated::{name}::example_calls() {{\n\
                  server.reset().await;\n\
                  mock::mount_examples(&server).await;\n\
                  let credentials = crate::support::operations::credentials(\"{name}\");\n\
@@ -376,15 +493,7 @@ fn tour(
     scheme: &Scheme,
     model: &crate::generate::Model,
 ) -> Result<String, String> {
-    let ctor = match scheme {
-        Scheme::None => "with_http_config(&server.uri(), &Default::default())".to_string(),
-        Scheme::Basic => "with_basic_auth(&server.uri(), \"user\", \"password\")".into(),
-        Scheme::Bearer => "with_bearer_token(&server.uri(), \"token\")".into(),
-        Scheme::ApiKeyHeader(_) | Scheme::ApiKeyQuery(_) => {
-            "with_api_key(&server.uri(), \"key\")".into()
-        }
-        Scheme::KeyPair(..) => "with_keys(&server.uri(), \"key\", \"secret\")".into(),
-    };
+    let ctor = scheme.example_call("&server.uri()", "&Default::default()");
     let builders = crate::builders::read(&model.file)?;
     let mut calls = String::new();
     for (path, method, op) in crate::spec::operations(&model.spec) {
@@ -428,7 +537,7 @@ fn tour(
     Ok(format!(
         "//! {title}: every operation called with the spec's examples against a mock server that\n\
          //! answers with the spec's example answers (`specs/{name}.yaml`).\n\n\
-         use crate::Result;\n\
+         use crate::common::Result;\n\
          use crm_bindings::{name}::{{Client, mock}};\n\n\
          pub async fn run() -> Result {{\n\
              let server = wiremock::MockServer::start().await;\n\
@@ -436,7 +545,7 @@ fn tour(
              println!(\"\\n== {title} (mock API at {{}})\", server.uri());\n\
              let client = Client::{ctor}?;\n\
          {calls}\n\
-             crate::every_operation_called(&server, mock::OPERATIONS).await\n\
+             crate::common::every_operation_called(&server, mock::OPERATIONS).await\n\
          }}\n"
     ))
 }
@@ -490,9 +599,19 @@ mod tests {
                 "{error}"
             );
         }
-        for taken in ["config", "tracing", "mock", "reqwest"] {
+        for taken in [
+            "tracing",
+            "mock",
+            "reqwest",
+            "runtime",
+            "golden",
+            "from_json",
+        ] {
             let error = super::new_api(&real, taken).unwrap_err();
-            assert!(error.contains("already has a module or feature"), "{error}");
+            assert!(
+                error.contains("already has a module, feature or crate"),
+                "{error}"
+            );
         }
         // The name of an API the crate has is the API itself: not refused by the name.
         assert_eq!(super::name_problem(&real, "yume"), None);

@@ -1,4 +1,4 @@
-//! Rewrites progenitor's generated `send()` methods to return `crate::Error<E>`, whose every
+//! Rewrites progenitor's generated `send()` methods to return `::crm_bindings_runtime::Error<E>`, whose every
 //! variant names the operation and, when the server answered, keeps the status and body.
 //! progenitor's own error names no operation and drops the status of a body that does not
 //! decode, so users could not tell what failed where.
@@ -9,10 +9,10 @@
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, parse_quote};
 
-/// Rewrites every `send()` in the generated `builder` module and re-exports `crate::Error`
+/// Rewrites every `send()` in the generated `builder` module and re-exports `::crm_bindings_runtime::Error`
 /// in place of progenitor's. Returns how many `send()`s were rewritten.
 ///
-/// Each `send()` also goes through the client's runtime (`crate::execute::execute`: the
+/// Each `send()` also goes through the client's runtime (`::crm_bindings_runtime::execute::execute`: the
 /// user's hooks, retries) in place of progenitor's `exec`, and runs in a `tracing` span
 /// named after the operation, with the method and path template of `routes`
 /// (operationId -> (METHOD, path)).
@@ -38,7 +38,19 @@ pub fn rewrite(
         0,
         parse_quote! {
             /// The error of every operation: names the operation, keeps status and body.
-            pub use crate::Error;
+            pub use ::crm_bindings_runtime::Error;
+        },
+    );
+    // The runtime's public items, so that the API's crate alone is all its users need
+    // (the facade `crm-bindings` re-exports the same items at its root).
+    file.items.insert(
+        1,
+        parse_quote! {
+            pub use ::crm_bindings_runtime::{
+                Attempt, AttemptOutcome, Clock, ConfigError, FieldError, HttpConfig, Nullable,
+                OversizedResponse, RequestHook, ResponseFailure, RetryPolicy, StatusCode,
+                SystemClock, UnknownValue, from_json, install_tls_provider, reqwest,
+            };
         },
     );
 
@@ -98,8 +110,8 @@ pub fn rewrite(
             // a future that size is copied each time it moves (into `send`'s future, into a
             // task, into a `join`); a box is one allocation and then a pointer.
             f.block = parse_quote! {{
-                let span = crate::telemetry::call_span!(#op, #method, #path);
-                crate::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner())).await
+                let span = ::crm_bindings_runtime::call_span!(#op, #method, #path);
+                ::crm_bindings_runtime::telemetry::in_call(span, ::std::boxed::Box::pin(self.send_inner())).await
             }};
             sends += 1;
         }
@@ -108,7 +120,7 @@ pub fn rewrite(
     Ok(sends)
 }
 
-/// Gives the generated `Client` a `runtime: crate::runtime::Runtime` field (the settings its
+/// Gives the generated `Client` a `runtime: ::crm_bindings_runtime::runtime::Runtime` field (the settings its
 /// calls read: the body limit), set to the default by progenitor's constructors and from
 /// `HttpConfig` by the facade's.
 fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
@@ -121,7 +133,7 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
                     return Err("`Client` has no named fields".into());
                 };
                 fields.named.push(syn::parse_quote! {
-                    pub(crate) runtime: crate::runtime::Runtime
+                    pub(crate) runtime: ::crm_bindings_runtime::runtime::Runtime
                 });
                 added = true;
             }
@@ -152,9 +164,10 @@ fn add_runtime_field(file: &mut syn::File) -> Result<(), String> {
                     if f.sig.ident == "new" {
                         // progenitor's `new` builds a `reqwest::Client`: with the `tls-ring`
                         // feature alone, rustls has no provider until this installs one.
-                        f.block
-                            .stmts
-                            .insert(0, syn::parse_quote!(crate::install_tls_provider();));
+                        f.block.stmts.insert(
+                            0,
+                            syn::parse_quote!(::crm_bindings_runtime::install_tls_provider();),
+                        );
                         continue;
                     }
                     if f.sig.ident != "new_with_client" {
@@ -199,7 +212,7 @@ fn execute_through_runtime(block: &mut syn::Block, operation: &str) -> bool {
         at..at + 3,
         [parse_quote! {
             let response =
-                crate::execute::execute(&client.client, &client.runtime, request, #operation)
+                ::crm_bindings_runtime::execute::execute(&client.client, &client.runtime, request, #operation)
                     .await?;
         }],
     );
@@ -270,7 +283,7 @@ impl VisitMut for HeadersCall {
 const UNPROTECTED_NEW: &str = "\
 A client for `baseurl` on progenitor's default `reqwest::Client` (15 s to connect and 15 s
 per request): **the unprotected path**. It sends no credentials and applies none of
-[`crate::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
+[`::crm_bindings_runtime::HttpConfig`] (no same-host redirect policy, no `User-Agent`, no refusal of plain
 `http`, no request hooks); it keeps the 32 MiB body limit and the default retry policy,
 runs each call in its `tracing` span, and sends no `api-version` header. Prefer the
 module's `with_*` constructors.
@@ -278,12 +291,12 @@ module's `with_*` constructors.
 # Panics
 
 When reqwest cannot build the client, i.e. its TLS setup fails (a crypto provider is
-always there: [`crate::install_tls_provider`]). The `with_*` constructors return that
-failure as [`crate::ConfigError::Transport`] instead.";
+always there: [`::crm_bindings_runtime::install_tls_provider`]). The `with_*` constructors return that
+failure as [`::crm_bindings_runtime::ConfigError::Transport`] instead.";
 
 const UNPROTECTED_NEW_WITH_CLIENT: &str = "\
 A client for `baseurl` on your own `reqwest::Client`: **the unprotected path**. Whatever
-that client does is what is sent: none of [`crate::HttpConfig`] is applied (no same-host
+that client does is what is sent: none of [`::crm_bindings_runtime::HttpConfig`] is applied (no same-host
 redirect policy, no `User-Agent`, no refusal of plain `http`), and credentials are only
 those you put in its default headers (mark them sensitive yourself); no request hooks
 run. It keeps the 32 MiB body limit and the default retry policy (each
@@ -420,7 +433,7 @@ fn is_method_on(expr: &Expr, receiver: &str, method: &str) -> bool {
 }
 
 /// `-> Result<ResponseValue<T>, Error<ByteStream>>` -> `Error<String>`: a documented error
-/// body of a media type other than JSON is read as text (`crate::error::text_error_response`),
+/// body of a media type other than JSON is read as text (`::crm_bindings_runtime::error::text_error_response`),
 /// which `Display`s and is bounded like every body the client reads.
 fn text_errors(sig: &mut syn::Signature) {
     struct Retype;
@@ -470,11 +483,13 @@ impl VisitMut for SendRewriter {
         {
             // Bodies are read through the client's runtime: bounded by its body limit.
             Some(parse_quote! {
-                crate::error::decode(&client.runtime, response, #op).await
+                ::crm_bindings_runtime::error::decode(&client.runtime, response, #op).await
             })
         } else if is_call(expr, &["Error", "UnexpectedResponse"], "response") {
             self.found.unexpected = true;
-            Some(parse_quote! { crate::error::unexpected(&client.runtime, response, #op).await })
+            Some(
+                parse_quote! { ::crm_bindings_runtime::error::unexpected(&client.runtime, response, #op).await },
+            )
         } else {
             None
         };
@@ -492,7 +507,7 @@ impl VisitMut for SendRewriter {
                         Expr::Await(a) if is_call(&a.base, &["ResponseValue", "from_response"], "response"))) =>
             {
                 *expr = parse_quote! {
-                    crate::error::error_response(
+                    ::crm_bindings_runtime::error::error_response(
                         &client.runtime,
                         response,
                         #op,
@@ -508,7 +523,7 @@ impl VisitMut for SendRewriter {
                     && is_call(&call.args[0], &["ResponseValue", "empty"], "response") =>
             {
                 *expr = parse_quote! {
-                    crate::error::empty_error_response(&client.runtime, response, #op)
+                    ::crm_bindings_runtime::error::empty_error_response(&client.runtime, response, #op)
                 };
             }
             Expr::Call(call)
@@ -519,7 +534,7 @@ impl VisitMut for SendRewriter {
                 // Read as text (bounded): the send() of such an operation returns
                 // `Error<String>` (`text_errors` below).
                 *expr = parse_quote! {
-                    crate::error::text_error_response(&client.runtime, response, #op).await
+                    ::crm_bindings_runtime::error::text_error_response(&client.runtime, response, #op).await
                 };
             }
             Expr::Call(call) if is_path(&call.func, &["Error", "ErrorResponse"]) => {
@@ -664,7 +679,10 @@ mod tests {
         let mut file = client_file("client.exec(request, &info).await");
         assert_eq!(rewrite(&mut file, &routes()), Ok(1));
         let text = quote::quote!(#file).to_string();
-        assert!(text.contains("crate :: execute :: execute"), "{text}");
+        assert!(
+            text.contains(":: crm_bindings_runtime :: execute :: execute"),
+            "{text}"
+        );
         assert!(
             text.contains("call_span ! (\"get_thing\" , \"GET\" , \"/thing\")"),
             "{text}"
@@ -682,7 +700,7 @@ mod tests {
         assert!(!text.contains("\"api-version\""), "{text}");
         // The runtime goes into `Client` and its constructors only.
         assert!(
-            text.contains("pub (crate) runtime : crate :: runtime :: Runtime"),
+            text.contains("pub (crate) runtime : :: crm_bindings_runtime :: runtime :: Runtime"),
             "{text}"
         );
         assert!(text.contains("pub struct Other { pub a : u8 }"), "{text}");
@@ -720,18 +738,18 @@ mod tests {
         assert_eq!(rewrite(&mut file, &routes()), Ok(1));
         let text = quote::quote!(#file).to_string();
         assert!(
-            text.contains("crate :: error :: error_response ("),
+            text.contains(":: crm_bindings_runtime :: error :: error_response ("),
             "{text}"
         );
         // A documented error without a body, or with text: their own readers.
         for (arm, reader) in [
             (
                 "400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),",
-                "crate :: error :: empty_error_response (",
+                ":: crm_bindings_runtime :: error :: empty_error_response (",
             ),
             (
                 "400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),",
-                "crate :: error :: text_error_response (",
+                ":: crm_bindings_runtime :: error :: text_error_response (",
             ),
         ] {
             let mut file = client_file_with(exec, response, arm);

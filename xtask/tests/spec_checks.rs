@@ -72,7 +72,8 @@ fn the_corpus_is_refused_or_generated_as_each_spec_says() {
     );
 }
 
-/// The committed `src/generated/` is exactly what the generator writes from `specs/` (the
+/// The committed generated code (`crates/<api>/src/generated.rs`, each crate's README, the
+/// suites' fixtures) is exactly what the generator writes from `specs/` (the
 /// check CI runs too, here as a test): a generator change that alters any generated line
 /// fails it with the diff, until `cargo xtask generate` is run and the diff reviewed.
 #[test]
@@ -111,20 +112,29 @@ fn scratch_workspace(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&root);
     for dir in [
         "specs",
-        "src/generated",
+        "crates",
+        "tests/suite/generated",
         "xtask/tests/golden",
         "xtask/tests/snapshots",
     ] {
-        std::fs::create_dir_all(root.join(dir)).unwrap();
-        for entry in std::fs::read_dir(real.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                std::fs::copy(&path, root.join(dir).join(path.file_name().unwrap())).unwrap();
-            }
-        }
+        copy_dir(&real.join(dir), &root.join(dir));
     }
     std::fs::copy(real.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     root
+}
+
+/// `from` copied into `to`, folders and all.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -152,7 +162,7 @@ fn an_enum_edit_fails_check_with_a_small_diff_until_regenerated() {
     assert!(stderr.contains("+        CallbackLater,"), "{stderr}");
     // The diff's header names both sides, the spec from the workspace's root.
     assert!(
-        stderr.contains("+++ src/generated/cscart.rs (from specs/cscart.yaml)"),
+        stderr.contains("+++ crates/cscart/src/generated.rs (from specs/cscart.yaml)"),
         "{stderr}"
     );
     // The test command starts with the same check, and stops there.
@@ -252,7 +262,7 @@ fn a_spec_edit_prints_what_it_does_to_users() {
 /// (here a template, as the spec does not exist yet), and generates its code. (The corpus,
 /// `cargo xtask corpus`, builds and tests what it writes for every supported spec.)
 #[test]
-fn new_api_scaffolds_facade_feature_tests_and_tour() {
+fn new_api_scaffolds_crate_facade_feature_tests_and_tour() {
     let root = copy_of_repository("xtask-new-api");
     let out = xtask(&["new-api", "demo"], Some(&root));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -263,8 +273,11 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
     );
     for made in [
         "specs/demo.yaml",
-        "src/demo.rs",
-        "src/generated/demo.rs",
+        "crates/demo/Cargo.toml",
+        "crates/demo/src/lib.rs",
+        "crates/demo/src/generated.rs",
+        "crates/demo/README.md",
+        "tests/suite/generated/demo.rs",
         "tests/suite/apis/demo.rs",
         "tests/fixtures/demo/README.md",
         "examples/tour/demo.rs",
@@ -272,18 +285,30 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
         assert!(root.join(made).exists(), "{made} was not made:\n{stdout}");
     }
     let read = |f: &str| std::fs::read_to_string(root.join(f)).unwrap();
-    // The facade re-exports; the template's bearer scheme gives the generated client its
-    // bearer constructor, which the generated mocks call.
-    assert!(read("src/demo.rs").contains(
-        "pub use crate::generated::demo::{Client, ClientInfo, Error, ResponseValue, builder, types};"
-    ));
-    assert!(read("src/generated/demo.rs").contains("pub fn with_bearer_token_and_config("));
+    // The API's crate re-exports its generated code; the template's bearer scheme gives the
+    // generated client its bearer constructor, which the generated mocks call.
+    assert!(read("crates/demo/src/lib.rs").contains("mod generated;\npub use generated::*;"));
+    assert!(read("crates/demo/Cargo.toml").contains("name = \"crm-bindings-demo\""));
+    assert!(read("crates/demo/src/generated.rs").contains("pub fn with_bearer_token_and_config("));
+    // The facade: a feature (on by default), an optional dependency, a re-export.
     assert!(read("src/lib.rs").contains(
-        "#[cfg(feature = \"demo\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"demo\")))]\npub mod demo;"
+        "#[cfg(feature = \"demo\")]\n#[doc(inline)]\npub use crm_bindings_demo as demo;"
     ));
-    assert!(read("Cargo.toml").contains("\ndemo = []\n"));
-    assert!(read("Cargo.toml").contains("\"demo\"]"), "in default");
-    assert!(read("src/generated/mod.rs").contains("all.push(demo::mock::api());"));
+    let manifest = read("Cargo.toml");
+    assert!(
+        manifest.contains("\ndemo = [\"dep:crm-bindings-demo\"]\n"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\"demo\"]"), "in default");
+    assert!(
+        manifest.contains("    \"crm-bindings-demo?/mock\",\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("\ncrm-bindings-demo = { path = \"crates/demo\""),
+        "{manifest}"
+    );
+    assert!(read("tests/suite/generated/mod.rs").contains("all.push(demo::api());"));
     assert!(read("tests/suite/apis/mod.rs").contains("mod demo;"));
     assert!(read("examples/tour/main.rs").contains("demo::run().await?;"));
     // The tour section calls the operation with the spec's examples, and checks it did.
@@ -294,7 +319,7 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
         "{tour}"
     );
     assert!(
-        tour.contains("crate::every_operation_called(&server, mock::OPERATIONS)"),
+        tour.contains("crate::common::every_operation_called(&server, mock::OPERATIONS)"),
         "{tour}"
     );
     assert!(
@@ -314,7 +339,9 @@ fn new_api_scaffolds_facade_feature_tests_and_tour() {
     );
     // A second run keeps what is there.
     let again = xtask(&["new-api", "demo"], Some(&root));
-    assert!(String::from_utf8_lossy(&again.stdout).contains("kept    src/demo.rs (exists)"));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("kept    crates/demo/src/lib.rs (exists)")
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }
 
@@ -413,7 +440,7 @@ fn a_spec_edited_without_regenerating_stops_the_build() {
     assert!(!check.status.success(), "a stale spec built:\n{stderr}");
     assert!(
         stderr.contains("specs/uapay.yaml (hash")
-            && stderr.contains("does not match src/generated/uapay.rs"),
+            && stderr.contains("does not match crates/uapay/src/generated.rs"),
         "{stderr}"
     );
     assert!(stderr.contains("run `cargo xtask generate`"), "{stderr}");
@@ -426,7 +453,7 @@ fn a_spec_edited_without_regenerating_stops_the_build() {
 #[test]
 fn check_says_when_the_generator_moved() {
     let root = scratch_workspace("generator-moved");
-    let path = root.join("src/generated/uapay.rs");
+    let path = root.join("crates/uapay/src/generated.rs");
     let text = std::fs::read_to_string(&path).unwrap();
     let older = text.replacen(
         "pub mod types {",
@@ -442,7 +469,7 @@ fn check_says_when_the_generator_moved() {
     assert!(stderr.contains("-    // older output"), "{stderr}");
     assert!(
         stderr.contains(
-            "src/generated/uapay.rs (the generator changed (xtask settings or progenitor version))"
+            "crates/uapay/src/generated.rs (the generator changed (xtask settings or progenitor version))"
         ),
         "{stderr}"
     );

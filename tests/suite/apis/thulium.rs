@@ -209,7 +209,7 @@ async fn the_body_builder_sends_the_same_body() {
 
 #[tokio::test]
 async fn the_body_is_sent_with_the_content_type_the_docs_state() {
-    let docs: String = include_str!("../../../src/generated/thulium.rs")
+    let docs: String = include_str!("../../../crates/thulium/src/generated.rs")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -289,7 +289,7 @@ async fn success_is_any_200_with_or_without_a_content_type() {
 async fn system_status_rules_are_documented_not_enforced() {
     // MY_RECORD needs agent_login + next_call_date, CALL_NO_SOONER_THAN needs next_call_date:
     // the client cannot know a status id's system status, so the rules live in the docs.
-    let docs: String = include_str!("../../../src/generated/thulium.rs")
+    let docs: String = include_str!("../../../crates/thulium/src/generated.rs")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");

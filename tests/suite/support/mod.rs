@@ -1,6 +1,7 @@
 //! Helpers shared by the suites (each uses a part of them).
 #![allow(dead_code)]
 
+pub mod harness;
 pub mod matchers;
 pub mod operations;
 pub mod prism;

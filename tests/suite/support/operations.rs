@@ -1,21 +1,22 @@
 //! Every operation of every API, called through its typed client with inputs taken from the
-//! spec's own examples: the generator emits the calls (`crm_bindings::mock_support::apis()`),
+//! spec's own examples: the generator emits the calls (`generated::apis()`, written by `cargo xtask generate`),
 //! so every cross-API suite covers every operation of every spec by construction. The test
 //! credentials are made here per API, distinct so that a search of any output for them is
 //! meaningful.
 
+use crate::support::harness::{Api, Credentials};
 use crm_bindings::HttpConfig;
-use crm_bindings::mock_support::{Api, Auth, Credentials};
+use crm_bindings_runtime::mock::Auth;
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
 #[allow(unused_imports)] // each suite uses a part
-pub use crm_bindings::mock_support::{Failure, Outcome};
+pub use crate::support::harness::{Failure, Outcome};
 
 /// Every API compiled in, as the generator made it from its spec (built once).
 pub fn apis() -> &'static [Api] {
-    static APIS: LazyLock<Vec<Api>> = LazyLock::new(crm_bindings::mock_support::apis);
+    static APIS: LazyLock<Vec<Api>> = LazyLock::new(crate::generated::apis);
     &APIS
 }
 
@@ -115,8 +116,8 @@ pub fn credential_query(api: &str) -> Vec<(&'static str, String)> {
 pub struct Operation {
     pub api: &'static str,
     pub id: &'static str,
-    pub facts: &'static crm_bindings::mock_support::Operation,
-    call: crm_bindings::mock_support::CallFn,
+    pub facts: &'static crm_bindings_runtime::mock::Operation,
+    call: crate::support::harness::CallFn,
 }
 
 impl Operation {
