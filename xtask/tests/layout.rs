@@ -363,53 +363,69 @@ impl<'ast> Visit<'ast> for Paths<'_> {
     /// from the tokens, but not those of the generator's code templates.
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         let name = m.path.segments.last().map(|s| s.ident.to_string());
-        if matches!(
-            name.as_deref(),
-            Some("quote" | "quote_spanned" | "parse_quote" | "format_ident")
-        ) {
-            return;
-        }
-        let tokens: Vec<proc_macro2::TokenTree> = flatten(m.tokens.clone());
-        let mut i = 0;
-        while i < tokens.len() {
-            if let proc_macro2::TokenTree::Ident(start) = &tokens[i]
-                && ["crate", "super", "self"].contains(&start.to_string().as_str())
-            {
-                let mut segments = vec![start.to_string()];
-                let mut j = i + 1;
-                while let (
-                    Some(proc_macro2::TokenTree::Punct(a)),
-                    Some(proc_macro2::TokenTree::Punct(b)),
-                    Some(proc_macro2::TokenTree::Ident(next)),
-                ) = (tokens.get(j), tokens.get(j + 1), tokens.get(j + 2))
-                {
-                    if a.as_char() != ':' || b.as_char() != ':' {
-                        break;
-                    }
-                    segments.push(next.to_string());
-                    j += 3;
-                }
-                if segments.len() > 1 {
-                    self.add(segments);
-                }
-                i = j;
-            } else {
-                i += 1;
-            }
+        if !name.as_deref().is_some_and(is_template) {
+            self.tokens(m.tokens.clone());
         }
     }
 }
 
-/// Every token, with groups opened.
-fn flatten(tokens: proc_macro2::TokenStream) -> Vec<proc_macro2::TokenTree> {
-    let mut out = Vec::new();
-    for token in tokens {
-        match token {
-            proc_macro2::TokenTree::Group(g) => out.extend(flatten(g.stream())),
-            other => out.push(other),
+/// A macro whose tokens are code to generate, not code that runs here.
+fn is_template(name: &str) -> bool {
+    [
+        "quote",
+        "quote_spanned",
+        "parse_quote",
+        "parse_quote_spanned",
+        "format_ident",
+    ]
+    .contains(&name)
+}
+
+impl Paths<'_> {
+    /// The `crate::`, `super::` and `self::` paths in macro tokens, groups opened, skipping
+    /// nested templates (`assert_eq!(f(parse_quote!(crate::X)), ..)`).
+    fn tokens(&mut self, stream: proc_macro2::TokenStream) {
+        use proc_macro2::TokenTree;
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        let mut i = 0;
+        while i < tokens.len() {
+            match &tokens[i] {
+                TokenTree::Ident(name)
+                    if is_template(&name.to_string())
+                        && matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!') =>
+                {
+                    i += 3; // the name, `!` and the template's group
+                }
+                TokenTree::Ident(start)
+                    if ["crate", "super", "self"].contains(&start.to_string().as_str()) =>
+                {
+                    let mut segments = vec![start.to_string()];
+                    let mut j = i + 1;
+                    while let (
+                        Some(TokenTree::Punct(a)),
+                        Some(TokenTree::Punct(b)),
+                        Some(TokenTree::Ident(next)),
+                    ) = (tokens.get(j), tokens.get(j + 1), tokens.get(j + 2))
+                    {
+                        if a.as_char() != ':' || b.as_char() != ':' {
+                            break;
+                        }
+                        segments.push(next.to_string());
+                        j += 3;
+                    }
+                    if segments.len() > 1 {
+                        self.add(segments);
+                    }
+                    i = j.max(i + 1);
+                }
+                TokenTree::Group(g) => {
+                    self.tokens(g.stream());
+                    i += 1;
+                }
+                _ => i += 1,
+            }
         }
     }
-    out
 }
 
 /// Each cycle of the graph once, as the modules along it (the first repeated at the end).

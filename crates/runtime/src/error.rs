@@ -223,7 +223,7 @@ impl<E> Error<E> {
         }
     }
 
-    // Constructors the generated `send()` calls (see xtask/src/generate.rs).
+    // Constructors the generated `send()` calls (see xtask/src/generator/passes/send_errors.rs).
 
     #[doc(hidden)]
     pub fn invalid_request(operation: &'static str, message: String) -> Self {

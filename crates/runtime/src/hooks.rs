@@ -4,7 +4,7 @@ use progenitor_client::{Error, OperationInfo};
 
 /// Enforces the spec's `x-crm-required-one-of` rules, so an invalid body is refused here
 /// and never sent. (progenitor's `api-version` header is removed at generation:
-/// `xtask/src/send_errors.rs`.)
+/// `xtask/src/generator/passes/send_errors.rs`.)
 #[allow(clippy::result_large_err)] // the error type is progenitor's, fixed by `ClientHooks`
 pub fn before_send<E>(
     request: &mut reqwest::Request,

@@ -5,6 +5,11 @@
 //!
 //! Each rewrite looks for progenitor's or typify's exact shape and fails generation when it is
 //! not there, so an upgrade that changes them is caught here.
+//!
+//! Why no setting does it: progenitor's builders format their conversion errors inline in
+//! each setter, and typify's newtypes in their `TryFrom`; `with_conversion` chooses a type
+//! for a schema, not its messages, and `with_pre_hook` runs on a built request, after a
+//! setter has already refused.
 
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Stmt, Type, parse_quote};
@@ -33,14 +38,8 @@ fn integer_range(ty: &Type) -> Option<(i128, i128)> {
 /// Rewrites the parameter setters of every operation builder (the top-level `builder`
 /// module) and progenitor's other refusal texts. Returns how many setters changed.
 pub fn rewrite_operation_builders(file: &mut syn::File) -> Result<usize, String> {
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or("no `builder` module")?;
+    let builder =
+        crate::generator::code_model::module_mut(file, "builder").ok_or("no `builder` module")?;
     let mut setters = 0;
     let mut required = 0;
     for item in builder.iter_mut() {

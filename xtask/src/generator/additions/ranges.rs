@@ -4,7 +4,7 @@
 //! progenitor uses them in place of typify's own type (`with_replacement`): typify would make
 //! `i64` or `f64` and drop the range.
 
-use crate::constraints::{Bounds, RangeType};
+use crate::generator::checks::constraints::{Bounds, RangeType};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 

@@ -8,8 +8,12 @@
 //!
 //! The struct's field and its typify builder (`types::builder::<Struct>`: the field and its
 //! setter's bound) change together. Each edit must find what it expects, or generation fails.
+//!
+//! Why no setting does it: `with_patch` renames a type and changes its derives, not a
+//! field's type or serde attributes; `with_replacement` and `with_conversion` change a schema
+//! everywhere it is used, answers included, where `Option` is right.
 
-use crate::spec::{request_schemas, target};
+use crate::generator::read::spec::{request_schemas, target};
 use quote::ToTokens;
 use serde_json::Value;
 use syn::punctuated::Punctuated;
@@ -49,7 +53,7 @@ pub fn changes(spec: &Value) -> Vec<(String, String, Change)> {
                 .get("type")
                 .and_then(Value::as_str)
                 == Some("array");
-            let type_name = crate::spec::type_name(&name);
+            let type_name = crate::generator::read::spec::type_name(&name);
             if nullable {
                 out.push((type_name, prop.clone(), Change::Nullable));
             } else if array && !required.contains(&prop.as_str()) {
@@ -239,12 +243,7 @@ fn retype_builder(
     old: &Type,
     change: &Change,
 ) -> Result<(), String> {
-    let builder = types
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
+    let builder = crate::generator::code_model::submodule_mut(types, "builder")
         .ok_or("no `types::builder` module")?;
     // typify writes `super::X` in the builder where the struct says `X`.
     let same = |a: &Type, b: &Type| without_super(a) == without_super(b);

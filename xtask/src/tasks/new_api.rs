@@ -10,7 +10,7 @@
 //! memory and written only when all of them are known, so a refused spec or a missing marker
 //! leaves the repository as it was. What is written is then formatted with rustfmt.
 
-use crate::auth::Scheme;
+use crate::generator::additions::auth::Scheme;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -237,7 +237,7 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
         plan.log.push(format!("  wrote   {spec_rel} (a template)"));
     }
     // The whole generator, before any file is touched.
-    let model = crate::generate::build(root, name, &spec_path).map_err(|e| {
+    let model = crate::generator::pipeline::build(root, name, &spec_path).map_err(|e| {
         format!(
             "{e}\nnothing was written: fix {spec_rel} and run `cargo xtask new-api {name}` again"
         )
@@ -250,7 +250,7 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
         .unwrap_or(name)
         .to_string();
     let code = prettyplease::unparse(&model.file);
-    let schemes = crate::auth::schemes(spec, &text)?;
+    let schemes = crate::generator::additions::auth::schemes(spec, &text)?;
     let scheme = schemes.first().cloned().unwrap_or(Scheme::None);
 
     // The API's crate: its manifest and lib.rs (`cargo xtask generate` writes the rest).
@@ -263,7 +263,7 @@ pub fn new_api(root: &Path, name: &str) -> Result<Vec<String>, String> {
         api_lib(name, &title, spec),
     );
     // The facade: a feature, an optional dependency and a re-export.
-    let package = crate::generate::package_name(name);
+    let package = crate::generator::files::package_name(name);
     let cfg = format!("#[cfg(feature = \"{name}\")]");
     plan.insert_after(
         "src/lib.rs",
@@ -363,7 +363,7 @@ fn rustfmt(files: &[PathBuf]) -> Result<(), String> {
 
 /// `crates/NAME/Cargo.toml`: the API's crate, with the dependencies its generated code names.
 fn api_manifest(name: &str, code: &str) -> String {
-    let package = crate::generate::package_name(name);
+    let package = crate::generator::files::package_name(name);
     let mut deps = String::new();
     for (krate, why) in [
         (
@@ -491,23 +491,23 @@ fn tour(
     name: &str,
     title: &str,
     scheme: &Scheme,
-    model: &crate::generate::Model,
+    model: &crate::generator::model::Model,
 ) -> Result<String, String> {
     let ctor = scheme.example_call("&server.uri()", "&Default::default()");
-    let builders = crate::builders::read(&model.file)?;
+    let builders = &model.builders;
     let mut calls = String::new();
-    for (path, method, op) in crate::spec::operations(&model.spec) {
+    for (path, method, op) in crate::generator::read::spec::operations(&model.spec) {
         let spec_id = op
             .get("operationId")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let id = crate::spec::snake_case(spec_id);
+        let id = crate::generator::read::spec::snake_case(spec_id);
         let builder = builders
             .iter()
-            .find(|b| b.name == crate::spec::builder_name(spec_id))
+            .find(|b| b.name == crate::generator::read::spec::builder_name(spec_id))
             .ok_or_else(|| format!("no builder for {spec_id}"))?;
         let mut setters = String::new();
-        for (param, _) in crate::spec::parameters(&model.spec, path, method) {
+        for (param, _) in crate::generator::read::spec::parameters(&model.spec, path, method) {
             let has_example =
                 param.get("example").is_some() || param.pointer("/schema/example").is_some();
             if has_example {
@@ -515,7 +515,7 @@ fn tour(
                     .get("name")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                let field = crate::spec::snake_case(pname);
+                let field = crate::generator::read::spec::snake_case(pname);
                 setters += &format!("\n        .{field}(mock::examples::{id}_{field}())");
             }
         }
@@ -523,7 +523,7 @@ fn tour(
             setters += &format!("\n        .body(mock::examples::{id}_request())");
         }
         let shown = match builder.success_kind() {
-            crate::builders::Kind::Json => {
+            crate::generator::code_model::Kind::Json => {
                 format!(
                     "    println!(\"{id} -> {{}} {{}}\", answer.status(), serde_json::to_string(&*answer)?);\n"
                 )

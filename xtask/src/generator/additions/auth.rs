@@ -1,5 +1,5 @@
 //! The one table from a spec's security schemes to a client's constructors. progenitor
-//! ignores `securitySchemes`; the generator reads them here and writes, into the generated
+//! ignores `securitySchemes` (no setting reads them); the generator reads them here and writes, into the generated
 //! `impl Client`, one constructor per kind of credential the spec accepts, with its
 //! `_and_config` twin. The typed mocks, the suites' example calls and the surface name the
 //! same constructors, from the same table.
@@ -166,7 +166,7 @@ fn scheme_of(spec: &Value, names: &[String]) -> Result<Scheme, String> {
     let lookup = |name: &String| {
         spec.pointer(&format!(
             "/components/securitySchemes/{}",
-            crate::spec::escape(name)
+            crate::generator::read::spec::escape(name)
         ))
         .ok_or_else(|| {
             format!("security scheme `{name}` is not declared under `components/securitySchemes`")
@@ -236,7 +236,7 @@ pub fn schemes(spec: &Value, text: &str) -> Result<Vec<Scheme>, String> {
     let top = requirements(doc.get("security"));
     let mut all: Vec<Vec<String>> = top.clone().unwrap_or_default();
     let mut unauthenticated = top.as_ref().is_none_or(Vec::is_empty);
-    for (path, method, _) in crate::spec::operations(spec) {
+    for (path, method, _) in crate::generator::read::spec::operations(spec) {
         let own = doc
             .get("paths")
             .and_then(|p| p.get(path))

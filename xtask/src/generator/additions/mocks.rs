@@ -1,10 +1,16 @@
-//! The `mock` module of a generated client (behind the crate's `mock` feature): typed
-//! wiremock mocks of every operation, the spec's examples as typed values, the operations'
-//! facts (`OPERATIONS`), and, hidden, a call of every operation with the examples for the
-//! crate's cross-API test suites. All from the spec, so a new spec is covered by
-//! construction.
+//! The `mock` module of a generated client (behind the API crate's `mock` feature): typed
+//! wiremock mocks of every operation, the spec's examples as typed values and the
+//! operations' facts (`OPERATIONS`) the mocks are built from. Apart from it, the suites'
+//! fixtures of the API (`tests/suite/generated/<api>.rs`: a call of every operation with the
+//! examples, a refusal per constraint, an undocumented value per enum), which no published
+//! crate carries. All from the spec, so a new spec is covered by construction.
+//!
+//! Why not progenitor's own mocks: its `httpmock` generator targets the httpmock crate and
+//! knows nothing of the spec's examples; users' tests here run on tokio with wiremock.
 
-use crate::spec::{builder_name, operations, parameters, ref_name, snake_case, type_name};
+use crate::generator::read::spec::{
+    builder_name, operations, parameters, ref_name, snake_case, type_name,
+};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
@@ -13,7 +19,7 @@ use serde_json::Value;
 struct Op {
     index: usize,
     /// The credentials its example calls are made with.
-    scheme: crate::auth::Scheme,
+    scheme: crate::generator::additions::auth::Scheme,
     /// The client's method name (`list_widgets` for `listWidgets`), which errors and spans
     /// name too.
     id: String,
@@ -60,10 +66,9 @@ pub fn mock_module(
     api: &str,
     spec: &Value,
     text: &str,
-    file: &syn::File,
+    builders: &[crate::generator::code_model::Builder],
 ) -> Result<(TokenStream, TokenStream), String> {
-    let builders = crate::builders::read(file)?;
-    let schemes = crate::auth::schemes(spec, text)?;
+    let schemes = crate::generator::additions::auth::schemes(spec, text)?;
     let mut ops = Vec::new();
     for (index, (path, method, op)) in operations(spec).into_iter().enumerate() {
         let spec_id = op
@@ -122,10 +127,10 @@ pub fn mock_module(
         });
         // JSON is decoded into the builder's type; another media type is bytes (an answer)
         // or text (an error's body).
-        let answer = |kind: crate::builders::Kind, ty: &syn::Type, media: Option<&str>| match (
-            kind, media,
-        ) {
-            (crate::builders::Kind::Empty, _) | (_, None) => Answer::Empty,
+        let answer = |kind: crate::generator::code_model::Kind,
+                      ty: &syn::Type,
+                      media: Option<&str>| match (kind, media) {
+            (crate::generator::code_model::Kind::Empty, _) | (_, None) => Answer::Empty,
             (_, Some(media)) if !media.starts_with("application/json") => {
                 Answer::Bytes(media.to_string())
             }
@@ -183,7 +188,7 @@ pub fn mock_module(
             scheme: schemes
                 .first()
                 .cloned()
-                .unwrap_or(crate::auth::Scheme::None),
+                .unwrap_or(crate::generator::additions::auth::Scheme::None),
             id,
             spec_id,
             method: method.to_uppercase(),
@@ -305,7 +310,7 @@ fn fixtures(
     api: &str,
     spec: &Value,
     ops: &[Op],
-    schemes: &[crate::auth::Scheme],
+    schemes: &[crate::generator::additions::auth::Scheme],
 ) -> Result<TokenStream, String> {
     let calls = ops.iter().map(example_call);
     let refusals = ops
@@ -319,7 +324,7 @@ fn fixtures(
     let scheme = schemes
         .first()
         .cloned()
-        .unwrap_or(crate::auth::Scheme::None);
+        .unwrap_or(crate::generator::additions::auth::Scheme::None);
     let (with_config, plain) = (scheme.call(true), scheme.call(false));
     // A spec file's name need not be an identifier (`surface some-file.yaml`).
     let module = api.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
@@ -706,7 +711,7 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             .map(|o| example_setter(op, o))
             .collect();
         let schema = param.get("schema").cloned().unwrap_or_default();
-        let effective = Value::Object(crate::spec::effective(spec, &schema));
+        let effective = Value::Object(crate::generator::read::spec::effective(spec, &schema));
         let format = effective.get("format").and_then(Value::as_str);
         if param.get("required") == Some(&Value::Bool(true)) {
             let call = call_tokens(op, quote!(#(#others)* #body_example));
@@ -791,11 +796,11 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
         body_fields(spec, name, "", &mut fields);
     }
     for (pointer, schema) in fields {
-        let effective = Value::Object(crate::spec::effective(spec, &schema));
+        let effective = Value::Object(crate::generator::read::spec::effective(spec, &schema));
         let bad = match effective.get("type").and_then(Value::as_str) {
             Some("array") => {
                 let items = effective.get("items").cloned().unwrap_or_default();
-                let items = Value::Object(crate::spec::effective(spec, &items));
+                let items = Value::Object(crate::generator::read::spec::effective(spec, &items));
                 violation(&items)?.map(|v| Value::Array(vec![v]))
             }
             _ if matches!(
@@ -829,7 +834,7 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
             }
         });
     }
-    let spec_op = crate::spec::operations(spec)
+    let spec_op = crate::generator::read::spec::operations(spec)
         .into_iter()
         .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.spec_id))
         .map(|(_, _, o)| o);
@@ -877,7 +882,7 @@ fn refusals(op: &Op, spec: &Value) -> Result<Vec<TokenStream>, String> {
 
 /// The request body's component name.
 fn op_body_ref(spec: &Value, op: &Op) -> Option<String> {
-    crate::spec::operations(spec)
+    crate::generator::read::spec::operations(spec)
         .into_iter()
         .find(|(_, _, o)| o.get("operationId").and_then(Value::as_str) == Some(&op.spec_id))
         .and_then(|(_, _, o)| {
@@ -895,7 +900,7 @@ fn op_body_ref(spec: &Value, op: &Op) -> Option<String> {
 fn body_fields(spec: &Value, name: &str, prefix: &str, out: &mut Vec<(String, Value)>) {
     let Some(schema) = spec.pointer(&format!(
         "/components/schemas/{}",
-        crate::spec::escape(name)
+        crate::generator::read::spec::escape(name)
     )) else {
         return;
     };
@@ -905,8 +910,8 @@ fn body_fields(spec: &Value, name: &str, prefix: &str, out: &mut Vec<(String, Va
         .into_iter()
         .flatten()
     {
-        let pointer = format!("{prefix}/{}", crate::spec::escape(prop));
-        let target = crate::spec::target(spec, prop_schema);
+        let pointer = format!("{prefix}/{}", crate::generator::read::spec::escape(prop));
+        let target = crate::generator::read::spec::target(spec, prop_schema);
         if target.get("type").and_then(Value::as_str) == Some("object")
             && target.get("properties").is_some()
         {
@@ -1058,7 +1063,7 @@ fn rust_literal(value: &Value) -> TokenStream {
 /// `enum_probes()`: one undocumented value per enum component.
 fn enum_probes(spec: &Value) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    for e in crate::extensions::enums(spec) {
+    for e in crate::generator::additions::extensions::enums(spec) {
         let schema = spec
             .pointer("/components/schemas")
             .and_then(Value::as_object)
@@ -1088,7 +1093,7 @@ fn schema_example<'a>(spec: &'a Value, schema: &'a Value) -> Option<&'a Value> {
         let name = ref_name(schema)?;
         spec.pointer(&format!(
             "/components/schemas/{}/example",
-            crate::spec::escape(name)
+            crate::generator::read::spec::escape(name)
         ))
     })
 }

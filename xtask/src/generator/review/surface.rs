@@ -4,10 +4,10 @@
 //! it is required, nullable or decoded leniently, and every constraint the generated code
 //! enforces on it (from the spec). Adding a field is a one-line diff.
 
-use crate::constraints::describe;
-use crate::extensions::EnumSpec;
-use crate::generate::Model;
-use crate::spec::{
+use crate::generator::additions::extensions::EnumSpec;
+use crate::generator::checks::constraints::describe;
+use crate::generator::model::Model;
+use crate::generator::read::spec::{
     builder_name, effective, escape, operations, parameters, ref_name, request_schemas,
 };
 use quote::ToTokens;
@@ -20,14 +20,14 @@ pub fn render(model: &Model) -> String {
     let spec = &model.spec;
     let mut out = String::from("# operations\n");
     let builders = builder_fields(&model.file);
-    let generated = crate::builders::read(&model.file).unwrap_or_default();
-    let one_of = crate::extensions::required_one_of(spec);
+    let generated = &model.builders;
+    let one_of = crate::generator::additions::extensions::required_one_of(spec);
     for (path, method, op) in operations(spec) {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
         let builder = generated.iter().find(|b| b.name == builder_name(id));
         let responses = responses(op, builder);
         // The method's name, and the spec's operationId when it differs.
-        let method_name = crate::spec::snake_case(id);
+        let method_name = crate::generator::read::spec::snake_case(id);
         let shown = if method_name == id {
             method_name
         } else {
@@ -43,7 +43,7 @@ pub fn render(model: &Model) -> String {
             let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
             let location = param.get("in").and_then(Value::as_str).unwrap_or("?");
             let rust = fields
-                .get(&crate::spec::snake_case(name))
+                .get(&crate::generator::read::spec::snake_case(name))
                 .cloned()
                 .unwrap_or_else(|| "(no builder field)".into());
             let required = if param.get("required") == Some(&Value::Bool(true)) {
@@ -80,18 +80,23 @@ pub fn render(model: &Model) -> String {
     }
 
     out.push_str("\n# constructors\n");
-    for scheme in crate::auth::schemes(spec, &model.text).unwrap_or_default() {
-        let _ = writeln!(out, "{}", crate::auth::signature(&scheme));
+    for scheme in crate::generator::additions::auth::schemes(spec, &model.text).unwrap_or_default()
+    {
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::generator::additions::auth::signature(&scheme)
+        );
     }
 
     out.push_str("\n# types\n");
-    let enums: BTreeMap<String, EnumSpec> = crate::extensions::enums(spec)
+    let enums: BTreeMap<String, EnumSpec> = crate::generator::additions::extensions::enums(spec)
         .into_iter()
         .map(|e| (e.name.clone(), e))
         .collect();
     let requests: Vec<String> = request_schemas(spec)
         .iter()
-        .map(|n| crate::spec::type_name(n))
+        .map(|n| crate::generator::read::spec::type_name(n))
         .collect();
     // Generated types are named by typify from the component names (`TX` -> `Tx`).
     let components: BTreeMap<String, &Value> = spec
@@ -99,14 +104,14 @@ pub fn render(model: &Model) -> String {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(k, v)| (crate::spec::type_name(k), v))
+        .map(|(k, v)| (crate::generator::read::spec::type_name(k), v))
         .collect();
-    let inline_sites: BTreeMap<String, String> = crate::spec::sites(spec)
+    let inline_sites: BTreeMap<String, String> = crate::generator::read::spec::sites(spec)
         .into_iter()
         .filter(|s| !s.component)
         .map(|s| (s.name, s.pointer))
         .collect();
-    let mut items: Vec<&Item> = types_items(&model.file);
+    let mut items: Vec<&Item> = crate::generator::code_model::types_items(&model.file);
     items.sort_by_key(|item| item_name(item));
     for item in items {
         let name = item_name(item);
@@ -123,7 +128,7 @@ pub fn render(model: &Model) -> String {
                 None => {
                     let untagged = item.attrs.iter().any(|a| {
                         a.path().is_ident("serde")
-                            && crate::generate::serde_keys(a)
+                            && crate::generator::code_model::serde_keys(a)
                                 .iter()
                                 .any(|k| k == "untagged")
                     });
@@ -134,7 +139,7 @@ pub fn render(model: &Model) -> String {
                     };
                     let _ = writeln!(out, "{name}: enum of a oneOf/anyOf, {how}");
                     for variant in &item.variants {
-                        let wire = crate::nullable::variant_wire_name(variant);
+                        let wire = crate::generator::passes::nullable::variant_wire_name(variant);
                         let inner: Vec<String> = variant
                             .fields
                             .iter()
@@ -171,7 +176,8 @@ pub fn render(model: &Model) -> String {
                         .filter_map(Value::as_str)
                         .collect();
                     for field in &named.named {
-                        let wire = crate::nullable::wire_name(field).unwrap_or_default();
+                        let wire = crate::generator::passes::nullable::wire_name(field)
+                            .unwrap_or_default();
                         let ident = field.ident.as_ref().map(ToString::to_string);
                         let shown = match ident {
                             Some(i) if i != wire => format!("{i} as \"{wire}\""),
@@ -183,11 +189,12 @@ pub fn render(model: &Model) -> String {
                         // (an `allOf`'s merged fields are required by the member listing them).
                         let defaulted = field.attrs.iter().any(|a| {
                             a.path().is_ident("serde")
-                                && crate::generate::serde_keys(a)
+                                && crate::generator::code_model::serde_keys(a)
                                     .iter()
                                     .any(|k| k == "default")
                         });
-                        let decoded_required = !defaulted && !crate::generate::is_option(&field.ty);
+                        let decoded_required =
+                            !defaulted && !crate::generator::code_model::is_option(&field.ty);
                         let mut facts = vec![
                             if required.contains(&wire.as_str()) || decoded_required {
                                 "required"
@@ -196,7 +203,7 @@ pub fn render(model: &Model) -> String {
                             }
                             .to_string(),
                         ];
-                        if property.is_some_and(crate::nullable::is_nullable) {
+                        if property.is_some_and(crate::generator::passes::nullable::is_nullable) {
                             facts.push("nullable".into());
                         }
                         for (extension, what) in [
@@ -267,7 +274,7 @@ fn enum_lines(out: &mut String, e: &EnumSpec) {
 
 /// `200 CallRequestList, 400 error ApiError, 204 (no body)`: each status with the Rust type
 /// its body decodes into (the builder's), or the media type of bytes passed through.
-fn responses(op: &Value, builder: Option<&crate::builders::Builder>) -> String {
+fn responses(op: &Value, builder: Option<&crate::generator::code_model::Builder>) -> String {
     let mut out = Vec::new();
     for (status, response) in op
         .get("responses")
@@ -324,10 +331,7 @@ fn bracket(rules: &[String]) -> String {
 /// `field -> Rust type` of every operation builder, by builder name.
 fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    let items = file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
-        _ => None,
-    });
+    let items = crate::generator::code_model::module(file, "builder");
     for item in items.into_iter().flatten() {
         let Item::Struct(s) = item else { continue };
         let fields = s
@@ -347,20 +351,6 @@ fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, String>
         out.insert(s.ident.to_string(), fields);
     }
     out
-}
-
-/// The structs and enums of progenitor's `types` module.
-pub(crate) fn types_items(file: &syn::File) -> Vec<&Item> {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
-            _ => None,
-        })
-        .into_iter()
-        .flatten()
-        .filter(|item| matches!(item, Item::Struct(_) | Item::Enum(_)))
-        .collect()
 }
 
 fn item_name(item: &Item) -> String {
@@ -418,7 +408,7 @@ mod tests {
                 pub fn not_an_item_kept() {}
             }
         };
-        let names: Vec<String> = super::types_items(&file)
+        let names: Vec<String> = crate::generator::code_model::types_items(&file)
             .into_iter()
             .map(super::item_name)
             .collect();

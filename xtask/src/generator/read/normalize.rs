@@ -8,7 +8,7 @@
 //!   success, `default` describes the errors, and becomes `4XX` and `5XX` (where the spec does
 //!   not write those ranges itself); as the only success, it is the answer, `2XX`.
 
-use crate::spec::{METHODS, resolve};
+use crate::generator::read::spec::{METHODS, resolve};
 use serde_json::Value;
 
 /// Replaces each resolvable `$ref` of a request body or a response by its target (a chain of
@@ -46,7 +46,10 @@ fn body_and_response_slots(spec: &Value) -> Vec<String> {
     {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
-            let op_ptr = format!("/paths/{}/{method}", crate::spec::escape(path));
+            let op_ptr = format!(
+                "/paths/{}/{method}",
+                crate::generator::read::spec::escape(path)
+            );
             if op.get("requestBody").is_some() {
                 out.push(format!("{op_ptr}/requestBody"));
             }
@@ -58,7 +61,7 @@ fn body_and_response_slots(spec: &Value) -> Vec<String> {
             {
                 out.push(format!(
                     "{op_ptr}/responses/{}",
-                    crate::spec::escape(status)
+                    crate::generator::read::spec::escape(status)
                 ));
             }
         }

@@ -199,14 +199,14 @@ fn consumer(root: &Path, dir: &str, build: &Build, ours: bool) -> Result<PathBuf
 }
 
 /// A call of the first constructor `specs/<api>.yaml`'s security schemes give (the table in
-/// `auth.rs`), with example credentials.
+/// `generator/additions/auth.rs`), with example credentials.
 fn example_constructor(root: &Path, api: &str) -> String {
     let rel = format!("specs/{api}.yaml");
-    let scheme = crate::generate::load_spec(&rel, &root.join(&rel))
+    let scheme = crate::generator::read::load::load_spec(&rel, &root.join(&rel))
         .ok()
-        .and_then(|(text, spec)| crate::auth::schemes(&spec, &text).ok())
+        .and_then(|(text, spec)| crate::generator::additions::auth::schemes(&spec, &text).ok())
         .and_then(|schemes| schemes.into_iter().next())
-        .unwrap_or(crate::auth::Scheme::None);
+        .unwrap_or(crate::generator::additions::auth::Scheme::None);
     scheme.example_call("\"https://crm.example\"", "&Default::default()")
 }
 

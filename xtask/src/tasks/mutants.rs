@@ -1,7 +1,7 @@
 //! `cargo xtask mutants`: cargo-mutants over the hand-written code, each part with the tests
 //! that cover it. The library's hand-written code (the runtime crate, each API crate's
 //! `lib.rs`, not its `generated.rs`) is tested by its unit tests and the facade's
-//! integration suites; the generator (`xtask/src/*.rs`) by its own tests.
+//! integration suites; xtask (the generator and the tasks, `xtask/src/**`) by its own tests.
 //! Equivalent mutants are skipped in `.cargo/mutants.toml`, each with its reason.
 
 use std::path::Path;
@@ -11,15 +11,16 @@ use std::process::Command;
 const VERSION: &str = "27.1.0";
 
 const USAGE: &str = "\
-usage: cargo xtask mutants [--in-diff <git-base>] [library|generator|scaffold] [-- <cargo-mutants args>]
+usage: cargo xtask mutants [--in-diff <git-base>] [library|xtask|new-api] [-- <cargo-mutants args>]
        (`-- --file crates/runtime/src/retry.rs` narrows a run to some files)
 
   library     crates/runtime/src/*.rs (errors, config, hooks, retries, tracing, body limits,
               JSON) and crates/<api>/src/lib.rs (each API's hand-written additions), tested
               by their unit tests, tests/suite and tests/adversarial
-  generator   xtask/src/*.rs but scaffold.rs (spec checks, extensions, post-processing), tested
-              by xtask's tests but the two that cargo-check a copy of the repository
-  scaffold    xtask/src/scaffold.rs (`new-api`), tested by all of xtask's tests
+  xtask       xtask/src/** but tasks/new_api.rs (the generator: spec checks, passes, additions;
+              the tasks), tested by xtask's tests but the two that cargo-check a copy of the
+              repository
+  new-api     xtask/src/tasks/new_api.rs, tested by all of xtask's tests
   (none)      all three, one after the other
 
   --in-diff B only the lines changed since git revision B (what a change touched)
@@ -66,14 +67,14 @@ const PARTS: &[Part] = &[
         ],
     },
     Part {
-        name: "generator",
-        files: &["xtask/src/*.rs"],
-        exclude: &["xtask/src/scaffold.rs"],
+        name: "xtask",
+        files: &["xtask/src/**/*.rs"],
+        exclude: &["xtask/src/tasks/new_api.rs"],
         packages: &["xtask"],
         test_packages: &["xtask"],
         // Every xtask test (among them `generate --check` of the real specs, which fails
         // on any change to generated code) but the two that `cargo check` a copy of the
-        // whole repository (about 25 s each): they cover `new-api` (scaffold.rs) and
+        // whole repository (about 25 s each): they cover `new-api` (tasks/new_api.rs) and
         // `build.rs`'s guard, so only the scaffold part runs them.
         test_args: &[
             "--",
@@ -84,8 +85,8 @@ const PARTS: &[Part] = &[
         ],
     },
     Part {
-        name: "scaffold",
-        files: &["xtask/src/scaffold.rs"],
+        name: "new-api",
+        files: &["xtask/src/tasks/new_api.rs"],
         exclude: &[],
         packages: &["xtask"],
         test_packages: &["xtask"],
@@ -144,7 +145,7 @@ fn parse<'a>(args: &'a [&'a str]) -> Result<Asked<'a>, String> {
     while let Some(arg) = rest.next() {
         match *arg {
             "--in-diff" => asked.base = Some(*rest.next().ok_or(USAGE)?),
-            "library" | "generator" | "scaffold" => asked.only = Some(*arg),
+            "library" | "xtask" | "new-api" => asked.only = Some(*arg),
             _ => return Err(USAGE.into()),
         }
     }
@@ -233,7 +234,7 @@ fn install(root: &Path) -> Result<(), String> {
 /// `git diff <base>` of the code cargo-mutants examines, in `target/mutants/changes.diff`.
 fn write_diff(root: &Path, base: &str) -> Result<std::path::PathBuf, String> {
     let out = Command::new("git")
-        .args(["diff", base, "--", "src", "xtask/src"])
+        .args(["diff", base, "--", "src", "crates", "xtask/src"])
         .current_dir(root)
         .output()
         .map_err(|e| format!("could not run git: {e}"))?;
@@ -259,24 +260,24 @@ mod tests {
         let args = [
             "--in-diff",
             "HEAD~1",
-            "runtime",
+            "library",
             "--",
             "--file",
-            "src/retry.rs",
+            "crates/runtime/src/retry.rs",
         ];
         assert_eq!(
             parse(&args),
             Ok(Asked {
                 base: Some("HEAD~1"),
-                only: Some("runtime"),
-                extra: &["--file", "src/retry.rs"],
+                only: Some("library"),
+                extra: &["--file", "crates/runtime/src/retry.rs"],
             })
         );
         assert_eq!(
-            parse(&["generator"]),
+            parse(&["xtask"]),
             Ok(Asked {
                 base: None,
-                only: Some("generator"),
+                only: Some("xtask"),
                 extra: &[],
             })
         );
@@ -294,19 +295,20 @@ mod tests {
     /// `--`; fuzzing cut to 1 s per target.
     #[test]
     fn a_change_is_mutated_from_its_diff_with_the_part_tests() {
-        let generator = &PARTS[1];
+        let xtask = &PARTS[1];
         let cmd = command(
             Path::new("/repo"),
-            generator,
+            xtask,
             Some(Path::new("/repo/target/mutants/changes.diff")),
             &[],
         );
         let args = args_of(&cmd).join(" ");
         assert_eq!(
             args,
-            "mutants --package xtask --all-features --output target/mutants/generator \
-             --exclude src/generated/** --jobs 1 --file xtask/src/*.rs \
-             --exclude xtask/src/scaffold.rs --in-diff /repo/target/mutants/changes.diff \
+            "mutants --all-features --package xtask --test-package xtask \
+             --output target/mutants/xtask --exclude **/generated.rs --jobs 1 \
+             --file xtask/src/**/*.rs --exclude xtask/src/tasks/new_api.rs \
+             --in-diff /repo/target/mutants/changes.diff \
              --baseline skip --timeout 300 -- -- --skip what_new_api_writes_compiles \
              --skip a_spec_edited_without_regenerating_stops_the_build"
         );
@@ -325,29 +327,36 @@ mod tests {
     /// `--` replaces the part's files.
     #[test]
     fn a_whole_run_or_a_narrowed_one() {
-        let runtime = &PARTS[0];
-        let args = args_of(&command(Path::new("."), runtime, None, &[])).join(" ");
+        let library = &PARTS[0];
+        let args = args_of(&command(Path::new("."), library, None, &[])).join(" ");
         assert!(
-            args.ends_with(
-                "--file src/*.rs --timeout-multiplier 3 -- --lib --test suite --test adversarial \
-                 -- --skip contract::"
+            args.contains(
+                "--package crm-bindings-solos --test-package crm-bindings-runtime \
+                 --test-package crm-bindings --output target/mutants/library"
             ),
             "{args}"
         );
-        let narrowed = ["--file", "src/retry.rs"];
-        let args = args_of(&command(Path::new("."), runtime, None, &narrowed)).join(" ");
-        assert!(!args.contains("src/*.rs"), "{args}");
         assert!(
-            args.contains("--timeout-multiplier 3 --file src/retry.rs --"),
+            args.ends_with(
+                "--file crates/runtime/src/*.rs --file crates/*/src/lib.rs --timeout-multiplier 3 \
+                 -- --lib --test suite --test adversarial -- --skip contract::"
+            ),
             "{args}"
         );
-        let listed = args_of(&command(Path::new("."), runtime, None, &["--list"])).join(" ");
+        let narrowed = ["--file", "crates/runtime/src/retry.rs"];
+        let args = args_of(&command(Path::new("."), library, None, &narrowed)).join(" ");
+        assert!(!args.contains("src/*.rs"), "{args}");
         assert!(
-            listed.contains("--file src/*.rs --timeout-multiplier 3 --list --"),
+            args.contains("--timeout-multiplier 3 --file crates/runtime/src/retry.rs --"),
+            "{args}"
+        );
+        let listed = args_of(&command(Path::new("."), library, None, &["--list"])).join(" ");
+        assert!(
+            listed.contains("--file crates/*/src/lib.rs --timeout-multiplier 3 --list --"),
             "{listed}"
         );
-        let scaffold = &PARTS[2];
-        let args = args_of(&command(Path::new("."), scaffold, None, &["-f", "x"])).join(" ");
+        let new_api = &PARTS[2];
+        let args = args_of(&command(Path::new("."), new_api, None, &["-f", "x"])).join(" ");
         assert!(args.ends_with("--timeout-multiplier 3 -f x"), "{args}");
     }
 
@@ -392,20 +401,20 @@ mod tests {
 
     #[test]
     fn exit_codes_become_failures() {
-        assert_eq!(failure("runtime", Some(0), "exit status: 0"), None);
+        assert_eq!(failure("library", Some(0), "exit status: 0"), None);
         assert_eq!(
-            failure("runtime", Some(2), "exit status: 2").as_deref(),
-            Some("runtime: mutants survived (target/mutants/runtime/mutants.out/missed.txt)")
+            failure("library", Some(2), "exit status: 2").as_deref(),
+            Some("library: mutants survived (target/mutants/library/mutants.out/missed.txt)")
         );
         assert_eq!(
-            failure("generator", Some(3), "exit status: 3").as_deref(),
+            failure("xtask", Some(3), "exit status: 3").as_deref(),
             Some(
-                "generator: mutants made the tests hang (target/mutants/generator/mutants.out/timeout.txt)"
+                "xtask: mutants made the tests hang (target/mutants/xtask/mutants.out/timeout.txt)"
             )
         );
         assert_eq!(
-            failure("scaffold", Some(4), "exit status: 4").as_deref(),
-            Some("scaffold: cargo mutants failed (exit status: 4)")
+            failure("new-api", Some(4), "exit status: 4").as_deref(),
+            Some("new-api: cargo mutants failed (exit status: 4)")
         );
         assert_eq!(
             failure("scaffold", None, "signal: 9").as_deref(),

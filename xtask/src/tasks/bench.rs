@@ -4,7 +4,7 @@
 //! where valgrind is on the machine, the same comparison is also counted in instructions
 //! (callgrind), which a busy neighbour does not change.
 
-use crate::bench_commands;
+use crate::tasks::bench_commands;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -318,7 +318,7 @@ fn render_commands(
         "\n## Generation and builds, against openapi-generator 7.26.0\n\n\
          Time ratio: ours divided by openapi-generator's (`rust` generator, `reqwest` library;\n\
          its crates built with their `rustls` feature), below 1 is faster\n\
-         (`xtask/src/bench_commands.rs`).\n\n\
+         (`xtask/src/tasks/bench_commands.rs`).\n\n\
          | measure | time vs openapi-generator | range | pairs | goal | |\n\
          |---|---|---|---|---|---|\n\
          | {} (ours {seconds:.2} s, release build) | {:.3}x | {low:.3}-{high:.3} | {} | < {GENERATION_GOAL_SECONDS} s | {} |\n",

@@ -6,6 +6,10 @@
 //!   variant for values the spec does not list, handed to progenitor as the replacement for
 //!   that schema. typify's own enums have no such variant and make integer enums newtypes.
 //! - `x-crm-empty-string-is-null: true` on a property: `""` decodes as `None`.
+//!
+//! The enums reach progenitor through its `with_replacement` setting (they replace typify's
+//! own); the lenient field decoders are field attributes, which no setting of typify adds
+//! (`passes/derives.rs` marks the fields).
 //! - `x-crm-number-or-string: true` on a property: `7` and `"7"` both decode into its type.
 //! - `x-crm-required-one-of` / `x-crm-allowed-fields-by-status` on an operation: data in a
 //!   `rules` module that the facade checks before sending.
@@ -67,7 +71,7 @@ pub fn enums(spec: &Value) -> Vec<EnumSpec> {
             _ => (i64::MIN, i64::MAX),
         };
         out.push(EnumSpec {
-            name: crate::spec::type_name(name),
+            name: crate::generator::read::spec::type_name(name),
             description: schema
                 .get("description")
                 .and_then(Value::as_str)
@@ -96,7 +100,7 @@ fn wire(value: &Value) -> String {
 
 /// `in_progress` -> `InProgress`, as typify names enum variants.
 pub fn variant_name(value: &Value) -> String {
-    crate::spec::pascal(&wire(value))
+    crate::generator::read::spec::pascal(&wire(value))
 }
 
 /// The path progenitor writes wherever the schema is used: the type is placed in the
@@ -368,7 +372,11 @@ pub fn field_deserializers(spec: &Value) -> Vec<(String, String, &'static str)> 
         {
             for (extension, function) in FIELD_DESERIALIZERS {
                 if prop_schema.get(extension) == Some(&Value::Bool(true)) {
-                    out.push((name.clone(), crate::spec::snake_case(prop), function));
+                    out.push((
+                        name.clone(),
+                        crate::generator::read::spec::snake_case(prop),
+                        function,
+                    ));
                 }
             }
         }

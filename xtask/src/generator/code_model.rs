@@ -1,9 +1,68 @@
-//! What progenitor generated for each operation, read once from its `builder` module: the
-//! builder's name, each parameter's value type, the body's type, and the success and error
-//! types of `send()`. The mocks and the surface read types from here rather than recompute
-//! them from the spec, so they always name what users get.
+//! The one model of progenitor's output the passes share: where its `types` and `builder`
+//! modules are, what a field's type and serde attributes say, and what it generated for
+//! each operation (read once from `builder`: the builder's name, each parameter's value
+//! type, the body's type, and the success and error types of `send()`). The mocks and the
+//! surface read types from here rather than recompute them from the spec, so they always
+//! name what users get.
 
 use syn::visit_mut::VisitMut;
+
+/// The items of progenitor's module `name` (`types`, `builder`), if it made one.
+pub fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a Vec<syn::Item>> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// [`module`], to edit.
+pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    submodule_mut(&mut file.items, name)
+}
+
+/// The items of the module `name` among `items` (typify's `types::builder`), to edit.
+pub fn submodule_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The structs and enums of progenitor's `types` module.
+pub fn types_items(file: &syn::File) -> Vec<&syn::Item> {
+    module(file, "types")
+        .into_iter()
+        .flatten()
+        .filter(|item| matches!(item, syn::Item::Struct(_) | syn::Item::Enum(_)))
+        .collect()
+}
+
+/// How many structs and enums the `types` module holds.
+pub fn count_types(file: &syn::File) -> usize {
+    types_items(file).len()
+}
+
+/// Whether the field's type is `Option<..>` (`::std::option::Option` or a shorter path).
+pub fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// The keys of a `#[serde(...)]` attribute (`default`, `deserialize_with`, ...).
+pub fn serde_keys(attr: &syn::Attribute) -> Vec<String> {
+    let mut keys = Vec::new();
+    let _ = attr.parse_nested_meta(|meta| {
+        if let Some(key) = meta.path.get_ident() {
+            keys.push(key.to_string());
+        }
+        // Skip the value, if any (`= "..."`), so the next key parses.
+        if meta.input.peek(syn::Token![=]) {
+            meta.value()?.parse::<syn::Expr>()?;
+        }
+        Ok(())
+    });
+    keys
+}
 
 /// One operation builder.
 pub struct Builder {
@@ -60,14 +119,7 @@ fn kind(ty: &syn::Type) -> Kind {
 
 /// Every operation builder of progenitor's `builder` module.
 pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
-    let items = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or("no `builder` module")?;
+    let items = module(file, "builder").ok_or("no `builder` module")?;
     let mut out = Vec::new();
     for item in items {
         let syn::Item::Struct(s) = item else { continue };
@@ -183,9 +235,54 @@ fn generics(ty: &syn::Type, wrapper: &str) -> Option<Vec<syn::Type>> {
 
 #[cfg(test)]
 mod tests {
+    use syn::parse_quote;
+
+    /// A file of progenitor's shape (made up here), with items the steps must tell apart.
+    fn progenitor_file() -> syn::File {
+        parse_quote! {
+            pub struct Client {}
+            impl Client {
+                pub fn get_thing(&self) -> builder::GetThing<'_> { todo!() }
+                pub fn baseurl(&self) -> &str { todo!() }
+            }
+            impl ClientInfo for Client {
+                fn make(&self) -> builder::Made<'_> { todo!() }
+            }
+            impl Other {
+                pub fn other_thing(&self) -> builder::OtherThing<'_> { todo!() }
+            }
+            pub mod other {
+                pub struct NotAType;
+            }
+            pub mod types {
+                #[derive(Debug, schemars::JsonSchema, Clone)]
+                pub struct Thing {
+                    #[serde(default, deserialize_with = "f", rename = "x")]
+                    pub x: Option<u8>,
+                }
+                #[derive(::schemars::JsonSchema)]
+                pub enum Kind { A }
+                pub fn not_a_type() {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_types_module_is_found_and_counted() {
+        let mut file = progenitor_file();
+        assert_eq!(count_types(&file), 2);
+        let types = module_mut(&mut file, "types").expect("the types module");
+        assert_eq!(types.len(), 3);
+    }
+
+    #[test]
+    fn serde_keys_are_read_past_their_values() {
+        let attr: syn::Attribute =
+            parse_quote!(#[serde(default, deserialize_with = "f", rename = "x")]);
+        assert_eq!(serde_keys(&attr), ["default", "deserialize_with", "rename"]);
+    }
     use super::*;
     use quote::ToTokens;
-    use syn::parse_quote;
 
     /// Builders of progenitor's shape (made up here): parameters, a body through typify's
     /// builder, and the three kinds of answer.

@@ -202,7 +202,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let mut failures = Vec::new();
     let mut supported = Vec::new();
     for case in &cases {
-        let generated = crate::generate::build(root, &case.name, &case.path);
+        let generated = crate::generator::pipeline::build(root, &case.name, &case.path);
         match (&case.expect, generated) {
             (Expect::Refused(text), Err(e)) => {
                 if let Err(why) = refusal_matches(&case.name, text, &e.to_string()) {
@@ -215,7 +215,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
             )),
             (Expect::Supported, Err(e)) => failures.push(format!("{}: refused: {e}", case.name)),
             (Expect::Supported, Ok(model)) => {
-                supported.push((case, crate::surface::render(&model)))
+                supported.push((case, crate::generator::review::surface::render(&model)))
             }
         }
     }
@@ -353,7 +353,7 @@ fn build_in_a_copy(
         let spec = root.join(format!("xtask/tests/corpus/{name}.yaml"));
         std::fs::copy(&spec, copy.join(format!("specs/{name}.yaml")))
             .map_err(|e| format!("{name}: {e}"))?;
-        let log = crate::scaffold::new_api(&copy, name)?;
+        let log = crate::tasks::new_api::new_api(&copy, name)?;
         println!("new-api {name}:\n{}", log.join("\n"));
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -386,7 +386,7 @@ fn build_in_a_copy(
     };
     // In this process: a test run may have rebuilt this binary meanwhile.
     let started = std::time::Instant::now();
-    crate::generate(&copy, false)?;
+    crate::tasks::generate::generate(&copy, false)?;
     println!("corpus: generate: {:.0} s", started.elapsed().as_secs_f64());
     step(
         "fmt",
@@ -405,7 +405,7 @@ fn build_in_a_copy(
     )?;
     // What a user depending on that API's crate alone compiles (seconds each).
     for name in names {
-        let package = crate::generate::package_name(name);
+        let package = crate::generator::files::package_name(name);
         step(
             &format!("clippy, {name} alone"),
             &mut clippy(&[

@@ -24,8 +24,8 @@
 //! rules beside a `format` typify turns into a type (it drops them), `format: email` without
 //! a `pattern`, and formats nothing here checks (`uri`, `hostname`, ...).
 
-use crate::spec::{Site, escape, sites};
-use crate::spec_checks::Violation;
+use crate::generator::errors::Violation;
+use crate::generator::read::spec::{Site, escape, sites};
 use serde_json::Value;
 
 /// The keywords this module answers for.
@@ -290,7 +290,7 @@ pub fn move_ranges_to_components(spec: &mut Value) -> Result<Vec<String>, String
         .collect();
     candidates.sort_by_key(|site| std::cmp::Reverse(site.pointer.len()));
     for mut site in candidates {
-        site.name = crate::spec::type_name(&site.name);
+        site.name = crate::generator::read::spec::type_name(&site.name);
         let components = spec
             .pointer(&format!("/components/schemas/{}", escape(&site.name)))
             .is_some();
@@ -382,7 +382,7 @@ pub fn range_types(spec: &Value) -> Vec<RangeType> {
             continue;
         };
         out.push(RangeType {
-            name: crate::spec::type_name(name),
+            name: crate::generator::read::spec::type_name(name),
             description: schema
                 .get("description")
                 .and_then(Value::as_str)
@@ -729,7 +729,7 @@ mod tests {
             .generate_tokens(&spec)
             .unwrap();
         let file: syn::File = syn::parse2(tokens).unwrap();
-        let holder = crate::surface::types_items(&file)
+        let holder = crate::generator::code_model::types_items(&file)
             .into_iter()
             .find_map(|item| match item {
                 syn::Item::Struct(s) if s.ident == "Holder" => Some(s),

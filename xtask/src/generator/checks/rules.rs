@@ -1,32 +1,13 @@
 //! Checks run on every spec before progenitor sees it. Each rule turns one of progenitor's
 //! panics or silent surprises into a one-line error naming the file, the operation and the rule.
 
+use crate::generator::errors::Violation;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// One broken rule, printed as `file: operation: [rule] message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    pub file: String,
-    pub operation: String,
-    pub rule: &'static str,
-    pub message: String,
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}: [{}] {}",
-            self.file, self.operation, self.rule, self.message
-        )
-    }
-}
 
 /// Runs every rule on a parsed spec (`text` is its source, for line numbers); an empty
 /// result means progenitor may run.
@@ -72,15 +53,16 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
                             "unique-operation-id",
                             format!("operationId `{id}` is already used by {first}"),
                         );
-                    } else if let Some(first) = seen_methods
-                        .insert(crate::spec::snake_case(id), format!("`{id}` ({where_})"))
-                    {
+                    } else if let Some(first) = seen_methods.insert(
+                        crate::generator::read::spec::snake_case(id),
+                        format!("`{id}` ({where_})"),
+                    ) {
                         push(
                             &format!("{id} ({where_})"),
                             "unique-operation-id",
                             format!(
                                 "operationId `{id}` and {first} give one Rust method, `{}`; rename one",
-                                crate::spec::snake_case(id)
+                                crate::generator::read::spec::snake_case(id)
                             ),
                         );
                     }
@@ -161,7 +143,7 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
             );
         }
     }
-    for site in crate::spec::sites(spec) {
+    for site in crate::generator::read::spec::sites(spec) {
         let inline_enum = spec
             .pointer(&site.pointer)
             .is_some_and(|s| s.get("enum").is_some());
@@ -174,7 +156,7 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
         }
     }
 
-    if let Err(why) = crate::auth::schemes(spec, text) {
+    if let Err(why) = crate::generator::additions::auth::schemes(spec, text) {
         push("(document)", "security", why);
     }
 
@@ -187,7 +169,7 @@ pub fn check_spec(file: &str, text: &str, spec: &Value) -> Vec<Violation> {
             .strip_prefix('#')
             .is_some_and(|pointer| spec.pointer(pointer).is_some());
         if !found {
-            let line = crate::spec::ref_line(text, &reference)
+            let line = crate::generator::read::spec::ref_line(text, &reference)
                 .map(|l| format!("line {l}"))
                 .unwrap_or_else(|| "line ?".into());
             let why = if reference.starts_with('#') {
@@ -288,7 +270,7 @@ fn derived_names_problem(schema: &Value) -> Option<String> {
                 "enum value {value} is not a string; give `type: integer` and `x-enum-varnames`"
             ));
         };
-        let name = crate::extensions::variant_name(value);
+        let name = crate::generator::additions::extensions::variant_name(value);
         let usable = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
         if !usable {
             return Some(format!(
@@ -351,7 +333,7 @@ fn check_operation(
 ) {
     let resolve = |param: &'_ Value| -> Option<Value> {
         match param.get("$ref").and_then(Value::as_str) {
-            Some(reference) => crate::spec::resolve(spec, reference).cloned(),
+            Some(reference) => crate::generator::read::spec::resolve(spec, reference).cloned(),
             None => Some(param.clone()),
         }
     };
@@ -403,7 +385,7 @@ fn check_operation(
     let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
     for param in &params {
         let (pname, location) = key(param);
-        let rust = crate::spec::snake_case(&pname);
+        let rust = crate::generator::read::spec::snake_case(&pname);
         if rust == "body" && op.get("requestBody").is_some() {
             push(
                 name,
@@ -473,9 +455,11 @@ fn check_operation(
         }
         let has_example = param.get("example").is_some()
             || param.pointer("/schema/example").is_some()
-            || param
-                .get("schema")
-                .is_some_and(|schema| crate::spec::target(spec, schema).get("example").is_some());
+            || param.get("schema").is_some_and(|schema| {
+                crate::generator::read::spec::target(spec, schema)
+                    .get("example")
+                    .is_some()
+            });
         if param.get("required") == Some(&Value::Bool(true)) && !has_example {
             push(
                 name,
@@ -515,7 +499,7 @@ fn check_operation(
         let is_query = param.get("in").and_then(Value::as_str) == Some("query");
         let schema_type = param
             .get("schema")
-            .map(|schema| crate::spec::target(spec, schema))
+            .map(|schema| crate::generator::read::spec::target(spec, schema))
             .and_then(|schema| schema.get("type"))
             .and_then(Value::as_str);
         if is_query && schema_type == Some("object") {
@@ -576,9 +560,11 @@ fn check_success_example(
         return;
     };
     let example = body.get("example").is_some()
-        || body
-            .get("schema")
-            .is_some_and(|schema| crate::spec::target(spec, schema).get("example").is_some());
+        || body.get("schema").is_some_and(|schema| {
+            crate::generator::read::spec::target(spec, schema)
+                .get("example")
+                .is_some()
+        });
     if !example {
         push(
             name,

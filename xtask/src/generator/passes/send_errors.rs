@@ -6,6 +6,12 @@
 //! The rewrite is token-level and narrow: each pattern below must be found, or generation
 //! fails (a progenitor upgrade that changes its output is caught here, not by users).
 
+//!
+//! Why no setting does it: progenitor's `Error` is progenitor-client's own type, and
+//! `with_pre_hook`/`with_post_hook` (or `ClientHooks`) see the request and the response, not
+//! the result `send()` returns. `with_inner_type` could carry the runtime, but it makes
+//! `Client::new` take it as an argument (a breaking change to every user's `new(base_url)`),
+//! so the `runtime` field is added here instead.
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, parse_quote};
 
@@ -57,15 +63,9 @@ pub fn rewrite(
     add_runtime_field(file)?;
 
     let mut sends = 0;
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("no `builder` module")?;
-    for item in &mut builder.1 {
+    let builder =
+        crate::generator::code_model::module_mut(file, "builder").ok_or("no `builder` module")?;
+    for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
         let mut inner = None;
         for item in &mut imp.items {
