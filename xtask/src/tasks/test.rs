@@ -144,9 +144,27 @@ pub fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
         root,
         Command::new(cargo()).args(["run", "--quiet", "--locked", "--example", "tour"]),
     )?;
+    // Every published crate packages, and builds from its package alone: the API crates
+    // against the packaged runtime, the facade against the packaged API crates (cargo's
+    // local registry of the workspace's packages). `xtask/tests/layout.rs` checks what the
+    // packages hold.
+    run(root, Command::new(cargo()).args(PACKAGE))?;
     // The generator on every spec of the corpus, each API built and tested in a copy.
     corpus::run(root, &[])
 }
+
+/// `cargo package` of every published crate (not xtask, not the golden sample), verified.
+const PACKAGE: &[&str] = &[
+    "package",
+    "--quiet",
+    "--workspace",
+    "--exclude",
+    "xtask",
+    "--exclude",
+    "crm-bindings-keywords",
+    "--allow-dirty",
+    "--locked",
+];
 
 /// The APIs with no line of the Prism contract report (each run writes `<api> (Dynamic) ...`).
 fn without_contract_run<'a>(apis: impl Iterator<Item = &'a str>, lines: &[String]) -> Vec<&'a str> {
