@@ -47,11 +47,11 @@ pub async fn run() -> Result {
 
     let created = client
         .create_call_request()
-        .body(types::CallRequestInput {
-            phone: Some("+7(999)111-22-33".into()),
-            name: Some("Api".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .phone("+7(999)111-22-33".to_string())
+                .name("Api".to_string()),
+        )
         .send()
         .await?;
     println!(
@@ -62,10 +62,7 @@ pub async fn run() -> Result {
 
     let refused = client
         .create_call_request()
-        .body(types::CallRequestInput {
-            name: Some("No contact".into()),
-            ..Default::default()
-        })
+        .body(types::CallRequestInput::builder().name("No contact".to_string()))
         .send()
         .await;
     if let Err(err) = refused {
@@ -75,11 +72,11 @@ pub async fn run() -> Result {
     let updated = client
         .update_call_request()
         .id(7u64)
-        .body(types::CallRequestInput {
-            status: Some(types::CallRequestStatus::NoAnswer),
-            notes: Some("No answer".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .status(types::CallRequestStatus::NoAnswer)
+                .notes("No answer".to_string()),
+        )
         .send()
         .await?;
     println!("update_call_request(7) -> {:?}", updated.into_inner());

@@ -50,29 +50,29 @@ pub async fn run() -> Result {
     let mut dynamic = Map::new();
     dynamic.insert("client_id".into(), json!([1, 3]));
     dynamic.insert("contract_date".into(), json!("2020-01-01"));
-    let filter = types::ProjectFilter {
-        count: Some(100),
-        offset: Some(0),
-        order_by: Some("id".into()),
-        reverse: Some(types::SortReverse::Ascending),
-        deleted: Some(types::DeletedFlag::Active),
-        condition: Some(types::FilterCondition::And),
-        having: Some(types::ProjectHaving::ChecklistsExpired),
-        buildin_data: Some(types::ProjectFilterBuiltinData {
-            created: Some(created.clone()),
-            sales_funnel_id: Some(vec![1, 2]),
-            step_id: Some(vec![1, 2, 3, 4, 5]),
-            user_id: Some(vec![2, 4, 6, 8]),
-            group_id: Some(vec![1, 2, 3]),
-            price: Some(100),
-            currency_id: Some(vec![1, 2, 3]),
-            participants_user_id: Some(vec![1, 2, 4, 5, 7, 8]),
-            participants_group_id: Some(vec![1, 2, 4, 5, 7, 8]),
-            actions_type_id: Some(vec![1, 2, 3]),
-            good_id: Some(vec![10, 11, 12]),
-        }),
-        data: Some(types::ProjectFilterDynamicData(dynamic)),
-    };
+    let builtin_data: types::ProjectFilterBuiltinData = types::ProjectFilterBuiltinData::builder()
+        .created(created.clone())
+        .sales_funnel_id(vec![1, 2])
+        .step_id(vec![1, 2, 3, 4, 5])
+        .user_id(vec![2, 4, 6, 8])
+        .group_id(vec![1, 2, 3])
+        .price(100)
+        .currency_id(vec![1, 2, 3])
+        .participants_user_id(vec![1, 2, 4, 5, 7, 8])
+        .participants_group_id(vec![1, 2, 4, 5, 7, 8])
+        .actions_type_id(vec![1, 2, 3])
+        .good_id(vec![10, 11, 12])
+        .try_into()?;
+    let filter = types::ProjectFilter::builder()
+        .count(100)
+        .offset(0)
+        .order_by("id".to_string())
+        .reverse(types::SortReverse::Ascending)
+        .deleted(types::DeletedFlag::Active)
+        .condition(types::FilterCondition::And)
+        .having(types::ProjectHaving::ChecklistsExpired)
+        .buildin_data(builtin_data)
+        .data(types::ProjectFilterDynamicData(dynamic));
     let filtered = client.filter_projects().body(filter).send().await?;
     println!(
         "filter_projects(created={}, having=checklists_expired) -> {}",

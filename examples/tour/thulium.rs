@@ -25,10 +25,7 @@ pub async fn run() -> Result {
         .update_outbound_record()
         .id(campaign.clone())
         .customer_id(441u64)
-        .body(types::OutboundRecordUpdate {
-            status_id: NonZeroU64::new(3),
-            ..Default::default()
-        })
+        .body(types::OutboundRecordUpdate::builder().status_id(NonZeroU64::new(3)))
         .send()
         .await?;
     println!(
@@ -40,13 +37,13 @@ pub async fn run() -> Result {
     let next_call = chrono::NaiveDate::from_ymd_opt(2018, 5, 24)
         .and_then(|day| day.and_hms_opt(12, 24, 0))
         .ok_or("invalid date")?;
-    let body = types::OutboundRecordUpdate {
-        status_id: NonZeroU64::new(8),
-        dictionary_status_id: NonZeroU64::new(8),
-        agent_login: Some("j.doe".into()),
-        next_call_date: Some(types::NextCallDate::from(next_call)),
-        order: Some(50),
-    };
+    let body: types::OutboundRecordUpdate = types::OutboundRecordUpdate::builder()
+        .status_id(NonZeroU64::new(8))
+        .dictionary_status_id(NonZeroU64::new(8))
+        .agent_login("j.doe".to_string())
+        .next_call_date(types::NextCallDate::from(next_call))
+        .order(50)
+        .try_into()?;
     println!("  every field: {}", serde_json::to_string(&body)?);
     let updated = client
         .update_outbound_record()

@@ -9,6 +9,7 @@ fn base_url(server: &wiremock::MockServer) -> String {
     server.uri()
 }
 use crm_bindings::uapay::{Client, DealStatus, types};
+use std::num::NonZeroU64;
 
 pub async fn run() -> Result {
     let server = wiremock::MockServer::start().await;
@@ -22,45 +23,46 @@ pub async fn run() -> Result {
         Client::with_http_config(&base_url(&server), &crm_bindings::HttpConfig::default())?;
 
     // The seed's example body, built through the validated types.
-    let example = types::DealUpdate {
-        ad_id: Some("A-D7ZL93Z".into()),
-        cart_id: Some(338),
-        product_title: Some("Стіл".into()),
-        product_weight: Some(15000.try_into()?),
-        product_price: Some(100_000.try_into()?),
-        seller_first_name: Some("Іван".parse()?),
-        seller_last_name: Some("Іванов".parse()?),
-        seller_patronymic: Some("Іванович".parse()?),
-        seller_phone: Some("380123456789".parse()?),
-        seller_email: Some("ivanov@mail.test".parse()?),
-        buyer_first_name: Some("Петро".parse()?),
-        buyer_last_name: Some("Петров".parse()?),
-        buyer_patronymic: Some("Петрович".parse()?),
-        buyer_phone: Some("380987654321".parse()?),
-        buyer_email: Some("petrov@mail.test".parse()?),
-        payment: Some(types::DealUpdatePayment {
-            type_: Some("P2P".into()),
-            card_to_id: Some("058a2fa1-8dee-4c39-8796-574cdc573530".into()),
-        }),
-        handler: Some(types::DealUpdateHandler {
-            type_: Some("NovaPoshta".into()),
-            sender_first_name: Some("Іван".parse()?),
-            sender_last_name: Some("Іванов".parse()?),
-            sender_patronymic: Some("Іванович".parse()?),
-            sender_phone: Some("380987654321".parse()?),
-            sender_email: Some("ivanov@mail.test".parse()?),
-            sender_city_id: Some("8d5a980d-391c-11dd-90d9-001a92567626".into()),
-            sender_office_id: Some("7b2cc7fd-84ff-11e4-acce-0050568002cf".into()),
-            recipient_first_name: Some("Петро".parse()?),
-            recipient_last_name: Some("Петров".parse()?),
-            recipient_patronymic: Some("Петрович".parse()?),
-            recipient_phone: Some("380987654321".parse()?),
-            recipient_email: Some("petrov@mail.test".parse()?),
-            recipient_city_id: Some("8d5a980d-391c-11dd-90d9-001a92567626".into()),
-            recipient_office_id: Some("1ec09d88-e1c2-11e3-8c4a-0050568002cf".into()),
-        }),
-        ..Default::default()
-    };
+    let payment: types::DealUpdatePayment = types::DealUpdatePayment::builder()
+        .type_("P2P".to_string())
+        .card_to_id("058a2fa1-8dee-4c39-8796-574cdc573530".to_string())
+        .try_into()?;
+    let handler: types::DealUpdateHandler = types::DealUpdateHandler::builder()
+        .type_("NovaPoshta".to_string())
+        .sender_first_name("Іван".parse::<types::PersonName>()?)
+        .sender_last_name("Іванов".parse::<types::PersonName>()?)
+        .sender_patronymic("Іванович".parse::<types::PersonName>()?)
+        .sender_phone("380987654321".parse::<types::PhoneNumber>()?)
+        .sender_email("ivanov@mail.test".parse::<types::Email>()?)
+        .sender_city_id("8d5a980d-391c-11dd-90d9-001a92567626".to_string())
+        .sender_office_id("7b2cc7fd-84ff-11e4-acce-0050568002cf".to_string())
+        .recipient_first_name("Петро".parse::<types::PersonName>()?)
+        .recipient_last_name("Петров".parse::<types::PersonName>()?)
+        .recipient_patronymic("Петрович".parse::<types::PersonName>()?)
+        .recipient_phone("380987654321".parse::<types::PhoneNumber>()?)
+        .recipient_email("petrov@mail.test".parse::<types::Email>()?)
+        .recipient_city_id("8d5a980d-391c-11dd-90d9-001a92567626".to_string())
+        .recipient_office_id("1ec09d88-e1c2-11e3-8c4a-0050568002cf".to_string())
+        .try_into()?;
+    let example: types::DealUpdate = types::DealUpdate::builder()
+        .ad_id("A-D7ZL93Z".to_string())
+        .cart_id(338)
+        .product_title("Стіл".to_string())
+        .product_weight(NonZeroU64::try_from(15000)?)
+        .product_price(NonZeroU64::try_from(100_000)?)
+        .seller_first_name("Іван".parse::<types::PersonName>()?)
+        .seller_last_name("Іванов".parse::<types::PersonName>()?)
+        .seller_patronymic("Іванович".parse::<types::PersonName>()?)
+        .seller_phone("380123456789".parse::<types::PhoneNumber>()?)
+        .seller_email("ivanov@mail.test".parse::<types::Email>()?)
+        .buyer_first_name("Петро".parse::<types::PersonName>()?)
+        .buyer_last_name("Петров".parse::<types::PersonName>()?)
+        .buyer_patronymic("Петрович".parse::<types::PersonName>()?)
+        .buyer_phone("380987654321".parse::<types::PhoneNumber>()?)
+        .buyer_email("petrov@mail.test".parse::<types::Email>()?)
+        .payment(payment)
+        .handler(handler)
+        .try_into()?;
     example.check_allowed(DealStatus::New)?;
     println!(
         "update_deal body: {} fields, allowed while NEW",
@@ -84,14 +86,13 @@ pub async fn run() -> Result {
     );
 
     // A PAID deal may still change the seller's phone and payout card; found by external id.
-    let paid = types::DealUpdate {
-        seller_phone: Some("380123456789".parse()?),
-        payment: Some(types::DealUpdatePayment {
-            card_to_id: Some("b0be0af6-9c7e-4b62-bf16-9957b34549c9".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let payout: types::DealUpdatePayment = types::DealUpdatePayment::builder()
+        .card_to_id("b0be0af6-9c7e-4b62-bf16-9957b34549c9".to_string())
+        .try_into()?;
+    let paid: types::DealUpdate = types::DealUpdate::builder()
+        .seller_phone("380123456789".parse::<types::PhoneNumber>()?)
+        .payment(payout)
+        .try_into()?;
     paid.check_allowed(DealStatus::Paid)?;
     let updated = client
         .update_deal()

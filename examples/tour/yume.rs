@@ -46,23 +46,23 @@ pub async fn run() -> Result {
         println!("  {}", describe(trigger));
     }
 
-    let body = types::WazzupTriggerRequest {
-        documents: Some(vec![123]),
-        type_: Some(types::TriggerType::Order),
-        order_status_from: Nullable::Value(types::OrderStatus::Exceed),
-        order_status_to: Nullable::Value(types::OrderStatus::Exceed),
-        order_payment_status_from: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
-        order_payment_status_to: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
-        sale_status_from: Nullable::Value(types::SaleStatus::Draft),
-        sale_status_to: Nullable::Value(types::SaleStatus::Draft),
-        delivery_type: Nullable::Value(types::DeliveryType::Delivery),
-        delivery_status: Nullable::Value(types::DeliveryStatus::Pending),
-        text: Nullable::Value("<string>".into()),
-        order: Some(-1),
-        template_id: Nullable::Value("<string>".parse()?),
-        template_keys: Nullable::Value(vec!["<string>".parse()?]),
-        timeout: Some("<string>".into()),
-    };
+    let body: types::WazzupTriggerRequest = types::WazzupTriggerRequest::builder()
+        .documents(vec![123])
+        .type_(types::TriggerType::Order)
+        .order_status_from(types::OrderStatus::Exceed)
+        .order_status_to(types::OrderStatus::Exceed)
+        .order_payment_status_from(types::OrderPaymentStatus::AwaitingPayment)
+        .order_payment_status_to(types::OrderPaymentStatus::AwaitingPayment)
+        .sale_status_from(types::SaleStatus::Draft)
+        .sale_status_to(types::SaleStatus::Draft)
+        .delivery_type(types::DeliveryType::Delivery)
+        .delivery_status(types::DeliveryStatus::Pending)
+        .text("<string>".to_string())
+        .order(-1)
+        .template_id("<string>".parse::<types::WazzupTemplateId>()?)
+        .template_keys(vec!["<string>".parse::<types::WazzupTemplateKey>()?])
+        .timeout("<string>".to_string())
+        .try_into()?;
 
     let created = client
         .create_wazzup_trigger()
@@ -86,11 +86,11 @@ pub async fn run() -> Result {
     let patched = client
         .partial_update_wazzup_trigger()
         .id(123)
-        .body(types::PatchedWazzupTriggerRequest {
-            type_: Some(types::TriggerType::Delivery),
-            delivery_status: Nullable::Value(types::DeliveryStatus::Cancel),
-            ..Default::default()
-        })
+        .body(
+            types::PatchedWazzupTriggerRequest::builder()
+                .type_(types::TriggerType::Delivery)
+                .delivery_status(types::DeliveryStatus::Cancel),
+        )
         .send()
         .await?;
     println!(
@@ -102,11 +102,9 @@ pub async fn run() -> Result {
 
     // Clearing: `Nullable::Null` is sent as `null` (the service clears the field); fields
     // left at their default are not sent at all (the service keeps them).
-    let cleared = types::PatchedWazzupTriggerRequest {
-        text: Nullable::Null,
-        template_keys: Nullable::Null,
-        ..Default::default()
-    };
+    let mut cleared = types::PatchedWazzupTriggerRequest::default();
+    cleared.text = Nullable::Null;
+    cleared.template_keys = Nullable::Null;
     let wire = serde_json::to_string(&cleared)?;
     client
         .partial_update_wazzup_trigger()

@@ -560,10 +560,11 @@ fn published_crates_hold_no_test_fixture() {
                         "Cargo.toml.orig",
                         "Cargo.lock",
                         "README.md",
+                        "CHANGELOG.md",
                         ".cargo_vcs_info.json"
                     ]
                     .contains(&file),
-                "{name} publishes {file}: a file of neither its code nor its manifest and README"
+                "{name} publishes {file}: a file of neither its code nor its manifest, README and CHANGELOG"
             );
         }
         assert!(files.lines().any(|f| f == "README.md"), "{name}: no README");

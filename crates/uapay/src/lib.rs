@@ -147,10 +147,10 @@ impl types::DealUpdate {
     ///
     /// ```
     /// use crm_bindings_uapay::{DealStatus, types::DealUpdate};
-    /// let update = DealUpdate {
-    ///     product_price: Some(100_000.try_into().unwrap()),
-    ///     ..Default::default()
-    /// };
+    /// let update: DealUpdate = DealUpdate::builder()
+    ///     .product_price(std::num::NonZeroU64::try_from(100_000).unwrap())
+    ///     .try_into()
+    ///     .unwrap();
     /// assert!(update.check_allowed(DealStatus::New).is_ok());
     /// let err = update.check_allowed(DealStatus::Paid).unwrap_err();
     /// assert_eq!(err.fields, ["productPrice"]);

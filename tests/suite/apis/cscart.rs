@@ -166,11 +166,11 @@ async fn create_sends_the_documented_body_and_decodes_201() {
 
     let created = client(&server)
         .create_call_request()
-        .body(types::CallRequestInput {
-            phone: Some("+7(999)111-22-33".into()),
-            name: Some("Api".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .phone("+7(999)111-22-33".to_string())
+                .name("Api".to_string()),
+        )
         .send()
         .await
         .unwrap();
@@ -186,10 +186,10 @@ async fn create_with_an_email_and_no_phone_is_sent() {
 
     let created = client(&server)
         .create_call_request()
-        .body(types::CallRequestInput {
-            email: Some("customer@example.com".parse().unwrap()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .email("customer@example.com".parse::<types::Email>().unwrap()),
+        )
         .send()
         .await
         .unwrap();
@@ -203,15 +203,10 @@ async fn create_without_email_or_phone_is_refused_before_sending() {
     let client = client(&server);
 
     for body in [
-        types::CallRequestInput {
-            name: Some("Api".into()),
-            notes: Some("call me".into()),
-            ..Default::default()
-        },
-        types::CallRequestInput {
-            phone: Some(String::new()),
-            ..Default::default()
-        },
+        types::CallRequestInput::builder()
+            .name("Api".to_string())
+            .notes("call me".to_string()),
+        types::CallRequestInput::builder().phone(String::new()),
     ] {
         let err = client
             .create_call_request()
@@ -255,11 +250,11 @@ async fn update_without_email_or_phone_is_allowed() {
     let updated = client(&server)
         .update_call_request()
         .id(7u64)
-        .body(types::CallRequestInput {
-            status: Some(types::CallRequestStatus::NoAnswer),
-            notes: Some("No answer".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .status(types::CallRequestStatus::NoAnswer)
+                .notes("No answer".to_string()),
+        )
         .send()
         .await
         .unwrap();
@@ -295,10 +290,7 @@ async fn bad_request_becomes_a_typed_error_carrying_the_body() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = || types::CallRequestInput {
-        phone: Some("+7(999)111-22-33".into()),
-        ..Default::default()
-    };
+    let body = || types::CallRequestInput::builder().phone("+7(999)111-22-33".to_string());
 
     let errors = [
         client
@@ -408,11 +400,11 @@ async fn wire() {
     titles.push("create_call_request: -d '{\"phone\":\"+7(999)111-22-33\", \"name\":\"Api\"}'");
     client
         .create_call_request()
-        .body(types::CallRequestInput {
-            phone: Some("+7(999)111-22-33".into()),
-            name: Some("Api".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .phone("+7(999)111-22-33".to_string())
+                .name("Api".to_string()),
+        )
         .send()
         .await
         .unwrap();
@@ -421,11 +413,11 @@ async fn wire() {
     client
         .update_call_request()
         .id(7u64)
-        .body(types::CallRequestInput {
-            status: Some(types::CallRequestStatus::NoAnswer),
-            notes: Some("No answer".into()),
-            ..Default::default()
-        })
+        .body(
+            types::CallRequestInput::builder()
+                .status(types::CallRequestStatus::NoAnswer)
+                .notes("No answer".to_string()),
+        )
         .send()
         .await
         .unwrap();
@@ -596,10 +588,7 @@ mod number_or_string {
         let server = answering("POST", 201, &json!({"request_id": 7})).await;
         let created = client(&server)
             .create_call_request()
-            .body(types::CallRequestInput {
-                phone: Some("+7(999)111-22-33".into()),
-                ..Default::default()
-            })
+            .body(types::CallRequestInput::builder().phone("+7(999)111-22-33".to_string()))
             .send()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -677,10 +666,7 @@ async fn number_or_string_keeps_or_refuses_an_id_beyond_u64() {
         let created = Client::with_basic_auth(&server.uri(), EMAIL, API_KEY)
             .unwrap()
             .create_call_request()
-            .body(types::CallRequestInput {
-                phone: Some("+7(999)111-22-33".into()),
-                ..Default::default()
-            })
+            .body(types::CallRequestInput::builder().phone("+7(999)111-22-33".to_string()))
             .send()
             .await;
         match created {
@@ -758,10 +744,7 @@ mod unknown_values {
         client
             .update_call_request()
             .id(1u64)
-            .body(types::CallRequestInput {
-                status: Some(status.clone()),
-                ..Default::default()
-            })
+            .body(types::CallRequestInput::builder().status(status.clone()))
             .send()
             .await
             .unwrap();

@@ -149,29 +149,32 @@ fn documented_filter() -> types::ProjectFilter {
     let mut dynamic = Map::new();
     dynamic.insert("client_id".into(), json!([1, 3]));
     dynamic.insert("contract_date".into(), json!("2020-01-01"));
-    types::ProjectFilter {
-        count: Some(100),
-        offset: Some(0),
-        order_by: Some("id".into()),
-        reverse: Some(types::SortReverse::Ascending),
-        deleted: Some(types::DeletedFlag::Active),
-        condition: Some(types::FilterCondition::And),
-        having: Some(types::ProjectHaving::ChecklistsExpired),
-        buildin_data: Some(types::ProjectFilterBuiltinData {
-            created: Some(types::DateRange::new(day(2020, 1, 1), day(2020, 12, 31)).unwrap()),
-            sales_funnel_id: Some(vec![1, 2]),
-            step_id: Some(vec![1, 2, 3, 4, 5]),
-            user_id: Some(vec![2, 4, 6, 8]),
-            group_id: Some(vec![1, 2, 3]),
-            price: Some(100),
-            currency_id: Some(vec![1, 2, 3]),
-            participants_user_id: Some(vec![1, 2, 4, 5, 7, 8]),
-            participants_group_id: Some(vec![1, 2, 4, 5, 7, 8]),
-            actions_type_id: Some(vec![1, 2, 3]),
-            good_id: Some(vec![10, 11, 12]),
-        }),
-        data: Some(types::ProjectFilterDynamicData(dynamic)),
-    }
+    let builtin_data: types::ProjectFilterBuiltinData = types::ProjectFilterBuiltinData::builder()
+        .created(types::DateRange::new(day(2020, 1, 1), day(2020, 12, 31)).unwrap())
+        .sales_funnel_id(vec![1, 2])
+        .step_id(vec![1, 2, 3, 4, 5])
+        .user_id(vec![2, 4, 6, 8])
+        .group_id(vec![1, 2, 3])
+        .price(100)
+        .currency_id(vec![1, 2, 3])
+        .participants_user_id(vec![1, 2, 4, 5, 7, 8])
+        .participants_group_id(vec![1, 2, 4, 5, 7, 8])
+        .actions_type_id(vec![1, 2, 3])
+        .good_id(vec![10, 11, 12])
+        .try_into()
+        .unwrap();
+    types::ProjectFilter::builder()
+        .count(100)
+        .offset(0)
+        .order_by("id".to_string())
+        .reverse(types::SortReverse::Ascending)
+        .deleted(types::DeletedFlag::Active)
+        .condition(types::FilterCondition::And)
+        .having(types::ProjectHaving::ChecklistsExpired)
+        .buildin_data(builtin_data)
+        .data(types::ProjectFilterDynamicData(dynamic))
+        .try_into()
+        .unwrap()
 }
 
 async fn filter_projects_example(client: &Client) -> Answer {
@@ -800,13 +803,13 @@ mod unknown_values {
         let client = Client::with_keys(&server.uri(), "token", "secret").unwrap();
         client
             .filter_projects()
-            .body(types::ProjectFilter {
-                reverse: Some(reverse.clone()),
-                deleted: Some(deleted.clone()),
-                condition: Some(condition),
-                having: Some(having),
-                ..Default::default()
-            })
+            .body(
+                types::ProjectFilter::builder()
+                    .reverse(reverse.clone())
+                    .deleted(deleted.clone())
+                    .condition(condition)
+                    .having(having),
+            )
             .send()
             .await
             .unwrap();

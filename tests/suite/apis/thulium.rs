@@ -39,10 +39,10 @@ fn id(value: u64) -> NonZeroU64 {
 
 /// The seed's request, typed: `{"status_id":"3"}` (see `the_seed_sends_...` for the "3").
 fn seed_body() -> types::OutboundRecordUpdate {
-    types::OutboundRecordUpdate {
-        status_id: Some(id(3)),
-        ..Default::default()
-    }
+    types::OutboundRecordUpdate::builder()
+        .status_id(id(3))
+        .try_into()
+        .unwrap()
 }
 
 /// The spec's `OutboundRecordUpdate` example: every field, with the seed's example values.
@@ -57,13 +57,14 @@ fn spec_example_json() -> serde_json::Value {
 }
 
 fn every_field_body() -> types::OutboundRecordUpdate {
-    types::OutboundRecordUpdate {
-        status_id: Some(id(8)),
-        dictionary_status_id: Some(id(8)),
-        agent_login: Some("j.doe".into()),
-        next_call_date: Some("2018-05-24 12:24".parse().unwrap()),
-        order: Some(50),
-    }
+    types::OutboundRecordUpdate::builder()
+        .status_id(id(8))
+        .dictionary_status_id(id(8))
+        .agent_login("j.doe".to_string())
+        .next_call_date("2018-05-24 12:24".parse::<types::NextCallDate>().unwrap())
+        .order(50)
+        .try_into()
+        .unwrap()
 }
 
 /// The spec's `ThuliumError` example (Thulium's general error-handling documentation).
@@ -310,11 +311,11 @@ async fn system_status_rules_are_documented_not_enforced() {
     let client = client(&server);
     for body in [
         seed_body(),
-        types::OutboundRecordUpdate {
-            status_id: Some(id(8)),
-            agent_login: Some("j.doe".into()),
-            ..Default::default()
-        },
+        types::OutboundRecordUpdate::builder()
+            .status_id(id(8))
+            .agent_login("j.doe".to_string())
+            .try_into()
+            .unwrap(),
     ] {
         client
             .update_outbound_record()
@@ -647,6 +648,105 @@ async fn a_request_id_sent_as_a_number_is_its_digits_and_an_empty_one_is_none() 
         assert!(matches!(err, Error::ErrorResponse { .. }), "{err:?}");
         assert_eq!(err.request_id(), expected);
     }
+}
+
+/// A retried call reports its last attempt's request id, read from Thulium's error body: the
+/// documented `4XX` includes 429, which the default policy retries for this `PUT`. The
+/// attempts answer a 503 with an `x-request-id` header, a 429 with another Thulium error
+/// (its request id, message and code made up here), then the seed's error object: the
+/// error, its `Display` and the span name the seed's request id and carry its errors. A
+/// call whose last attempt succeeds without an id reports none, not an earlier attempt's.
+#[tokio::test]
+async fn a_retried_call_reports_the_request_id_of_its_last_attempt() {
+    let earlier_error = serde_json::json!({
+        "request_id": "53678450401a2",
+        "errors": [{ "message": "Too many requests.", "code": 429001 }]
+    });
+    let attempts = |last: ResponseTemplate| {
+        [
+            ResponseTemplate::new(503)
+                .insert_header("x-request-id", "53678450401a1")
+                .insert_header("retry-after", "0"),
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_json(earlier_error.clone()),
+            last,
+        ]
+    };
+    let call = |server: &MockServer| {
+        let client = client(server);
+        async move {
+            client
+                .update_outbound_record()
+                .id(campaign())
+                .customer_id(441u64)
+                .body(seed_body())
+                .send()
+                .await
+        }
+    };
+    let span_request_id = |captured: &crate::support::traces::Captured| {
+        let spans: Vec<_> = captured
+            .spans()
+            .into_iter()
+            .filter(|s| s.name == "update_outbound_record")
+            .collect();
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        spans[0].fields.get("request_id").cloned()
+    };
+
+    let last = ResponseTemplate::new(429).set_body_json(thulium_error_json());
+    let server = MockServer::start().await;
+    for (priority, answer) in (1u8..).zip(attempts(last)) {
+        Mock::given(any())
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .with_priority(priority)
+            .mount(&server)
+            .await;
+    }
+    let (guard, captured) = crate::support::traces::capture();
+    let err = call(&server).await.unwrap_err();
+    drop(guard);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.request_id(), Some("53678450401cf"));
+    assert!(
+        err.to_string()
+            .ends_with("(after 3 attempts) (request id 53678450401cf)"),
+        "{err}"
+    );
+    assert_eq!(span_request_id(&captured).as_deref(), Some("53678450401cf"));
+    let shown = format!("{err} {err:?}");
+    for earlier in ["53678450401a1", "53678450401a2", "429001"] {
+        assert!(!shown.contains(earlier), "{earlier} in {shown}");
+    }
+    let body = err.error_body().expect("Thulium's error object");
+    assert_eq!(
+        *body,
+        serde_json::from_value::<types::ThuliumError>(thulium_error_json()).unwrap()
+    );
+
+    let server = MockServer::start().await;
+    for (priority, answer) in (1u8..).zip(attempts(ResponseTemplate::new(200))) {
+        Mock::given(any())
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .with_priority(priority)
+            .mount(&server)
+            .await;
+    }
+    let (guard, captured) = crate::support::traces::capture();
+    let updated = call(&server).await.unwrap();
+    drop(guard);
+    assert_eq!(updated.status(), 200);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(
+        span_request_id(&captured),
+        None,
+        "no id on the last attempt"
+    );
 }
 
 #[test]

@@ -39,57 +39,62 @@ fn email(value: &str) -> types::Email {
 
 /// The seed's example body (`PATCH /deals/L8M95ER`), built through the typed body.
 fn example_body() -> types::DealUpdate {
-    types::DealUpdate {
-        ad_id: Some("A-D7ZL93Z".into()),
-        cart_id: Some(338),
-        product_title: Some("Стіл".into()),
-        product_weight: Some(NonZeroU64::new(15000).unwrap()),
-        product_price: Some(NonZeroU64::new(100_000).unwrap()),
-        seller_first_name: Some(name("Іван")),
-        seller_last_name: Some(name("Іванов")),
-        seller_patronymic: Some(name("Іванович")),
-        seller_phone: Some(phone("380123456789")),
-        seller_email: Some(email("ivanov@mail.test")),
-        buyer_first_name: Some(name("Петро")),
-        buyer_last_name: Some(name("Петров")),
-        buyer_patronymic: Some(name("Петрович")),
-        buyer_phone: Some(phone("380987654321")),
-        buyer_email: Some(email("petrov@mail.test")),
-        payment: Some(types::DealUpdatePayment {
-            type_: Some("P2P".into()),
-            card_to_id: Some("058a2fa1-8dee-4c39-8796-574cdc573530".into()),
-        }),
-        handler: Some(types::DealUpdateHandler {
-            type_: Some("NovaPoshta".into()),
-            sender_first_name: Some(name("Іван")),
-            sender_last_name: Some(name("Іванов")),
-            sender_patronymic: Some(name("Іванович")),
-            sender_phone: Some(phone("380987654321")),
-            sender_email: Some(email("ivanov@mail.test")),
-            sender_city_id: Some("8d5a980d-391c-11dd-90d9-001a92567626".into()),
-            sender_office_id: Some("7b2cc7fd-84ff-11e4-acce-0050568002cf".into()),
-            recipient_first_name: Some(name("Петро")),
-            recipient_last_name: Some(name("Петров")),
-            recipient_patronymic: Some(name("Петрович")),
-            recipient_phone: Some(phone("380987654321")),
-            recipient_email: Some(email("petrov@mail.test")),
-            recipient_city_id: Some("8d5a980d-391c-11dd-90d9-001a92567626".into()),
-            recipient_office_id: Some("1ec09d88-e1c2-11e3-8c4a-0050568002cf".into()),
-        }),
-        ..Default::default()
-    }
+    let payment: types::DealUpdatePayment = types::DealUpdatePayment::builder()
+        .type_("P2P".to_string())
+        .card_to_id("058a2fa1-8dee-4c39-8796-574cdc573530".to_string())
+        .try_into()
+        .unwrap();
+    let handler: types::DealUpdateHandler = types::DealUpdateHandler::builder()
+        .type_("NovaPoshta".to_string())
+        .sender_first_name(name("Іван"))
+        .sender_last_name(name("Іванов"))
+        .sender_patronymic(name("Іванович"))
+        .sender_phone(phone("380987654321"))
+        .sender_email(email("ivanov@mail.test"))
+        .sender_city_id("8d5a980d-391c-11dd-90d9-001a92567626".to_string())
+        .sender_office_id("7b2cc7fd-84ff-11e4-acce-0050568002cf".to_string())
+        .recipient_first_name(name("Петро"))
+        .recipient_last_name(name("Петров"))
+        .recipient_patronymic(name("Петрович"))
+        .recipient_phone(phone("380987654321"))
+        .recipient_email(email("petrov@mail.test"))
+        .recipient_city_id("8d5a980d-391c-11dd-90d9-001a92567626".to_string())
+        .recipient_office_id("1ec09d88-e1c2-11e3-8c4a-0050568002cf".to_string())
+        .try_into()
+        .unwrap();
+    types::DealUpdate::builder()
+        .ad_id("A-D7ZL93Z".to_string())
+        .cart_id(338)
+        .product_title("Стіл".to_string())
+        .product_weight(NonZeroU64::new(15000).unwrap())
+        .product_price(NonZeroU64::new(100_000).unwrap())
+        .seller_first_name(name("Іван"))
+        .seller_last_name(name("Іванов"))
+        .seller_patronymic(name("Іванович"))
+        .seller_phone(phone("380123456789"))
+        .seller_email(email("ivanov@mail.test"))
+        .buyer_first_name(name("Петро"))
+        .buyer_last_name(name("Петров"))
+        .buyer_patronymic(name("Петрович"))
+        .buyer_phone(phone("380987654321"))
+        .buyer_email(email("petrov@mail.test"))
+        .payment(payment)
+        .handler(handler)
+        .try_into()
+        .unwrap()
 }
 
 /// An update the seed allows while the deal is `PAID`: the seller's phone and payout card.
 fn paid_update() -> types::DealUpdate {
-    types::DealUpdate {
-        seller_phone: Some(phone("380123456789")),
-        payment: Some(types::DealUpdatePayment {
-            card_to_id: Some("b0be0af6-9c7e-4b62-bf16-9957b34549c9".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    let payment: types::DealUpdatePayment = types::DealUpdatePayment::builder()
+        .card_to_id("b0be0af6-9c7e-4b62-bf16-9957b34549c9".to_string())
+        .try_into()
+        .unwrap();
+    types::DealUpdate::builder()
+        .seller_phone(phone("380123456789"))
+        .payment(payment)
+        .try_into()
+        .unwrap()
 }
 
 /// What a caller holding untyped input does: decode it into the typed body, then send it.
@@ -688,11 +693,11 @@ async fn seller_phone_and_payout_card_may_change_while_paid() {
 
 #[test]
 fn cart_external_id_and_lg_may_change_only_while_new() {
-    let update = types::DealUpdate {
-        cart_external_id: Some("myExternalId478454".into()),
-        lg: Some("uk".into()),
-        ..Default::default()
-    };
+    let update: types::DealUpdate = types::DealUpdate::builder()
+        .cart_external_id("myExternalId478454".to_string())
+        .lg("uk".to_string())
+        .try_into()
+        .unwrap();
     assert_eq!(update.check_allowed(DealStatus::New), Ok(()));
     assert_eq!(
         sorted(update.fields_not_allowed(DealStatus::Paid)),

@@ -1,9 +1,14 @@
 //! What a spec edit does to users: the public surface the generator emits (`surface.rs`),
 //! compared with the committed one (the accepted snapshot,
-//! `xtask/tests/snapshots/<api>_surface.snap`), each change marked breaking or additive:
-//! a removed operation, parameter, field or enum value, a new required parameter or request
-//! field, a changed type and a tightened constraint are breaking; a new operation, optional
-//! parameter or field, enum value and a loosened constraint are additive.
+//! `xtask/tests/snapshots/<api>_surface.snap`), each change marked breaking or additive by
+//! Rust's semver rules (the Cargo book's SemVer chapter) for the code the generator writes,
+//! where every struct is `#[non_exhaustive]` and every enum keeps unknown values:
+//! a removed operation, parameter, field, type or enum value, a changed type, a new required
+//! parameter or request field and a tightened constraint are breaking (the last two compile
+//! but refuse values that used to be sent, which cargo-semver-checks does not lint); a new
+//! operation, type, optional parameter, field (of a request or an answer), enum value or
+//! error status and a loosened constraint are additive. `release.rs` turns the verdict into
+//! the next version.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +17,28 @@ use std::collections::BTreeMap;
 pub struct Change {
     pub breaking: bool,
     pub what: String,
+}
+
+/// What a release must be to carry some changes, by Rust's semver rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// No change to the public surface (documentation, generated code's internals).
+    Patch,
+    /// Only additive changes.
+    Minor,
+    /// At least one breaking change.
+    Major,
+}
+
+/// The release the surface changes need: `None` when there are none.
+pub fn level(changes: &[Change]) -> Option<Level> {
+    if changes.iter().any(|c| c.breaking) {
+        Some(Level::Major)
+    } else if changes.is_empty() {
+        None
+    } else {
+        Some(Level::Minor)
+    }
 }
 
 /// The surface as items and their member lines: `(section, item) -> (header, members)`.
@@ -75,11 +102,7 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
             None => push(true, format!("{kind} `{name}` removed")),
             Some((new_header, new_members)) => {
                 if header != new_header {
-                    let breaking = !only_added_responses(header, new_header);
-                    push(
-                        breaking,
-                        format!("{kind} `{name}`: `{header}` -> `{new_header}`"),
-                    );
+                    push_header_change(&mut push, kind, name, header, new_header);
                 }
                 let request = new_header.contains("(request body)") || section == "operations";
                 for (member, line) in members {
@@ -112,6 +135,39 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
     out
 }
 
+/// An item's own line changed: an operation's answers, a type's kind or its constraints.
+fn push_header_change(
+    push: &mut impl FnMut(bool, String),
+    kind: &str,
+    name: &str,
+    header: &str,
+    new_header: &str,
+) {
+    let (old_facts, old_ty, old_rules) = facts(header);
+    let (new_facts, new_ty, new_rules) = facts(new_header);
+    if kind == "type" && old_ty == new_ty && old_facts == new_facts {
+        // Only the constraints of a newtype: each way judged like a field's.
+        let (tightened, loosened) = compare_rules(&old_rules, &new_rules);
+        let mut notes = Vec::new();
+        if !tightened.is_empty() {
+            notes.push(format!("tightened: {}", tightened.join("; ")));
+        }
+        if !loosened.is_empty() {
+            notes.push(format!("loosened: {}", loosened.join("; ")));
+        }
+        push(
+            !tightened.is_empty(),
+            format!("{kind} `{name}` {}", notes.join(", ")),
+        );
+        return;
+    }
+    let breaking = !only_added_responses(header, new_header);
+    push(
+        breaking,
+        format!("{kind} `{name}`: `{header}` -> `{new_header}`"),
+    );
+}
+
 /// What an item of a surface section is called in the report.
 fn kind_of(section: &str) -> &'static str {
     match section {
@@ -131,8 +187,9 @@ fn only_added_responses(old: &str, new: &str) -> bool {
     old_head == new_head && old_responses.iter().all(|r| new_responses.contains(r))
 }
 
-/// A new member: a required parameter or request field breaks callers; anything optional, a
-/// field of an answer, an enum value is additive.
+/// A new member: a required parameter or request field breaks callers (what they sent is now
+/// refused); anything optional, a field of an answer, an enum value is additive (structs are
+/// `#[non_exhaustive]`, enums keep unknown values).
 fn added_member(line: &str, request: bool, enumeration: bool) -> (bool, &'static str) {
     if enumeration {
         return (false, "new value");
@@ -258,6 +315,11 @@ fn bounds(rules: &[String], prefix: &str) -> Bounds {
     b
 }
 
+/// A bound as the spec writes it (`300`, `0.5`), or `none` when it was dropped.
+fn shown(bound: Option<f64>) -> String {
+    bound.map_or_else(|| "none".to_string(), |b| b.to_string())
+}
+
 /// `(tightened, loosened)` descriptions between two constraint lists.
 fn compare_rules(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
     let mut tightened = Vec::new();
@@ -269,7 +331,7 @@ fn compare_rules(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
                 tightened.push(format!("{prefix}{what} {b}"))
             }
             (Some(a), b) if b.is_none_or(|b| b < a) => {
-                loosened.push(format!("{prefix}{what} {a} -> {b:?}"))
+                loosened.push(format!("{prefix}{what} {a} -> {}", shown(b)))
             }
             _ => {}
         };
@@ -280,7 +342,7 @@ fn compare_rules(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
                 tightened.push(format!("{prefix}{what} {b}"))
             }
             (Some(a), b) if b.is_none_or(|b| b > a) => {
-                loosened.push(format!("{prefix}{what} {a} -> {b:?}"))
+                loosened.push(format!("{prefix}{what} {a} -> {}", shown(b)))
             }
             _ => {}
         };
@@ -326,13 +388,17 @@ pub fn render(api: &str, changes: &[Change]) -> String {
 /// there is none, a new API).
 pub fn committed(root: &std::path::Path, api: &str) -> String {
     let path = root.join(format!("xtask/tests/snapshots/{api}_surface.snap"));
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    without_snapshot_header(&std::fs::read_to_string(path).unwrap_or_default())
+}
+
+/// A surface snapshot's text without insta's header.
+pub fn without_snapshot_header(text: &str) -> String {
     match text.strip_prefix("---\n") {
         Some(rest) => rest
             .split_once("\n---\n")
             .map_or("", |(_, body)| body)
             .to_string(),
-        None => text,
+        None => text.to_string(),
     }
 }
 
@@ -416,6 +482,31 @@ S: enum of strings, undocumented values kept as Unknown
                 "new operation `get: GET /a/{id} -> 200 A`".to_string()
             )]
         );
+    }
+
+    /// A named type's own constraints: loosened is additive and says the numbers as the spec
+    /// writes them; tightened is breaking; a struct made non-exhaustive is breaking.
+    #[test]
+    fn a_newtype_and_a_struct_header() {
+        let old = "# types\nId: newtype String [length <= 255]\n";
+        let loosened = changes(old, &old.replace("255", "300"));
+        assert_eq!(
+            loosened,
+            [Change {
+                breaking: false,
+                what: "type `Id` loosened: maximum length 255 -> 300".to_string()
+            }]
+        );
+        assert_eq!(level(&loosened), Some(Level::Minor));
+        let tightened = changes(old, &old.replace("255", "200"));
+        assert!(tightened[0].breaking, "{tightened:?}");
+        assert_eq!(level(&tightened), Some(Level::Major));
+        let open = "# types\nA: struct (request body)\n  a: String, required\n";
+        let closed = open.replace("(request body)", "(request body), non-exhaustive");
+        assert!(changes(open, &closed)[0].breaking);
+        let more = format!("{closed}  b: Option<String>, optional\n");
+        assert_eq!(level(&changes(&closed, &more)), Some(Level::Minor));
+        assert_eq!(level(&changes(&closed, &closed)), None);
     }
 
     /// An operation's header: a response added is additive; one removed, or another path,
@@ -557,13 +648,13 @@ S: enum of strings, undocumented values kept as Unknown
             (&[">= 1"], &[">= 1"], &[], &[]),
             (&[">= 1"], &[">= 2"], &["minimum 2"], &[]),
             (&[], &[">= 2"], &["minimum 2"], &[]),
-            (&[">= 2"], &[">= 1"], &[], &["minimum 2 -> Some(1.0)"]),
-            (&[">= 2"], &[], &[], &["minimum 2 -> None"]),
+            (&[">= 2"], &[">= 1"], &[], &["minimum 2 -> 1"]),
+            (&[">= 2"], &[], &[], &["minimum 2 -> none"]),
             (&["<= 9"], &["<= 9"], &[], &[]),
             (&["<= 9"], &["<= 8"], &["maximum 8"], &[]),
             (&[], &["<= 8"], &["maximum 8"], &[]),
-            (&["<= 8"], &["<= 9"], &[], &["maximum 8 -> Some(9.0)"]),
-            (&["<= 8"], &[], &[], &["maximum 8 -> None"]),
+            (&["<= 8"], &["<= 9"], &[], &["maximum 8 -> 9"]),
+            (&["<= 8"], &[], &[], &["maximum 8 -> none"]),
             (
                 &["each <= 8", "pattern a"],
                 &["each <= 7", "pattern b"],

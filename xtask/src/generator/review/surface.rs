@@ -167,7 +167,13 @@ pub fn render(model: &Model) -> String {
                     } else {
                         ""
                     };
-                    let _ = writeln!(out, "{name}: struct{role}");
+                    // Whether users may build it with a literal: a new field breaks them then.
+                    let closed = if s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+                        ", non-exhaustive"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(out, "{name}: struct{role}{closed}");
                     let required: Vec<&str> = schema
                         .and_then(|s| s.get("required"))
                         .and_then(Value::as_array)
