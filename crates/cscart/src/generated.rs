@@ -20,6 +20,7 @@ pub mod types {
     ///Error body of the REST API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ApiError {
         ///What went wrong.
         pub message: ::std::string::String,
@@ -32,6 +33,7 @@ pub mod types {
     ///A call request as the service returns it. Ids and the timestamp are strings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CallRequest {
         ///Products of the customer's cart when the request was left (serialized by the store); empty when none.
         pub cart_products: ::std::string::String,
@@ -80,6 +82,7 @@ pub mod types {
     ///The id of a created or updated call request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CallRequestId {
         ///Call request id, as a string.
         #[serde(deserialize_with = "::crm_bindings_runtime::lenient::number_or_string")]
@@ -95,6 +98,7 @@ pub mod types {
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CallRequestInput {
         ///Products of the customer's cart (serialized by the store).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -142,6 +146,7 @@ no `null` in a request body, so the body takes a string.
     ///One page of call requests.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CallRequestList {
         pub call_requests: ::std::vec::Vec<CallRequest>,
         pub params: CallRequestListParams,
@@ -154,6 +159,7 @@ no `null` in a request body, so the body takes a string.
     ///The list parameters the server applied. Counters are strings except `page`, as the service sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CallRequestListParams {
         ///Items on a page.
         #[serde(deserialize_with = "::crm_bindings_runtime::lenient::number_or_string")]
@@ -254,6 +260,7 @@ before sending instead of by the store.
             }
         }
         impl ApiError {
+            ///What went wrong.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -355,6 +362,7 @@ before sending instead of by the store.
             }
         }
         impl CallRequest {
+            ///Products of the customer's cart when the request was left (serialized by the store); empty when none.
             pub fn cart_products<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -367,6 +375,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Storefront (CS-Cart) or vendor (Multi-Vendor) id.
             pub fn company_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -379,6 +388,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Customer name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -391,6 +401,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Administrator's notes.
             pub fn notes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -403,6 +414,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Linked order id; `"0"` when there is none.
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -415,6 +427,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Status code of the linked order; null when there is no order.
             pub fn order_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -427,6 +440,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Customer phone, as entered.
             pub fn phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -439,6 +453,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Name of the product the request is about; null when none.
             pub fn product<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -451,6 +466,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Product the customer asked about; `"0"` when none.
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -463,6 +479,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Call request id.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -487,6 +504,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Start of the convenient call time, `HH:MM`; the storefront may send the empty mask `__:__`.
             pub fn time_from<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -499,6 +517,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///End of the convenient call time, `HH:MM`; empty when not given.
             pub fn time_to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -511,6 +530,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Creation time, Unix seconds as a string.
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -523,6 +543,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Responsible administrator's user id; `"0"` when unassigned.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -596,6 +617,7 @@ before sending instead of by the store.
             }
         }
         impl CallRequestId {
+            ///Call request id, as a string.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -696,6 +718,7 @@ before sending instead of by the store.
             }
         }
         impl CallRequestInput {
+            ///Products of the customer's cart (serialized by the store).
             pub fn cart_products<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -708,6 +731,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Customer e-mail.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Email>>,
@@ -720,6 +744,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Customer name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -732,6 +757,9 @@ before sending instead of by the store.
                     });
                 self
             }
+            /**Administrator's notes. The source document shows `notes: null` only in answers and
+no `null` in a request body, so the body takes a string.
+*/
             pub fn notes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -744,6 +772,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Linked order id.
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<u64>>,
@@ -756,6 +785,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Customer phone.
             pub fn phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -768,6 +798,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Product the request is about.
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<u64>>,
@@ -794,6 +825,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Start of the convenient call time, `HH:MM`.
             pub fn time_from<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -806,6 +838,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///End of the convenient call time, `HH:MM`.
             pub fn time_to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -818,6 +851,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Creation time, Unix seconds.
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<u64>>,
@@ -830,6 +864,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Responsible administrator's user id.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<u64>>,
@@ -989,6 +1024,7 @@ before sending instead of by the store.
             }
         }
         impl CallRequestListParams {
+            ///Items on a page.
             pub fn items_per_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1003,6 +1039,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///The returned page.
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1053,6 +1090,7 @@ before sending instead of by the store.
                     });
                 self
             }
+            ///Number of call requests matching the filter, on all pages.
             pub fn total_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1808,21 +1846,30 @@ Arguments:
 - `sort_order`: Sort direction. Default `desc`.
 - `status`: Only requests with this status.
 - `user_id`: Only requests assigned to this administrator (user id).
-```ignore
-let response = client.list_call_requests()
-    .company_id(company_id)
-    .items_per_page(items_per_page)
-    .name(name)
-    .order_exists(order_exists)
-    .order_status(order_status)
-    .page(page)
-    .phone(phone)
-    .sort_by(sort_by)
-    .sort_order(sort_order)
-    .status(status)
-    .user_id(user_id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_cscart::{Client, types};
+let client = Client::with_basic_auth("https://example.com/api/2.0", "user", "password")?;
+let answer = client
+    .list_call_requests()
+    .page(1_u64)
+    .items_per_page(10_u64)
+    .sort_by(types::CallRequestSortBy::Date)
+    .sort_order(types::SortOrder::Desc)
+    .status(types::CallRequestStatus::New)
+    .name("Vladimir")
+    .phone("+7(917)111-11-11")
+    .company_id(1_u64)
+    .order_status("P")
+    .user_id(1_u64)
+    .order_exists(types::OrderExists::Y)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_call_requests(&self) -> builder::ListCallRequests<'_> {
         builder::ListCallRequests::new(self)
@@ -1835,11 +1882,22 @@ before sending, a body that has neither.
 
 Sends a `POST` request to `/call_requests`
 
-```ignore
-let response = client.create_call_request()
-    .body(body)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_cscart::{Client, types};
+let client = Client::with_basic_auth("https://example.com/api/2.0", "user", "password")?;
+let answer = client
+    .create_call_request()
+    .body(types::CallRequestInput::builder()
+        .name("Api".to_string())
+        .phone("+7(999)111-22-33".to_string()))
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn create_call_request(&self) -> builder::CreateCallRequest<'_> {
         builder::CreateCallRequest::new(self)
@@ -1852,11 +1910,20 @@ Sends a `GET` request to `/call_requests/{id}`
 
 Arguments:
 - `id`: The call request id (`request_id`).
-```ignore
-let response = client.get_call_request()
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_cscart::{Client};
+let client = Client::with_basic_auth("https://example.com/api/2.0", "user", "password")?;
+let answer = client
+    .get_call_request()
+    .id(7_u64)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn get_call_request(&self) -> builder::GetCallRequest<'_> {
         builder::GetCallRequest::new(self)
@@ -1870,12 +1937,23 @@ Sends a `PUT` request to `/call_requests/{id}`
 Arguments:
 - `id`: The call request id (`request_id`).
 - `body`
-```ignore
-let response = client.update_call_request()
-    .id(id)
-    .body(body)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_cscart::{Client, types};
+let client = Client::with_basic_auth("https://example.com/api/2.0", "user", "password")?;
+let answer = client
+    .update_call_request()
+    .id(7_u64)
+    .body(types::CallRequestInput::builder()
+        .notes("No answer".to_string())
+        .status(types::CallRequestStatus::NoAnswer))
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn update_call_request(&self) -> builder::UpdateCallRequest<'_> {
         builder::UpdateCallRequest::new(self)
@@ -1888,11 +1966,20 @@ Sends a `DELETE` request to `/call_requests/{id}`
 
 Arguments:
 - `id`: The call request id (`request_id`).
-```ignore
-let response = client.delete_call_request()
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_cscart::{Client};
+let client = Client::with_basic_auth("https://example.com/api/2.0", "user", "password")?;
+let answer = client
+    .delete_call_request()
+    .id(7_u64)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn delete_call_request(&self) -> builder::DeleteCallRequest<'_> {
         builder::DeleteCallRequest::new(self)
@@ -1942,6 +2029,9 @@ pub mod builder {
                 user_id: Ok(None),
             }
         }
+        /// Only requests of this storefront (CS-Cart) or vendor (Multi-Vendor).
+        ///
+        /// The query parameter `company_id`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn company_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -1958,6 +2048,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Number of items on a page. Default is the store's global setting.
+        ///
+        /// The query parameter `items_per_page`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn items_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -1974,6 +2067,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Only requests with this customer name.
+        ///
+        /// The query parameter `name`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1991,6 +2087,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Only requests that have (`Y`) or have no (`N`) linked order.
+        ///
+        /// The query parameter `order_exists`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn order_exists<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::OrderExists>,
@@ -2008,6 +2107,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Only requests whose linked order has this order status code (the store's order statuses, e.g. `P`).
+        ///
+        /// The query parameter `order_status`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn order_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2025,6 +2127,9 @@ pub mod builder {
                 ));
             self
         }
+        /// The page to return. Default `1`.
+        ///
+        /// The query parameter `page`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2041,6 +2146,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Only requests with this phone number.
+        ///
+        /// The query parameter `phone`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn phone<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2058,6 +2166,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Field to sort by. Default `date`.
+        ///
+        /// The query parameter `sort_by`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn sort_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::CallRequestSortBy>,
@@ -2075,6 +2186,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Sort direction. Default `desc`.
+        ///
+        /// The query parameter `sort_order`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn sort_order<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::SortOrder>,
@@ -2092,6 +2206,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Only requests with this status.
+        ///
+        /// The query parameter `status`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::CallRequestStatus>,
@@ -2109,6 +2226,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Only requests assigned to this administrator (user id).
+        ///
+        /// The query parameter `user_id`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2126,6 +2246,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/call_requests`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallRequestList>, Error<()>> {
@@ -2292,6 +2423,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// The request body: the type itself, its builder (`types::X::builder()`), or anything that converts into it. A body the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CallRequestInput>,
@@ -2307,6 +2439,7 @@ pub mod builder {
                 });
             self
         }
+        /// Edits the body through its builder: `.body_map(|body| body.field(value))`, starting from the body set so far (or an empty one).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2317,6 +2450,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/call_requests`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (201).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): a documented error status (400) with its documented body.
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
@@ -2415,6 +2559,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// The call request id (`request_id`).
+        ///
+        /// The path parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2431,6 +2578,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/call_requests/{id}`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(self) -> Result<ResponseValue<types::CallRequest>, Error<()>> {
             let span = ::crm_bindings_runtime::call_span!(
                 "get_call_request", "GET", "/call_requests/{id}"
@@ -2516,6 +2674,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// The call request id (`request_id`).
+        ///
+        /// The path parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2531,6 +2692,7 @@ pub mod builder {
                 ));
             self
         }
+        /// The request body: the type itself, its builder (`types::X::builder()`), or anything that converts into it. A body the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CallRequestInput>,
@@ -2546,6 +2708,7 @@ pub mod builder {
                 });
             self
         }
+        /// Edits the body through its builder: `.body_map(|body| body.field(value))`, starting from the body set so far (or an empty one).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2556,6 +2719,17 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/call_requests/{id}`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): a documented error status (400) with its documented body.
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallRequestId>, Error<types::ApiError>> {
@@ -2661,6 +2835,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// The call request id (`request_id`).
+        ///
+        /// The path parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2677,6 +2854,17 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/call_requests/{id}`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (204).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): a documented error status (400) with its documented body.
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let span = ::crm_bindings_runtime::call_span!(
                 "delete_call_request", "DELETE", "/call_requests/{id}"
@@ -2825,7 +3013,28 @@ impl Client {
     }
 }
 ::crm_bindings_runtime::impl_client_hooks!();
-///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/cscart.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+/**Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/cscart.yaml` (the `mock` feature): one function per operation returns a mock named after the operation that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts; [`explain_unmatched`](mock::explain_unmatched) answers a request no mock matched with a text naming its operation.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_cscart::{Client, mock};
+
+let server = wiremock::MockServer::start().await;
+mock::list_call_requests().page(mock::examples::list_call_requests_page()).items_per_page(mock::examples::list_call_requests_items_per_page()).sort_by(mock::examples::list_call_requests_sort_by()).sort_order(mock::examples::list_call_requests_sort_order()).status(mock::examples::list_call_requests_status()).name(mock::examples::list_call_requests_name()).phone(mock::examples::list_call_requests_phone()).company_id(mock::examples::list_call_requests_company_id()).order_status(mock::examples::list_call_requests_order_status()).user_id(mock::examples::list_call_requests_user_id()).order_exists(mock::examples::list_call_requests_order_exists())
+    .respond_example()
+    .expect(1) // checked when `server` is dropped
+    .mount(&server)
+    .await;
+mock::explain_unmatched(&server).await; // any other request: a text naming its operation
+
+let client = Client::with_basic_auth(&server.uri(), "user", "password")?;
+let answer = client.list_call_requests().page(mock::examples::list_call_requests_page()).items_per_page(mock::examples::list_call_requests_items_per_page()).sort_by(mock::examples::list_call_requests_sort_by()).sort_order(mock::examples::list_call_requests_sort_order()).status(mock::examples::list_call_requests_status()).name(mock::examples::list_call_requests_name()).phone(mock::examples::list_call_requests_phone()).company_id(mock::examples::list_call_requests_company_id()).order_status(mock::examples::list_call_requests_order_status()).user_id(mock::examples::list_call_requests_user_id()).order_exists(mock::examples::list_call_requests_order_exists()).send().await?;
+assert_eq!(*answer, mock::examples::list_call_requests_response());
+# Ok(())
+# }
+```*/
 #[cfg(feature = "mock")]
 pub mod mock {
     #[allow(unused_imports)]
@@ -2960,6 +3169,13 @@ pub mod mock {
         get_call_request().respond_example().mount(server).await;
         update_call_request().respond_example().mount(server).await;
         delete_call_request().respond().mount(server).await;
+    }
+    /// Answers, below every other mock, a request to an operation's method and
+    /// path that no mock matched: `501` with a text naming the operation and showing
+    /// what was sent, so the client's error says which mock did not match (instead
+    /// of wiremock's bare `404`). Mount it once per server.
+    pub async fn explain_unmatched(server: &::wiremock::MockServer) {
+        ::crm_bindings_runtime::mock::explain_unmatched(server, OPERATIONS).await;
     }
     ///A mock of `list_call_requests` (`GET /call_requests`), matching any parameters and body until told otherwise.
     pub fn list_call_requests() -> ListCallRequests {

@@ -256,6 +256,7 @@ pub mod types {
     ///Every place a constraint can sit.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Thing {
         ///`format: date-time`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -517,6 +518,7 @@ pub mod types {
             }
         }
         impl Thing {
+            ///`format: date-time`.
             pub fn at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -567,6 +569,7 @@ pub mod types {
                     });
                 self
             }
+            ///`format: uuid`: `uuid::Uuid`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -591,6 +594,9 @@ pub mod types {
                     });
                 self
             }
+            ///Nullable with a length (an inline typify newtype).
+            ///
+            ///Nullable: left out by default; `Nullable::Null` sends `null`, which clears it.
             pub fn note<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -685,6 +691,9 @@ pub mod types {
                     });
                 self
             }
+            ///Each item at most 8 characters (an inline typify newtype).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -699,6 +708,9 @@ pub mod types {
                     });
                 self
             }
+            ///An inline range on array items, moved to a component.
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn weights<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2523,18 +2535,24 @@ Arguments:
 - `score`: `minimum: 0, maximum: 10` inline: moved to a component, a validated type.
 - `size`: A component enum.
 - `body`
-```ignore
-let response = client.put_thing()
-    .id(id)
-    .budget(budget)
-    .code(code)
-    .on(on)
-    .ref_(ref_)
-    .score(score)
-    .size(size)
-    .body(body)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_keywords::{Client, types, Nullable};
+let client = Client::with_http_config("https://example.invalid", &Default::default())?;
+let answer = client
+    .put_thing()
+    .id(1_u64)
+    .body(types::Thing::builder()
+        .code("ABC".parse::<types::Code>()?)
+        .note(Nullable::Null)
+        .percent("50".parse::<types::Percent>()?))
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn put_thing(&self) -> builder::PutThing<'_> {
         builder::PutThing::new(self)
@@ -2578,6 +2596,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// `minimum: 1`: `NonZeroU64`.
+        ///
+        /// The path parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2593,6 +2614,9 @@ pub mod builder {
                 ));
             self
         }
+        /// A number range inline (`maximum`, `multipleOf`): moved to a component, a validated type.
+        ///
+        /// The query parameter `budget`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn budget<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::PutThingBudget>,
@@ -2610,6 +2634,9 @@ pub mod builder {
                 ));
             self
         }
+        /// `minLength`/`maxLength` inline: typify's newtype.
+        ///
+        /// The query parameter `code`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PutThingCode>,
@@ -2627,6 +2654,9 @@ pub mod builder {
                 ));
             self
         }
+        /// `format: date`: `NaiveDate`.
+        ///
+        /// The query parameter `on`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn on<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -2644,6 +2674,9 @@ pub mod builder {
                 ));
             self
         }
+        /// `format: uuid`: `uuid::Uuid`.
+        ///
+        /// The query parameter `ref`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn ref_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -2659,6 +2692,9 @@ pub mod builder {
                 ));
             self
         }
+        /// `minimum: 0, maximum: 10` inline: moved to a component, a validated type.
+        ///
+        /// The query parameter `score`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn score<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::PutThingScore>,
@@ -2676,6 +2712,9 @@ pub mod builder {
                 ));
             self
         }
+        /// A component enum.
+        ///
+        /// The query parameter `size`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::Size>,
@@ -2693,6 +2732,7 @@ pub mod builder {
                 ));
             self
         }
+        /// The request body: the type itself, its builder (`types::X::builder()`), or anything that converts into it. A body the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::Thing>,
@@ -2704,6 +2744,7 @@ pub mod builder {
                 .map_err(|s| format!("conversion to `Thing` for body failed: {}", s));
             self
         }
+        /// Edits the body through its builder: `.body_map(|body| body.field(value))`, starting from the body set so far (or an empty one).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(types::builder::Thing) -> types::builder::Thing,
@@ -2712,6 +2753,17 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/things/{id}`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let span = ::crm_bindings_runtime::call_span!(
                 "put_thing", "PUT", "/things/{id}"
@@ -2874,7 +2926,28 @@ impl Client {
     }
 }
 ::crm_bindings_runtime::impl_client_hooks!();
-///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/keywords.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+/**Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/keywords.yaml` (the `mock` feature): one function per operation returns a mock named after the operation that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts; [`explain_unmatched`](mock::explain_unmatched) answers a request no mock matched with a text naming its operation.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_keywords::{Client, mock};
+
+let server = wiremock::MockServer::start().await;
+mock::put_thing().id(mock::examples::put_thing_id())
+    .respond_example()
+    .expect(1) // checked when `server` is dropped
+    .mount(&server)
+    .await;
+mock::explain_unmatched(&server).await; // any other request: a text naming its operation
+
+let client = Client::with_http_config(&server.uri(), &Default::default())?;
+let answer = client.put_thing().id(mock::examples::put_thing_id()).body(mock::examples::put_thing_request()).send().await?;
+assert_eq!(*answer, mock::examples::put_thing_response());
+# Ok(())
+# }
+```*/
 #[cfg(feature = "mock")]
 pub mod mock {
     #[allow(unused_imports)]
@@ -2913,6 +2986,13 @@ pub mod mock {
     pub async fn mount_examples(server: &::wiremock::MockServer) {
         let _ = server;
         put_thing().respond_example().mount(server).await;
+    }
+    /// Answers, below every other mock, a request to an operation's method and
+    /// path that no mock matched: `501` with a text naming the operation and showing
+    /// what was sent, so the client's error says which mock did not match (instead
+    /// of wiremock's bare `404`). Mount it once per server.
+    pub async fn explain_unmatched(server: &::wiremock::MockServer) {
+        ::crm_bindings_runtime::mock::explain_unmatched(server, OPERATIONS).await;
     }
     ///A mock of `put_thing` (`PUT /things/{id}`), matching any parameters and body until told otherwise.
     pub fn put_thing() -> PutThing {

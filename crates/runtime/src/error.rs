@@ -6,7 +6,7 @@
 
 use crate::facts::{attempts_of, request_id_header};
 use crate::runtime::{ReadError, UNEXPECTED_BODY_KEPT, read_limited, read_prefix};
-use crate::transport::{timed_out, transport_text, without_query};
+use crate::transport::{split_query, timed_out, transport_text};
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -17,7 +17,11 @@ const EXCERPT_CHARS: usize = 200;
 
 /// What went wrong with one call. `E` is the operation's documented error body
 /// (`()` when the spec documents none).
-#[derive(Debug)]
+///
+/// `Display` and `Debug` show what a log line needs: the operation, the HTTP status of every
+/// answer, an excerpt of a body the client could not use, a transport error's URL without
+/// its query (query values can be private: a name, an e-mail; [`Error::full_url`] has it),
+/// and never the client's credentials.
 #[non_exhaustive]
 pub enum Error<E = ()> {
     /// A value was refused before anything was sent (out of range, not matching its pattern,
@@ -35,12 +39,16 @@ pub enum Error<E = ()> {
     Communication {
         /// The operationId.
         operation: &'static str,
-        /// reqwest's error. Its URL is shown without its query (where an API key in the
-        /// query, or what users consider private, would be).
+        /// reqwest's error. Its URL is kept without its query (where an API key in the
+        /// query, or what users consider private, would be), so its text and `Debug` leave
+        /// the query out too.
         source: reqwest::Error,
         /// How many attempts were made (see [`crate::RetryPolicy`]); 0 when the request
         /// could not be built.
         attempts: u32,
+        /// The URL with its query, as [`Error::full_url`] gives it: in neither `Display`
+        /// nor `Debug`.
+        full_url: Option<Box<reqwest::Url>>,
     },
     /// A documented error status, with its typed body.
     #[non_exhaustive]
@@ -215,6 +223,33 @@ impl<E> Error<E> {
         matches!(self, Error::Communication { source, .. } if timed_out(source))
     }
 
+    /// The whole URL of the request a transport error ([`Error::Communication`]) is about,
+    /// its query included, for when you need it (`None` for the other variants, or when
+    /// reqwest kept no URL).
+    ///
+    /// `Display`, `Debug`, the error's `source()` and the traces show the URL without its
+    /// query, since query values can be what your users consider private (a name, an
+    /// e-mail, a phone number filter): print this only where that is fine. The client's own
+    /// credentials are never in it (an API key sent as a query parameter is left out).
+    ///
+    /// ```
+    /// fn report<E: std::fmt::Debug>(err: &crm_bindings_runtime::Error<E>) {
+    ///     // `list_call_requests: timed out: error sending request for url
+    ///     // (https://shop.example.com/api/2.0/call_requests)`
+    ///     eprintln!("{err}");
+    ///     if let Some(url) = err.full_url() {
+    ///         // `.../call_requests?name=Ivan+Petrov&status=new`
+    ///         eprintln!("(for the request {url})");
+    ///     }
+    /// }
+    /// ```
+    pub fn full_url(&self) -> Option<&reqwest::Url> {
+        match self {
+            Error::Communication { full_url, .. } => full_url.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The documented error body, for [`Error::ErrorResponse`].
     pub fn error_body(&self) -> Option<&E> {
         match self {
@@ -232,10 +267,24 @@ impl<E> Error<E> {
 
     #[doc(hidden)]
     pub fn communication(operation: &'static str, source: reqwest::Error) -> Self {
+        // The request was not built: no credential is in its URL yet.
+        Error::transport(operation, source, 0, &[])
+    }
+
+    /// A transport error, its query split off (see [`Error::full_url`]; `credentials`: the
+    /// client's query parameters that carry its credentials, left out of the full URL).
+    pub(crate) fn transport(
+        operation: &'static str,
+        source: reqwest::Error,
+        attempts: u32,
+        credentials: &[(String, String)],
+    ) -> Self {
+        let (source, full_url) = split_query(source, credentials);
         Error::Communication {
             operation,
-            source: without_query(source),
-            attempts: 0,
+            source,
+            attempts,
+            full_url,
         }
     }
 
@@ -266,13 +315,12 @@ impl<E> Error<E> {
             | progenitor_client::Error::Custom(message) => {
                 Error::InvalidRequest { operation, message }
             }
+            // Before sending: no credential is in the URL yet.
             progenitor_client::Error::CommunicationError(source)
             | progenitor_client::Error::ResponseBodyError(source)
-            | progenitor_client::Error::InvalidUpgrade(source) => Error::Communication {
-                operation,
-                source: without_query(source),
-                attempts: 0,
-            },
+            | progenitor_client::Error::InvalidUpgrade(source) => {
+                Error::transport(operation, source, 0, &[])
+            }
             // Our hooks never answer for the server; keep the shape if one ever does.
             other => Error::InvalidRequest {
                 operation,
@@ -383,11 +431,12 @@ async fn read_body<E>(
     let secrets = runtime.secrets();
     match read_limited(response, runtime.max_response_bytes()).await {
         Ok(body) => Ok(body),
-        Err(ReadError::Transport(source)) => Err(Error::Communication {
+        Err(ReadError::Transport(source)) => Err(Error::transport(
             operation,
-            source: without_query(source),
-            attempts: facts.attempts,
-        }),
+            source,
+            facts.attempts,
+            &runtime.settings().query_credentials,
+        )),
         Err(ReadError::TooLarge {
             limit,
             content_length,
@@ -503,11 +552,12 @@ pub async fn unexpected<E>(
             attempts: facts.attempts,
             request_id: facts.request_id,
         })),
-        Err(source) => Error::Communication {
+        Err(source) => Error::transport(
             operation,
-            source: without_query(source),
-            attempts: facts.attempts,
-        },
+            source,
+            facts.attempts,
+            &runtime.settings().query_credentials,
+        ),
     }
 }
 
@@ -537,6 +587,54 @@ fn excerpt(body: &[u8]) -> String {
         (true, true) => "(white space…)".into(),
         (false, true) => out + "…",
         (false, false) => out,
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    // As derived, except that a documented error shows its status (progenitor's
+    // `ResponseValue` shows only the body in `Debug`), and a transport error leaves its full
+    // URL out (`source` shows the URL without its query).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest { operation, message } => f
+                .debug_struct("InvalidRequest")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+            Error::Communication {
+                operation,
+                source,
+                attempts,
+                ..
+            } => f
+                .debug_struct("Communication")
+                .field("operation", operation)
+                .field("source", source)
+                .field("attempts", attempts)
+                .finish_non_exhaustive(),
+            Error::ErrorResponse {
+                operation,
+                response,
+                attempts,
+                request_id,
+            } => f
+                .debug_struct("ErrorResponse")
+                .field("operation", operation)
+                .field("status", &response.status())
+                .field("body", &**response)
+                .field("attempts", attempts)
+                .field("request_id", request_id)
+                .finish(),
+            Error::InvalidResponse(failure) => {
+                f.debug_tuple("InvalidResponse").field(failure).finish()
+            }
+            Error::UnexpectedResponse(failure) => {
+                f.debug_tuple("UnexpectedResponse").field(failure).finish()
+            }
+            Error::ResponseTooLarge(oversized) => {
+                f.debug_tuple("ResponseTooLarge").field(oversized).finish()
+            }
+        }
     }
 }
 
@@ -716,11 +814,7 @@ mod tests {
         use std::error::Error as _;
         crate::tls::install_tls_provider();
         let failure = reqwest::Client::new().get("not a url").build().unwrap_err();
-        let error = Error::<()>::Communication {
-            operation: "get_thing",
-            source: failure,
-            attempts: 1,
-        };
+        let error = Error::<()>::transport("get_thing", failure, 1, &[]);
         assert!(error.source().is_some());
         let refusal = Error::<()>::InvalidRequest {
             operation: "get_thing",

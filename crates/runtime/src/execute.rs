@@ -1,6 +1,7 @@
 //! Sending one call: the user's hooks and the checks after them, the attempts the retry
-//! policy allows, and the facts the error and the trace report (attempts, request id).
-//! Every generated `send()` calls [`execute`] in place of progenitor's `exec`.
+//! policy allows, and the facts the error and the trace report (the attempts; the request id
+//! is read from the answer by both). Every generated `send()` calls [`execute`] in place of
+//! progenitor's `exec`.
 
 use crate::error::Error;
 use crate::request_hook::{Attempt, AttemptOutcome};
@@ -108,14 +109,14 @@ pub async fn execute<E>(
                 response
                     .extensions_mut()
                     .insert(crate::facts::CallFacts { attempts: number });
-                crate::telemetry::record_request_id(response.headers());
                 Ok(response)
             }
-            Err(source) => Err(Error::Communication {
+            Err(source) => Err(Error::transport(
                 operation,
-                source: crate::transport::without_query(source),
-                attempts: number,
-            }),
+                source,
+                number,
+                &settings.query_credentials,
+            )),
         };
     }
 }

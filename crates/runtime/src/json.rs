@@ -24,6 +24,11 @@ impl std::error::Error for FieldError {}
 /// Decodes `json` into `T`, checking every constraint of the spec (patterns, lengths,
 /// ranges, enums, required fields); the error names the field.
 ///
+/// `json` is JSON text (`&str`, `String`: a request's body, a queue message) or an already
+/// parsed `serde_json::Value` (or a reference to one): see [`JsonInput`]. Text that is not
+/// JSON is refused at the root (`path` `.`, a message starting `not JSON: `), without
+/// repeating the text.
+///
 /// This is the way to build a request body from input (a web form, a queue message), so it
 /// is stricter than decoding an answer: an enum value the spec does not list is refused here
 /// (`TriggerType must be 0, 1, 2 or 3 (got 7)`), while the client decodes the same value in
@@ -36,12 +41,84 @@ impl std::error::Error for FieldError {}
 ///     #[allow(dead_code)]
 ///     amount: u32,
 /// }
-/// let err = crm_bindings_runtime::from_json::<Deal>(serde_json::json!({ "amount": -1 }))
-///     .unwrap_err();
+/// use crm_bindings_runtime::from_json;
+///
+/// // From text,
+/// let err = from_json::<Deal>(r#"{ "amount": -1 }"#).unwrap_err();
 /// assert_eq!(err.path, "amount");
 /// assert_eq!(err.message, "must be at least 0 (got -1)");
+/// // or from a `serde_json::Value` (by value or by reference).
+/// let deal: Deal = from_json(serde_json::json!({ "amount": 12 }))?;
+/// assert_eq!(deal.amount, 12);
+/// // Text that is not JSON:
+/// let err = from_json::<Deal>("amount=12").unwrap_err();
+/// assert_eq!(err.path, ".");
+/// assert!(err.message.starts_with("not JSON: "), "{err}");
+/// # Ok::<(), crm_bindings_runtime::FieldError>(())
 /// ```
-pub fn from_json<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, FieldError> {
+pub fn from_json<T: DeserializeOwned>(json: impl JsonInput) -> Result<T, FieldError> {
+    json.decode()
+}
+
+/// What [`from_json`] takes: JSON text (`&str`, `String`, `&String`) or a
+/// `serde_json::Value` (`Value`, `&Value`). Sealed: implemented here only.
+pub trait JsonInput: sealed::Sealed {
+    /// Decodes into `T` (what [`from_json`] calls).
+    #[doc(hidden)]
+    fn decode<T: DeserializeOwned>(self) -> Result<T, FieldError>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for serde_json::Value {}
+    impl Sealed for &serde_json::Value {}
+    impl Sealed for &str {}
+    impl Sealed for String {}
+    impl Sealed for &String {}
+}
+
+impl JsonInput for serde_json::Value {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, FieldError> {
+        decode_from(self)
+    }
+}
+
+impl JsonInput for &serde_json::Value {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, FieldError> {
+        decode_from(self)
+    }
+}
+
+impl JsonInput for &str {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, FieldError> {
+        // Parsed first, then decoded as a value: serde_json's messages for text carry a
+        // position (`at line 1 column 13`) the refusals' words do not expect.
+        let value: serde_json::Value = serde_json::from_str(self).map_err(|e| FieldError {
+            path: ".".into(),
+            message: format!("not JSON: {e}"),
+        })?;
+        decode_from(value)
+    }
+}
+
+impl JsonInput for String {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, FieldError> {
+        self.as_str().decode()
+    }
+}
+
+impl JsonInput for &String {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, FieldError> {
+        self.as_str().decode()
+    }
+}
+
+/// Decodes with the refused field's path, refusing enum values the spec does not list.
+fn decode_from<'de, T, D>(json: D) -> Result<T, FieldError>
+where
+    T: DeserializeOwned,
+    D: serde::Deserializer<'de, Error = serde_json::Error>,
+{
     crate::unknown::refusing_unknown(|| serde_path_to_error::deserialize(json)).map_err(|e| {
         FieldError {
             path: e.path().to_string(),

@@ -59,12 +59,19 @@ pub mod validate;
 pub use config::HttpConfig;
 pub use config_error::ConfigError;
 pub use error::{Error, OversizedResponse, ResponseFailure};
-pub use json::{FieldError, from_json};
+pub use json::{FieldError, JsonInput, from_json};
 pub use nullable::Nullable;
 pub use request_hook::{Attempt, AttemptOutcome, RequestHook};
 pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use tls::install_tls_provider;
 pub use unknown::UnknownValue;
+
+/// The `tracing` target of every span and event of the clients (the `tracing` feature),
+/// whichever crate emits it and whichever you depend on (`crm-bindings` or an API crate
+/// alone): select them with `RUST_LOG=crm_bindings=info` (`EnvFilter`), or
+/// `Targets::new().with_target(TRACING_TARGET, Level::INFO)`. Each call is a span named
+/// after its operation; retries and failures are events in it.
+pub const TRACING_TARGET: &str = "crm_bindings";
 
 /// The HTTP client the generated clients use, for the types users name
 /// (`reqwest::StatusCode`, `reqwest::Certificate`, `reqwest::Client` for `new_with_client`).

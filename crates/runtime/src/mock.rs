@@ -149,8 +149,10 @@ fn path_pattern(template: &str, given: &[(&'static str, String)]) -> Vec<PathPar
 /// Decodes one of the spec's examples into its type (checked by the crate's tests, so a
 /// failure here means the spec and its example disagree).
 pub fn example<T: DeserializeOwned>(what: &str, json: &str) -> T {
-    crate::json::from_json(serde_json::from_str(json).expect("examples are JSON"))
-        .unwrap_or_else(|e| panic!("the spec's example of {what} does not decode: {e}"))
+    crate::json::from_json(
+        serde_json::from_str::<serde_json::Value>(json).expect("examples are JSON"),
+    )
+    .unwrap_or_else(|e| panic!("the spec's example of {what} does not decode: {e}"))
 }
 
 /// The wire form of a query parameter, as the client sends it.
@@ -166,6 +168,7 @@ pub fn query_value<T: Serialize>(value: &T) -> String {
 /// query parameters given, and the body.
 #[derive(Debug, Clone)]
 pub struct Expectation {
+    operation: &'static str,
     method: &'static str,
     template: &'static str,
     path_params: Vec<(&'static str, String)>,
@@ -184,6 +187,7 @@ struct BodyMatch {
 impl Expectation {
     pub fn new(operation: &Operation) -> Self {
         Expectation {
+            operation: operation.id,
             method: operation.method,
             template: operation.path,
             path_params: Vec::new(),
@@ -218,17 +222,12 @@ impl Expectation {
     }
 
     /// The `wiremock::Mock` answering with `response`.
+    /// The mock is named after the operation (`update_wazzup_trigger (PUT /v1/...)`), so
+    /// wiremock's failed `expect` names it.
     pub fn respond_with(self, response: wiremock::ResponseTemplate) -> wiremock::Mock {
         use wiremock::matchers::{body_json, body_partial_json, method, path_regex, query_param};
-        let mut pattern = String::from("^");
-        for part in path_pattern(self.template, &self.path_params) {
-            match part {
-                PathPart::Prefix => pattern.push_str("(?:/.*)?"),
-                PathPart::Literal(text) => pattern.push_str(&regex_escape(&text)),
-                PathPart::Segment => pattern.push_str("[^/]+"),
-            }
-        }
-        pattern.push('$');
+        let pattern = route_pattern(self.template, &self.path_params);
+        let name = format!("{} ({} {})", self.operation, self.method, self.template);
         let mut mock = wiremock::Mock::given(method(self.method)).and(path_regex(pattern));
         for (name, value) in self.query {
             mock = mock.and(query_param(name, value));
@@ -247,7 +246,7 @@ impl Expectation {
             Some(BodyMatch { json, .. }) => mock = mock.and(body_partial_json(json)),
             None => {}
         }
-        mock.respond_with(response)
+        mock.respond_with(response).named(name)
     }
 
     /// Answers `status` with `body` as `media` (a text or binary answer).
@@ -264,6 +263,80 @@ impl Expectation {
     pub fn respond_empty(self, status: u16) -> wiremock::Mock {
         self.respond_with(wiremock::ResponseTemplate::new(status))
     }
+}
+
+/// The regex of an operation's path (any base-URL prefix), with the path parameters given.
+fn route_pattern(template: &str, given: &[(&'static str, String)]) -> String {
+    let mut pattern = String::from("^");
+    for part in path_pattern(template, given) {
+        match part {
+            PathPart::Prefix => pattern.push_str("(?:/.*)?"),
+            PathPart::Literal(text) => pattern.push_str(&regex_escape(&text)),
+            PathPart::Segment => pattern.push_str("[^/]+"),
+        }
+    }
+    pattern.push('$');
+    pattern
+}
+
+/// Mounts, below every other mock, one per operation that answers a request to the
+/// operation's method and path which no other mock matched: `501` with a text naming the
+/// operation and showing what was sent (path, query, the body's start), so the client's
+/// error says which typed mock did not match, instead of wiremock's bare `404`. (It cannot
+/// say which of the mounted mocks' expectations differed: wiremock keeps them private.)
+pub async fn explain_unmatched(server: &wiremock::MockServer, operations: &[Operation]) {
+    use wiremock::matchers::{method, path_regex};
+    for operation in operations {
+        wiremock::Mock::given(method(operation.method))
+            .and(path_regex(route_pattern(operation.path, &[])))
+            .respond_with(Unmatched(*operation))
+            .with_priority(u8::MAX)
+            .named(format!(
+                "{} ({} {}): no other mock matched",
+                operation.id, operation.method, operation.path
+            ))
+            .mount(server)
+            .await;
+    }
+}
+
+/// The answer of [`explain_unmatched`].
+struct Unmatched(Operation);
+
+impl wiremock::Respond for Unmatched {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        wiremock::ResponseTemplate::new(501).set_body_string(unmatched_text(&self.0, request))
+    }
+}
+
+/// What [`explain_unmatched`] answers: the operation first (error texts keep a body's
+/// first 200 characters), then the request as it came.
+fn unmatched_text(operation: &Operation, request: &wiremock::Request) -> String {
+    const BODY_CHARS: usize = 300;
+    let body = String::from_utf8_lossy(&request.body);
+    let mut shown: String = body.chars().take(BODY_CHARS).collect();
+    if body.chars().count() > BODY_CHARS {
+        shown.push('…');
+    }
+    let query = request
+        .url
+        .query()
+        .map_or_else(String::new, |q| format!("?{q}"));
+    format!(
+        "no mock of `{}` ({} {}) matched this request: {} {}{query}, body: {}. \
+         Check the parameters and body of the mocks mounted for it (`mock::{}()`).",
+        operation.id,
+        operation.method,
+        operation.path,
+        request.method,
+        request.url.path(),
+        if shown.is_empty() {
+            "(none)".to_string()
+        } else {
+            shown
+        },
+        operation.id,
+    )
 }
 
 /// Matches an `application/x-www-form-urlencoded` body whose fields are those of a JSON

@@ -2,6 +2,11 @@
 //! named after the operation, and events for retries and failures. Without the feature,
 //! or without a subscriber, this costs a disabled-callsite check per call.
 //!
+//! Every span and event has the target [`crate::TRACING_TARGET`] (`crm_bindings`), given
+//! explicitly: a span is created by the `call_span!` expansion in an API crate's generated
+//! code, whose module path (`crm_bindings_yume::generated::builder`) would otherwise be its
+//! target, and the events here would be `crm_bindings_runtime::telemetry::enabled`.
+//!
 //! Nothing here records a header value, a URL or a request body, so no credential or
 //! query value reaches a subscriber; error texts are the scrubbed ones, and a transport
 //! error is shown without its URL.
@@ -20,6 +25,7 @@ pub use disabled::*;
 macro_rules! call_span {
     ($operation:literal, $method:literal, $path:literal) => {
         $crate::__tracing::info_span!(
+            target: $crate::TRACING_TARGET,
             $operation,
             operation = $operation,
             method = $method,
@@ -43,6 +49,7 @@ macro_rules! call_span {
 
 #[cfg(feature = "tracing")]
 mod enabled {
+    use crate::TRACING_TARGET;
     use crate::error::Error;
     use progenitor_client::ResponseValue;
     use std::fmt::Debug;
@@ -52,7 +59,11 @@ mod enabled {
 
     /// Runs a call's future inside `span` and records how it ended: status, duration,
     /// request id, and an event for a failure (WARN for a refused request or a documented
-    /// error status, ERROR for everything else).
+    /// error status, ERROR for everything else). Each field is recorded once, since a
+    /// subscriber such as `tracing_subscriber::fmt` prints a field as often as it is
+    /// recorded: `attempts` by [`crate::execute::execute`] for a call that sent something
+    /// (`record_attempts`), here (as 0) for one refused before sending; the request id here
+    /// only, from the answer's headers or the error (which prefers the body's id).
     pub async fn in_call<T, E: Debug>(
         span: tracing::Span,
         call: impl Future<Output = Result<ResponseValue<T>, Error<E>>>,
@@ -67,7 +78,15 @@ mod enabled {
         match &result {
             Ok(answer) => {
                 span.record("status", answer.status().as_u16());
-                tracing::debug!(parent: &span, status = answer.status().as_u16(), "call succeeded");
+                if let Some(id) = crate::facts::request_id_header(answer.headers()) {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(
+                    target: TRACING_TARGET,
+                    parent: &span,
+                    status = answer.status().as_u16(),
+                    "call succeeded"
+                );
             }
             Err(error) => {
                 if let Some(status) = error.status() {
@@ -76,13 +95,26 @@ mod enabled {
                 if let Some(id) = error.request_id() {
                     span.record("request_id", id);
                 }
-                span.record("attempts", error.attempts());
+                // A call that sent something had its attempts recorded by `execute`.
+                if error.attempts() == 0 {
+                    span.record("attempts", 0);
+                }
                 let message = error.without_url();
                 match error {
                     Error::InvalidRequest { .. } | Error::ErrorResponse { .. } => {
-                        tracing::warn!(parent: &span, error = %message, "call failed");
+                        tracing::warn!(
+                            target: TRACING_TARGET,
+                            parent: &span,
+                            error = %message,
+                            "call failed"
+                        );
                     }
-                    _ => tracing::error!(parent: &span, error = %message, "call failed"),
+                    _ => tracing::error!(
+                        target: TRACING_TARGET,
+                        parent: &span,
+                        error = %message,
+                        "call failed"
+                    ),
                 }
             }
         }
@@ -99,6 +131,7 @@ mod enabled {
         let wait_ms = wait.as_millis() as u64;
         match outcome {
             Ok(response) => tracing::info!(
+                target: TRACING_TARGET,
                 operation,
                 attempt,
                 status = response.status().as_u16(),
@@ -106,6 +139,7 @@ mod enabled {
                 "retrying"
             ),
             Err(error) => tracing::info!(
+                target: TRACING_TARGET,
                 operation,
                 attempt,
                 error = %crate::transport::transport_text(error),
@@ -115,21 +149,10 @@ mod enabled {
         }
     }
 
-    /// Records on the call's span how many attempts were made.
+    /// Records on the call's span how many attempts were made (once per call: `in_call`
+    /// records them only for a call that sent nothing).
     pub(crate) fn record_attempts(attempts: u32) {
         tracing::Span::current().record("attempts", attempts);
-    }
-
-    /// Records on the call's span the request id a service sent in a header (looked for
-    /// only when the span is recorded).
-    pub(crate) fn record_request_id(headers: &reqwest::header::HeaderMap) {
-        let span = tracing::Span::current();
-        if span.is_disabled() {
-            return;
-        }
-        if let Some(id) = crate::facts::request_id_header(headers) {
-            span.record("request_id", id);
-        }
     }
 }
 
@@ -154,6 +177,4 @@ mod disabled {
     }
 
     pub(crate) fn record_attempts(_attempts: u32) {}
-
-    pub(crate) fn record_request_id(_headers: &reqwest::header::HeaderMap) {}
 }

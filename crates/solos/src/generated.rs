@@ -186,6 +186,7 @@ required and state no defaults; every field is optional here.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ProjectFilter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub buildin_data: ::std::option::Option<ProjectFilterBuiltinData>,
@@ -221,6 +222,7 @@ and example values. Id lists select projects matching any of the given ids.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ProjectFilterBuiltinData {
         ///Event type ids (типы событий) of the project's events.
         ///
@@ -618,6 +620,7 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Number of objects to return ("количество объектов").
             pub fn count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<u64>>,
@@ -672,6 +675,7 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Offset of the selection ("смещение выборки").
             pub fn offset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<u64>>,
@@ -684,6 +688,7 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Field to sort by ("поле сортировки"), e.g. `id`. The documents do not list the accepted field names.
             pub fn order_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -809,6 +814,9 @@ body, so no fields are declared.
             }
         }
         impl ProjectFilterBuiltinData {
+            ///Event type ids (типы событий) of the project's events.
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn actions_type_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -835,6 +843,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Currency ids (валюты).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn currency_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -847,6 +858,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Ids of goods (товары) attached to the project.
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn good_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -859,6 +873,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Ids of the user groups (группы).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -871,6 +888,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Ids of user groups taking part in the project (участники — группы).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn participants_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -885,6 +905,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Ids of users taking part in the project (участники — пользователи).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn participants_user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -899,6 +922,10 @@ body, so no fields are declared.
                     });
                 self
             }
+            /**Project price (цена). The documents give no type, only the example `100`, a whole
+number, which is what this spec declares; they do not say whether it is an exact
+value or a bound.
+*/
             pub fn price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -911,6 +938,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Sales funnel ids (воронки продаж).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn sales_funnel_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -925,6 +955,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Project step (stage) ids (этапы).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn step_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -937,6 +970,9 @@ body, so no fields are declared.
                     });
                 self
             }
+            ///Ids of the responsible users (пользователи).
+            ///
+            ///Left out when `None`; `Some(vec![])` sends `[]`.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<u64>>>,
@@ -1799,15 +1835,24 @@ Arguments:
 - `offset`: Offset of the selection ("смещение выборки"). No default is documented; the documents' example uses `0`.
 - `order_by`: Field to sort by ("поле сортировки"), e.g. `id`. The documents do not list the accepted field names.
 - `reverse`: Sort direction ("сортировка"); `"0"` ascending, `"1"` descending.
-```ignore
-let response = client.list_projects()
-    .count(count)
-    .deleted(deleted)
-    .offset(offset)
-    .order_by(order_by)
-    .reverse(reverse)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client, types};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .list_projects()
+    .count(100_u64)
+    .offset(0_u64)
+    .order_by("id")
+    .reverse(types::SortReverse::Ascending)
+    .deleted(types::DeletedFlag::Active)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_projects(&self) -> builder::ListProjects<'_> {
         builder::ListProjects::new(self)
@@ -1828,16 +1873,25 @@ more event type ids joined by an underscore ("разделяются симво�
 - `filter_id`: Filter by event id ("фильтр по ID события").
 - `id`: Project id ("ID проекта").
 - `offset`: Offset of the selection ("смещение выборки"). No default is documented; the documents' example uses `0`.
-```ignore
-let response = client.list_project_actions()
-    .count(count)
-    .filter_actions(filter_actions)
-    .filter_date(filter_date)
-    .filter_id(filter_id)
-    .id(id)
-    .offset(offset)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client, types};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .list_project_actions()
+    .id(1_u64)
+    .count(100_u64)
+    .offset(0_u64)
+    .filter_id(1_u64)
+    .filter_date("2021-05-21".parse::<::chrono::naive::NaiveDate>()?)
+    .filter_actions("1_2_3_4_5".parse::<types::UnderscoreIdList>()?)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_project_actions(&self) -> builder::ListProjectActions<'_> {
         builder::ListProjectActions::new(self)
@@ -1850,11 +1904,20 @@ Sends a `GET` request to `/projects/actions/info`
 
 Arguments:
 - `id`: Event id ("ID события"). Note that here `id` names the event, not the project.
-```ignore
-let response = client.get_project_action()
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .get_project_action()
+    .id(1_u64)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn get_project_action(&self) -> builder::GetProjectAction<'_> {
         builder::GetProjectAction::new(self)
@@ -1867,11 +1930,20 @@ Sends a `GET` request to `/projects/checklists`
 
 Arguments:
 - `id`: Project id ("ID проекта").
-```ignore
-let response = client.list_project_checklists()
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .list_project_checklists()
+    .id(1_u64)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_project_checklists(&self) -> builder::ListProjectChecklists<'_> {
         builder::ListProjectChecklists::new(self)
@@ -1885,11 +1957,40 @@ active or deleted objects, how conditions combine (`condition`), an extra condit
 
 Sends a `POST` request to `/projects/filter`
 
-```ignore
-let response = client.filter_projects()
-    .body(body)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client, types};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .filter_projects()
+    .body(types::ProjectFilter::builder()
+        .buildin_data(types::ProjectFilterBuiltinData::try_from(types::ProjectFilterBuiltinData::builder()
+            .actions_type_id(vec![1_u64, 2_u64, 3_u64])
+            .created("2020-01-01;2020-12-31".parse::<types::DateRange>()?)
+            .currency_id(vec![1_u64, 2_u64, 3_u64])
+            .good_id(vec![10_u64, 11_u64, 12_u64])
+            .group_id(vec![1_u64, 2_u64, 3_u64])
+            .participants_group_id(vec![1_u64, 2_u64, 4_u64, 5_u64, 7_u64, 8_u64])
+            .participants_user_id(vec![1_u64, 2_u64, 4_u64, 5_u64, 7_u64, 8_u64])
+            .price(100_i64)
+            .sales_funnel_id(vec![1_u64, 2_u64])
+            .step_id(vec![1_u64, 2_u64, 3_u64, 4_u64, 5_u64])
+            .user_id(vec![2_u64, 4_u64, 6_u64, 8_u64]))?)
+        .condition(types::FilterCondition::And)
+        .count(100_u64)
+        .data(serde_json::from_value::<types::ProjectFilterDynamicData>(serde_json::json!({"client_id":[1,3],"contract_date":"2020-01-01"}))?)
+        .deleted(types::DeletedFlag::Active)
+        .having(types::ProjectHaving::ChecklistsExpired)
+        .offset(0_u64)
+        .order_by("id".to_string())
+        .reverse(types::SortReverse::Ascending))
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn filter_projects(&self) -> builder::FilterProjects<'_> {
         builder::FilterProjects::new(self)
@@ -1902,11 +2003,20 @@ Sends a `GET` request to `/projects/goods`
 
 Arguments:
 - `id`: Project id ("ID проекта").
-```ignore
-let response = client.list_project_goods()
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .list_project_goods()
+    .id(1_u64)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_project_goods(&self) -> builder::ListProjectGoods<'_> {
         builder::ListProjectGoods::new(self)
@@ -1919,11 +2029,20 @@ Sends a `GET` request to `/projects/info`
 
 Arguments:
 - `id`: Project id ("ID проекта").
-```ignore
-let response = client.get_project()
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .get_project()
+    .id(1_u64)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn get_project(&self) -> builder::GetProject<'_> {
         builder::GetProject::new(self)
@@ -1941,16 +2060,25 @@ Arguments:
 - `filter_type`: Payment type ("тип платежа"); `"0"` write-off, `"1"` receipt.
 - `id`: Project id ("ID проекта").
 - `offset`: Offset of the selection ("смещение выборки"). No default is documented; the documents' example uses `0`.
-```ignore
-let response = client.list_project_payments()
-    .count(count)
-    .filter_date(filter_date)
-    .filter_id(filter_id)
-    .filter_type(filter_type)
-    .id(id)
-    .offset(offset)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client, types};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .list_project_payments()
+    .id(1_u64)
+    .count(100_u64)
+    .offset(0_u64)
+    .filter_id(1_u64)
+    .filter_date("2021-05-21".parse::<::chrono::naive::NaiveDate>()?)
+    .filter_type(types::PaymentType::Receipt)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_project_payments(&self) -> builder::ListProjectPayments<'_> {
         builder::ListProjectPayments::new(self)
@@ -1968,13 +2096,22 @@ joined by an underscore ("разделяются символом нижнего
 e.g. `1_2_3_4_5`.
 
 - `id`: Project id ("ID проекта").
-```ignore
-let response = client.list_project_steps()
-    .filter_date(filter_date)
-    .filter_steps(filter_steps)
-    .id(id)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client, types};
+let client = Client::with_keys("https://crm.example.com/backend/public", "first-key", "second-key")?;
+let answer = client
+    .list_project_steps()
+    .id(1_u64)
+    .filter_date("2021-05-21".parse::<::chrono::naive::NaiveDate>()?)
+    .filter_steps("1_2_3_4_5".parse::<types::UnderscoreIdList>()?)
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn list_project_steps(&self) -> builder::ListProjectSteps<'_> {
         builder::ListProjectSteps::new(self)
@@ -2012,6 +2149,9 @@ pub mod builder {
                 reverse: Ok(None),
             }
         }
+        /// Number of objects to return ("количество объектов"). No default is documented; the documents' example uses `100`.
+        ///
+        /// The query parameter `count`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn count<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2028,6 +2168,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Active (`"0"`) or deleted (`"1"`) objects.
+        ///
+        /// The query parameter `deleted`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn deleted<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::DeletedFlag>,
@@ -2045,6 +2188,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Offset of the selection ("смещение выборки"). No default is documented; the documents' example uses `0`.
+        ///
+        /// The query parameter `offset`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2061,6 +2207,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Field to sort by ("поле сортировки"), e.g. `id`. The documents do not list the accepted field names.
+        ///
+        /// The query parameter `order_by`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn order_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2078,6 +2227,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Sort direction ("сортировка"); `"0"` ascending, `"1"` descending.
+        ///
+        /// The query parameter `reverse`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn reverse<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::SortReverse>,
@@ -2096,6 +2248,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
@@ -2214,6 +2377,9 @@ pub mod builder {
                 offset: Ok(None),
             }
         }
+        /// Number of objects to return ("количество объектов"). No default is documented; the documents' example uses `100`.
+        ///
+        /// The query parameter `count`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn count<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2230,6 +2396,11 @@ pub mod builder {
                 ));
             self
         }
+        /// Filter by project event type ids ("фильтр по ID типа события проекта"): one or
+        /// more event type ids joined by an underscore ("разделяются символом нижнего
+        /// подчеркивания"), e.g. `1_2_3_4_5`.
+        ///
+        /// The query parameter `filter_actions`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_actions<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UnderscoreIdList>,
@@ -2247,6 +2418,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Filter by date ("фильтр по дате"), an SQL `DATE` (`YYYY-MM-DD`).
+        ///
+        /// The query parameter `filter_date`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -2264,6 +2438,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Filter by event id ("фильтр по ID события").
+        ///
+        /// The query parameter `filter_id`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2280,6 +2457,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Project id ("ID проекта").
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2295,6 +2475,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Offset of the selection ("смещение выборки"). No default is documented; the documents' example uses `0`.
+        ///
+        /// The query parameter `offset`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2312,6 +2495,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/actions`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectActionsResponse>, Error<()>> {
@@ -2439,6 +2633,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// Event id ("ID события"). Note that here `id` names the event, not the project.
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2455,6 +2652,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/actions/info`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectActionResponse>, Error<()>> {
@@ -2539,6 +2747,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// Project id ("ID проекта").
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2555,6 +2766,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/checklists`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectChecklistsResponse>, Error<()>> {
@@ -2642,6 +2864,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// The request body: the type itself, its builder (`types::X::builder()`), or anything that converts into it. A body the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ProjectFilter>,
@@ -2655,6 +2878,7 @@ pub mod builder {
                 });
             self
         }
+        /// Edits the body through its builder: `.body_map(|body| body.field(value))`, starting from the body set so far (or an empty one).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2665,6 +2889,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/projects/filter`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectsResponse>, Error<()>> {
@@ -2752,6 +2987,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// Project id ("ID проекта").
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2768,6 +3006,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/goods`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectGoodsResponse>, Error<()>> {
@@ -2852,6 +3101,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// Project id ("ID проекта").
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2868,6 +3120,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/info`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectResponse>, Error<()>> {
@@ -2962,6 +3225,9 @@ pub mod builder {
                 offset: Ok(None),
             }
         }
+        /// Number of objects to return ("количество объектов"). No default is documented; the documents' example uses `100`.
+        ///
+        /// The query parameter `count`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn count<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -2978,6 +3244,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Filter by date ("фильтр по дате"), an SQL `DATE` (`YYYY-MM-DD`).
+        ///
+        /// The query parameter `filter_date`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -2995,6 +3264,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Filter by payment id ("фильтр по ID платежа").
+        ///
+        /// The query parameter `filter_id`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -3011,6 +3283,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Payment type ("тип платежа"); `"0"` write-off, `"1"` receipt.
+        ///
+        /// The query parameter `filter_type`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::PaymentType>,
@@ -3028,6 +3303,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Project id ("ID проекта").
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -3043,6 +3321,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Offset of the selection ("смещение выборки"). No default is documented; the documents' example uses `0`.
+        ///
+        /// The query parameter `offset`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -3060,6 +3341,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/payments`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectPaymentsResponse>, Error<()>> {
@@ -3189,6 +3481,9 @@ pub mod builder {
                 id: Err("id is required (not set)".to_string()),
             }
         }
+        /// Filter by date ("фильтр по дате"), an SQL `DATE` (`YYYY-MM-DD`).
+        ///
+        /// The query parameter `filter_date`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -3206,6 +3501,11 @@ pub mod builder {
                 ));
             self
         }
+        /// Filter by project step ids ("фильтр по ID этапа проекта"): one or more step ids
+        /// joined by an underscore ("разделяются символом нижнего подчеркивания"),
+        /// e.g. `1_2_3_4_5`.
+        ///
+        /// The query parameter `filter_steps`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn filter_steps<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UnderscoreIdList>,
@@ -3223,6 +3523,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Project id ("ID проекта").
+        ///
+        /// The query parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -3239,6 +3542,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/projects/steps`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): never; the spec documents no error status for this operation, so every error status is [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse).
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProjectStepsResponse>, Error<()>> {
@@ -3405,7 +3719,28 @@ impl Client {
     }
 }
 ::crm_bindings_runtime::impl_client_hooks!();
-///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/solos.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+/**Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/solos.yaml` (the `mock` feature): one function per operation returns a mock named after the operation that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts; [`explain_unmatched`](mock::explain_unmatched) answers a request no mock matched with a text naming its operation.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_solos::{Client, mock};
+
+let server = wiremock::MockServer::start().await;
+mock::list_projects().count(mock::examples::list_projects_count()).offset(mock::examples::list_projects_offset()).order_by(mock::examples::list_projects_order_by()).reverse(mock::examples::list_projects_reverse()).deleted(mock::examples::list_projects_deleted())
+    .respond_example()
+    .expect(1) // checked when `server` is dropped
+    .mount(&server)
+    .await;
+mock::explain_unmatched(&server).await; // any other request: a text naming its operation
+
+let client = Client::with_keys(&server.uri(), "first-key", "second-key")?;
+let answer = client.list_projects().count(mock::examples::list_projects_count()).offset(mock::examples::list_projects_offset()).order_by(mock::examples::list_projects_order_by()).reverse(mock::examples::list_projects_reverse()).deleted(mock::examples::list_projects_deleted()).send().await?;
+assert_eq!(*answer, mock::examples::list_projects_response());
+# Ok(())
+# }
+```*/
 #[cfg(feature = "mock")]
 pub mod mock {
     #[allow(unused_imports)]
@@ -3620,6 +3955,13 @@ pub mod mock {
         get_project().respond_example().mount(server).await;
         list_project_payments().respond_example().mount(server).await;
         list_project_steps().respond_example().mount(server).await;
+    }
+    /// Answers, below every other mock, a request to an operation's method and
+    /// path that no mock matched: `501` with a text naming the operation and showing
+    /// what was sent, so the client's error says which mock did not match (instead
+    /// of wiremock's bare `404`). Mount it once per server.
+    pub async fn explain_unmatched(server: &::wiremock::MockServer) {
+        ::crm_bindings_runtime::mock::explain_unmatched(server, OPERATIONS).await;
     }
     ///A mock of `list_projects` (`GET /projects`), matching any parameters and body until told otherwise.
     pub fn list_projects() -> ListProjects {

@@ -159,6 +159,7 @@ statuses need `next_call_date`.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct OutboundRecordUpdate {
         /**Login of the agent the record will be assigned to ("Login agenta do którego zostanie
 przypisany rekord"). Required for the system status `MY_RECORD`.
@@ -196,6 +197,7 @@ is `CALL_NO_SOONER_THAN`, `next_call_date` is required.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ThuliumError {
         ///The errors of the request; there may be more than one.
         pub errors: ::std::vec::Vec<ThuliumErrorItem>,
@@ -213,6 +215,7 @@ the call's trace report it.
     ///One error of a failed request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ThuliumErrorItem {
         ///Numeric error code.
         #[serde(deserialize_with = "::crm_bindings_runtime::lenient::number_or_string")]
@@ -262,6 +265,9 @@ the call's trace report it.
             }
         }
         impl OutboundRecordUpdate {
+            /**Login of the agent the record will be assigned to ("Login agenta do którego zostanie
+przypisany rekord"). Required for the system status `MY_RECORD`.
+*/
             pub fn agent_login<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -274,6 +280,9 @@ the call's trace report it.
                     });
                 self
             }
+            /**Identifier of the dictionary status ("Identyfikator statusu słownikowego"). The
+service also accepts the numeric-string form (`"8"`); this client sends a number.
+*/
             pub fn dictionary_status_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -304,6 +313,9 @@ the call's trace report it.
                     });
                 self
             }
+            /**Order (position) of the record ("Kolejność rekordu"). The documentation gives no
+range.
+*/
             pub fn order<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -316,6 +328,12 @@ the call's trace report it.
                     });
                 self
             }
+            /**Identifier of the record's status in the campaign ("Identyfikator statusu rekordu
+w kampanii"). The documentation's request example sends it as a numeric string
+(`"3"`); the service accepts both forms, this client sends a number. If the status's
+system status is `MY_RECORD`, `agent_login` and `next_call_date` are required; if it
+is `CALL_NO_SOONER_THAN`, `next_call_date` is required.
+*/
             pub fn status_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -377,6 +395,7 @@ the call's trace report it.
             }
         }
         impl ThuliumError {
+            ///The errors of the request; there may be more than one.
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ThuliumErrorItem>>,
@@ -389,6 +408,9 @@ the call's trace report it.
                     });
                 self
             }
+            /**Identifier of the request ("Identyfikator requestu"); `Error::request_id` and
+the call's trace report it.
+*/
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -435,6 +457,7 @@ the call's trace report it.
             }
         }
         impl ThuliumErrorItem {
+            ///Numeric error code.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -447,6 +470,7 @@ the call's trace report it.
                     });
                 self
             }
+            ///Description of the error, in English unless `Accept-Language` asks otherwise.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -637,13 +661,23 @@ Arguments:
 (this client does the same; JSON is UTF-8), its PHP example
 `application/json; charset=utf-8`.
 
-```ignore
-let response = client.update_outbound_record()
-    .id(id)
-    .customer_id(customer_id)
-    .body(body)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_thulium::{Client, types};
+let client = Client::with_basic_auth("https://your-system-name.thulium.com/api", "user", "password")?;
+let answer = client
+    .update_outbound_record()
+    .id("00001".parse::<types::CampaignId>()?)
+    .customer_id(441_u64)
+    .body(types::OutboundRecordUpdate::builder()
+        .status_id(std::num::NonZeroU64::try_from(3_u64)?))
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn update_outbound_record(&self) -> builder::UpdateOutboundRecord<'_> {
         builder::UpdateOutboundRecord::new(self)
@@ -677,6 +711,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Five-character campaign identifier ("Pięcioznakowy identyfikator kampanii"), e.g. `00001`.
+        ///
+        /// The path parameter `id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CampaignId>,
@@ -691,6 +728,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Identifier of the customer saved in the CRM ("Identyfikator klienta zapisanego w CRM").
+        ///
+        /// The path parameter `customer_id`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn customer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -706,6 +746,7 @@ pub mod builder {
                 ));
             self
         }
+        /// The request body: the type itself, its builder (`types::X::builder()`), or anything that converts into it. A body the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OutboundRecordUpdate>,
@@ -723,6 +764,7 @@ pub mod builder {
                 });
             self
         }
+        /// Edits the body through its builder: `.body_map(|body| body.field(value))`, starting from the body set so far (or an empty one).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -733,6 +775,17 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/crm_outbounds/{id}/records/{customer_id}`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): a documented error status (4XX) with its documented body.
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ThuliumError>> {
@@ -898,7 +951,7 @@ impl Client {
     }
 }
 ::crm_bindings_runtime::impl_client_hooks!();
-///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/thulium.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/thulium.yaml` (the `mock` feature): one function per operation returns a mock named after the operation that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts; [`explain_unmatched`](mock::explain_unmatched) answers a request no mock matched with a text naming its operation.
 #[cfg(feature = "mock")]
 pub mod mock {
     #[allow(unused_imports)]
@@ -939,6 +992,13 @@ pub mod mock {
     pub async fn mount_examples(server: &::wiremock::MockServer) {
         let _ = server;
         update_outbound_record().respond().mount(server).await;
+    }
+    /// Answers, below every other mock, a request to an operation's method and
+    /// path that no mock matched: `501` with a text naming the operation and showing
+    /// what was sent, so the client's error says which mock did not match (instead
+    /// of wiremock's bare `404`). Mount it once per server.
+    pub async fn explain_unmatched(server: &::wiremock::MockServer) {
+        ::crm_bindings_runtime::mock::explain_unmatched(server, OPERATIONS).await;
     }
     ///A mock of `update_outbound_record` (`PUT /crm_outbounds/{id}/records/{customer_id}`), matching any parameters and body until told otherwise.
     pub fn update_outbound_record() -> UpdateOutboundRecord {

@@ -20,6 +20,7 @@ pub mod types {
     ///Error body of the Escrow Box service (HTTP 400 for every handled error).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ApiError {
         pub error: ApiErrorDetails,
     }
@@ -31,6 +32,7 @@ pub mod types {
     ///Details of an error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ApiErrorDetails {
         ///Text code of the error (Текстовий код помилки), e.g. `NOT_ALLOWED`.
         pub code: ::std::string::String,
@@ -125,6 +127,7 @@ refuses only what would change the request path: an empty id, `.` and `..`.
     ///Identifiers of the updated deal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DealRef {
         ///External ID of the deal (Зовнішній ID угоди); may be absent for a deal created without one.
         #[serde(
@@ -167,6 +170,7 @@ In any other status the deal cannot be updated.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DealUpdate {
         ///ID of the ad (ID оголошення); the ad must be confirmed (status `CONFIRMED`).
         #[serde(rename = "adId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -284,6 +288,7 @@ recipient's details. Sender and recipient fields are flat (`senderFirstName`,
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DealUpdateHandler {
         ///ID of the city, in the chosen handler's system, the parcel is sent to.
         #[serde(
@@ -383,6 +388,7 @@ The documentation gives no list of values.
     ///Payment data for the product (Об'єкт з даними платежу за товар).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DealUpdatePayment {
         /**Token of the seller's payment card in the chosen payment system, to which the money
 is credited after a successful operation (Токен платіжної картки продавця).
@@ -406,6 +412,7 @@ is credited after a successful operation (Токен платіжної карт
     ///Answer to a successful deal update.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DealUpdateResponse {
         pub data: DealRef,
     }
@@ -681,6 +688,7 @@ only says "apostrophe".
             }
         }
         impl ApiErrorDetails {
+            ///Text code of the error (Текстовий код помилки), e.g. `NOT_ALLOWED`.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -693,6 +701,9 @@ only says "apostrophe".
                     });
                 self
             }
+            /**Which request field(s) the error refers to: mirrors the structure of those fields
+(nested objects for `payment` / `handler`) with a text error code as each value.
+*/
             pub fn fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -707,6 +718,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Short description of the error (Короткий опис помилки).
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -758,6 +770,7 @@ only says "apostrophe".
             }
         }
         impl DealRef {
+            ///External ID of the deal (Зовнішній ID угоди); may be absent for a deal created without one.
             pub fn external_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -770,6 +783,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///ID of the deal (ID угоди).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -905,6 +919,7 @@ only says "apostrophe".
             }
         }
         impl DealUpdate {
+            ///ID of the ad (ID оголошення); the ad must be confirmed (status `CONFIRMED`).
             pub fn ad_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -917,6 +932,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Buyer's e-mail (Електронна пошта покупця).
             pub fn buyer_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Email>>,
@@ -929,6 +945,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Buyer's first name (Ім'я покупця); see `PersonName`.
             pub fn buyer_first_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -943,6 +960,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Buyer's last name (Прізвище покупця); see `PersonName`.
             pub fn buyer_last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -957,6 +975,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Buyer's patronymic (По батькові покупця); see `PersonName`.
             pub fn buyer_patronymic<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -971,6 +990,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Buyer's phone number, `380XXXXXXXXX`.
             pub fn buyer_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PhoneNumber>>,
@@ -983,6 +1003,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///External ID of the cart (Зовнішній ID кошику).
             pub fn cart_external_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -997,6 +1018,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///ID of the cart (ID кошику). Documented as "Number"; the example is a whole number.
             pub fn cart_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1023,6 +1045,11 @@ only says "apostrophe".
                     });
                 self
             }
+            /**Listed among the fields that may be updated while the deal is `NEW`, but not
+described in the documentation's field table: its meaning (presumably the
+language of the deal), type and allowed values are not documented. Sent as a
+string as given.
+*/
             pub fn lg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1047,6 +1074,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Price of the product in kopecks, currency hryvnia (UAH); whole numbers above zero only.
             pub fn product_price<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1061,6 +1089,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Name of the product (Назва товару).
             pub fn product_title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1073,6 +1102,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Weight of the product in grams; whole numbers above zero only.
             pub fn product_weight<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1089,6 +1119,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Seller's e-mail (Електронна пошта продавця).
             pub fn seller_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Email>>,
@@ -1101,6 +1132,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Seller's first name (Ім'я продавця); see `PersonName`.
             pub fn seller_first_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1115,6 +1147,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Seller's last name (Прізвище продавця); see `PersonName`.
             pub fn seller_last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1129,6 +1162,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Seller's patronymic (По батькові продавця); see `PersonName`.
             pub fn seller_patronymic<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1143,6 +1177,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Seller's phone number, `380XXXXXXXXX`.
             pub fn seller_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PhoneNumber>>,
@@ -1294,6 +1329,7 @@ only says "apostrophe".
             }
         }
         impl DealUpdateHandler {
+            ///ID of the city, in the chosen handler's system, the parcel is sent to.
             pub fn recipient_city_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1308,6 +1344,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Recipient's e-mail (Електронна пошта отримувача).
             pub fn recipient_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Email>>,
@@ -1322,6 +1359,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Recipient's first name (Ім'я отримувача); see `PersonName`.
             pub fn recipient_first_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1336,6 +1374,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Recipient's last name (Прізвище отримувача); see `PersonName`.
             pub fn recipient_last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1350,6 +1389,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///ID of the branch/office, in the chosen handler's system, the parcel is sent to.
             pub fn recipient_office_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1364,6 +1404,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Recipient's patronymic (По батькові отримувача); see `PersonName`.
             pub fn recipient_patronymic<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1378,6 +1419,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Recipient's phone number, `380XXXXXXXXX`.
             pub fn recipient_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PhoneNumber>>,
@@ -1392,6 +1434,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///ID of the city, in the chosen handler's system, the parcel is sent from.
             pub fn sender_city_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1406,6 +1449,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Sender's e-mail (Електронна пошта відправника).
             pub fn sender_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Email>>,
@@ -1418,6 +1462,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Sender's first name (Ім'я відправника); see `PersonName`.
             pub fn sender_first_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1432,6 +1477,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Sender's last name (Прізвище відправника); see `PersonName`.
             pub fn sender_last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1446,6 +1492,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///ID of the branch/office, in the chosen handler's system, the parcel is sent from.
             pub fn sender_office_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1460,6 +1507,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Sender's patronymic (По батькові відправника); see `PersonName`.
             pub fn sender_patronymic<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PersonName>>,
@@ -1474,6 +1522,7 @@ only says "apostrophe".
                     });
                 self
             }
+            ///Sender's phone number, `380XXXXXXXXX`.
             pub fn sender_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PhoneNumber>>,
@@ -1486,6 +1535,9 @@ only says "apostrophe".
                     });
                 self
             }
+            /**Handler (carrier) that delivers the product (Тип обробника), e.g. `NovaPoshta`.
+The documentation gives no list of values.
+*/
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1564,6 +1616,9 @@ only says "apostrophe".
             }
         }
         impl DealUpdatePayment {
+            /**Token of the seller's payment card in the chosen payment system, to which the money
+is credited after a successful operation (Токен платіжної картки продавця).
+*/
             pub fn card_to_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1576,6 +1631,9 @@ only says "apostrophe".
                     });
                 self
             }
+            /**Payment system through which the product is paid (Тип платіжної системи), e.g.
+`P2P`. The documentation gives no list of values.
+*/
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1797,13 +1855,56 @@ Arguments:
 
 - `by_external_id`: Pass `true` to look the deal up by its `externalId` (the `dealId` path segment is then the external id).
 - `body`
-```ignore
-let response = client.update_deal()
-    .deal_id(deal_id)
-    .by_external_id(by_external_id)
-    .body(body)
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_uapay::{Client, types};
+let client = Client::with_http_config("https://example.invalid", &Default::default())?;
+let answer = client
+    .update_deal()
+    .deal_id("L8M95ER".parse::<types::DealId>()?)
+    .by_external_id(true)
+    .body(types::DealUpdate::builder()
+        .ad_id("A-D7ZL93Z".to_string())
+        .buyer_email("petrov@mail.test".parse::<types::Email>()?)
+        .buyer_first_name("Петро".parse::<types::PersonName>()?)
+        .buyer_last_name("Петров".parse::<types::PersonName>()?)
+        .buyer_patronymic("Петрович".parse::<types::PersonName>()?)
+        .buyer_phone("380987654321".parse::<types::PhoneNumber>()?)
+        .cart_id(338_i64)
+        .handler(types::DealUpdateHandler::try_from(types::DealUpdateHandler::builder()
+            .recipient_city_id("8d5a980d-391c-11dd-90d9-001a92567626".to_string())
+            .recipient_email("petrov@mail.test".parse::<types::Email>()?)
+            .recipient_first_name("Петро".parse::<types::PersonName>()?)
+            .recipient_last_name("Петров".parse::<types::PersonName>()?)
+            .recipient_office_id("1ec09d88-e1c2-11e3-8c4a-0050568002cf".to_string())
+            .recipient_patronymic("Петрович".parse::<types::PersonName>()?)
+            .recipient_phone("380987654321".parse::<types::PhoneNumber>()?)
+            .sender_city_id("8d5a980d-391c-11dd-90d9-001a92567626".to_string())
+            .sender_email("ivanov@mail.test".parse::<types::Email>()?)
+            .sender_first_name("Іван".parse::<types::PersonName>()?)
+            .sender_last_name("Іванов".parse::<types::PersonName>()?)
+            .sender_office_id("7b2cc7fd-84ff-11e4-acce-0050568002cf".to_string())
+            .sender_patronymic("Іванович".parse::<types::PersonName>()?)
+            .sender_phone("380987654321".parse::<types::PhoneNumber>()?)
+            .type_("NovaPoshta".to_string()))?)
+        .payment(types::DealUpdatePayment::try_from(types::DealUpdatePayment::builder()
+            .card_to_id("058a2fa1-8dee-4c39-8796-574cdc573530".to_string())
+            .type_("P2P".to_string()))?)
+        .product_price(std::num::NonZeroU64::try_from(100000_u64)?)
+        .product_title("Стіл".to_string())
+        .product_weight(std::num::NonZeroU64::try_from(15000_u64)?)
+        .seller_email("ivanov@mail.test".parse::<types::Email>()?)
+        .seller_first_name("Іван".parse::<types::PersonName>()?)
+        .seller_last_name("Іванов".parse::<types::PersonName>()?)
+        .seller_patronymic("Іванович".parse::<types::PersonName>()?)
+        .seller_phone("380123456789".parse::<types::PhoneNumber>()?))
     .send()
-    .await;
+    .await?;
+println!("{}", answer.status());
+# Ok(())
+# }
 ```*/
     pub fn update_deal(&self) -> builder::UpdateDeal<'_> {
         builder::UpdateDeal::new(self)
@@ -1837,6 +1938,10 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// ID of the deal to update (ID угоди), or its external id (`externalId`) when
+        /// `byExternalId=true` is passed.
+        ///
+        /// The path parameter `dealId`, required. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn deal_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DealId>,
@@ -1851,6 +1956,9 @@ pub mod builder {
                 ));
             self
         }
+        /// Pass `true` to look the deal up by its `externalId` (the `dealId` path segment is then the external id).
+        ///
+        /// The query parameter `byExternalId`, optional. Takes anything that converts into its type; a value the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn by_external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -1866,6 +1974,7 @@ pub mod builder {
                 ));
             self
         }
+        /// The request body: the type itself, its builder (`types::X::builder()`), or anything that converts into it. A body the spec refuses makes `send()` return [`Error::InvalidRequest`](crate::Error::InvalidRequest) without sending.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DealUpdate>,
@@ -1879,6 +1988,7 @@ pub mod builder {
                 });
             self
         }
+        /// Edits the body through its builder: `.body_map(|body| body.field(value))`, starting from the body set so far (or an empty one).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1889,6 +1999,17 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/deals/{dealId}`
+        ///
+        /// Sends the request (retrying what the client's retry policy allows) and decodes the answer (200).
+        ///
+        /// # Errors
+        ///
+        /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest): a parameter or the body breaks the spec; nothing was sent.
+        /// - [`Error::Communication`](crate::Error::Communication): no complete answer (connection refused or broken, timeout, a refused redirect).
+        /// - [`Error::ErrorResponse`](crate::Error::ErrorResponse): a documented error status (400) with its documented body.
+        /// - [`Error::InvalidResponse`](crate::Error::InvalidResponse): a documented status whose body is not the documented JSON (HTML, empty, truncated).
+        /// - [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse): a status the spec does not document.
+        /// - [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge): a body larger than the client's limit.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DealUpdateResponse>, Error<types::ApiError>> {
@@ -2103,7 +2224,28 @@ impl Client {
     }
 }
 ::crm_bindings_runtime::impl_client_hooks!();
-///Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/uapay.yaml` (the `mock` feature): one function per operation returns a mock that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts.
+/**Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from `specs/uapay.yaml` (the `mock` feature): one function per operation returns a mock named after the operation that matches the operation's method and path (under any base-URL prefix), optionally its parameters and body, and answers with a typed value, the spec's example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts; [`explain_unmatched`](mock::explain_unmatched) answers a request no mock matched with a text naming its operation.
+
+# Example
+
+```no_run
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+use crm_bindings_uapay::{Client, mock};
+
+let server = wiremock::MockServer::start().await;
+mock::update_deal().deal_id(mock::examples::update_deal_deal_id()).by_external_id(mock::examples::update_deal_by_external_id())
+    .respond_example()
+    .expect(1) // checked when `server` is dropped
+    .mount(&server)
+    .await;
+mock::explain_unmatched(&server).await; // any other request: a text naming its operation
+
+let client = Client::with_http_config(&server.uri(), &Default::default())?;
+let answer = client.update_deal().deal_id(mock::examples::update_deal_deal_id()).by_external_id(mock::examples::update_deal_by_external_id()).body(mock::examples::update_deal_request()).send().await?;
+assert_eq!(*answer, mock::examples::update_deal_response());
+# Ok(())
+# }
+```*/
 #[cfg(feature = "mock")]
 pub mod mock {
     #[allow(unused_imports)]
@@ -2148,6 +2290,13 @@ pub mod mock {
     pub async fn mount_examples(server: &::wiremock::MockServer) {
         let _ = server;
         update_deal().respond_example().mount(server).await;
+    }
+    /// Answers, below every other mock, a request to an operation's method and
+    /// path that no mock matched: `501` with a text naming the operation and showing
+    /// what was sent, so the client's error says which mock did not match (instead
+    /// of wiremock's bare `404`). Mount it once per server.
+    pub async fn explain_unmatched(server: &::wiremock::MockServer) {
+        ::crm_bindings_runtime::mock::explain_unmatched(server, OPERATIONS).await;
     }
     ///A mock of `update_deal` (`PATCH /deals/{dealId}`), matching any parameters and body until told otherwise.
     pub fn update_deal() -> UpdateDeal {

@@ -34,45 +34,49 @@ const USER_AGENT: &str = concat!("crm-bindings/", env!("CARGO_PKG_VERSION"));
 
 /// The seed's PUT body (`--data '{...}'`) as typed values.
 fn seed_request() -> types::WazzupTriggerRequest {
-    types::WazzupTriggerRequest {
-        documents: Some(vec![123]),
-        type_: Some(types::TriggerType::Order),
-        order_status_from: Nullable::Value(types::OrderStatus::Exceed),
-        order_status_to: Nullable::Value(types::OrderStatus::Exceed),
-        order_payment_status_from: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
-        order_payment_status_to: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
-        sale_status_from: Nullable::Value(types::SaleStatus::Draft),
-        sale_status_to: Nullable::Value(types::SaleStatus::Draft),
-        delivery_type: Nullable::Value(types::DeliveryType::Delivery),
-        delivery_status: Nullable::Value(types::DeliveryStatus::Pending),
-        text: Nullable::Value("<string>".into()),
-        order: Some(-1),
-        template_id: Nullable::Value("<string>".parse().unwrap()),
-        template_keys: Nullable::Value(vec!["<string>".parse().unwrap()]),
-        timeout: Some("<string>".into()),
-    }
+    types::WazzupTriggerRequest::builder()
+        .documents(vec![123])
+        .type_(types::TriggerType::Order)
+        .order_status_from(types::OrderStatus::Exceed)
+        .order_status_to(types::OrderStatus::Exceed)
+        .order_payment_status_from(types::OrderPaymentStatus::AwaitingPayment)
+        .order_payment_status_to(types::OrderPaymentStatus::AwaitingPayment)
+        .sale_status_from(types::SaleStatus::Draft)
+        .sale_status_to(types::SaleStatus::Draft)
+        .delivery_type(types::DeliveryType::Delivery)
+        .delivery_status(types::DeliveryStatus::Pending)
+        .text("<string>".to_string())
+        .order(-1)
+        .template_id("<string>".parse::<types::WazzupTemplateId>().unwrap())
+        .template_keys(vec![
+            "<string>".parse::<types::WazzupTemplateKey>().unwrap(),
+        ])
+        .timeout("<string>".to_string())
+        .try_into()
+        .unwrap()
 }
 
 /// The PATCH operation's example in `specs/yume.yaml` (every field, the same values).
 fn spec_patch() -> types::PatchedWazzupTriggerRequest {
     let full = seed_request();
-    types::PatchedWazzupTriggerRequest {
-        documents: full.documents,
-        type_: full.type_,
-        order_status_from: full.order_status_from,
-        order_status_to: full.order_status_to,
-        order_payment_status_from: full.order_payment_status_from,
-        order_payment_status_to: full.order_payment_status_to,
-        sale_status_from: full.sale_status_from,
-        sale_status_to: full.sale_status_to,
-        delivery_type: full.delivery_type,
-        delivery_status: full.delivery_status,
-        text: full.text,
-        order: full.order,
-        template_id: full.template_id,
-        template_keys: full.template_keys,
-        timeout: full.timeout,
-    }
+    types::PatchedWazzupTriggerRequest::builder()
+        .documents(full.documents)
+        .type_(full.type_)
+        .order_status_from(full.order_status_from)
+        .order_status_to(full.order_status_to)
+        .order_payment_status_from(full.order_payment_status_from)
+        .order_payment_status_to(full.order_payment_status_to)
+        .sale_status_from(full.sale_status_from)
+        .sale_status_to(full.sale_status_to)
+        .delivery_type(full.delivery_type)
+        .delivery_status(full.delivery_status)
+        .text(full.text)
+        .order(full.order)
+        .template_id(full.template_id)
+        .template_keys(full.template_keys)
+        .timeout(full.timeout)
+        .try_into()
+        .unwrap()
 }
 
 /// `2023-11-07T05:31:56Z`, the instant of every documented `created_at` / `updated_at`.
@@ -253,55 +257,36 @@ async fn a_one_field_patch_sends_exactly_that_field() {
     let client = client(&server);
     let cases = [
         (
-            types::PatchedWazzupTriggerRequest {
-                text: Nullable::Value("Ваш заказ готов".into()),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder().text("Ваш заказ готов".to_string()),
             json!({ "text": "Ваш заказ готов" }),
         ),
         (
-            types::PatchedWazzupTriggerRequest {
-                type_: Some(types::TriggerType::Delivery),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder().type_(types::TriggerType::Delivery),
             json!({ "type": 3 }),
         ),
         (
-            types::PatchedWazzupTriggerRequest {
-                order_status_to: Nullable::Value(types::OrderStatus::Inrent),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder()
+                .order_status_to(types::OrderStatus::Inrent),
             json!({ "order_status_to": "inrent" }),
         ),
         (
-            types::PatchedWazzupTriggerRequest {
-                delivery_status: Nullable::Value(types::DeliveryStatus::Cancel),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder()
+                .delivery_status(types::DeliveryStatus::Cancel),
             json!({ "delivery_status": 3 }),
         ),
         (
-            types::PatchedWazzupTriggerRequest {
-                documents: Some(vec![5, 8]),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder().documents(vec![5, 8]),
             json!({ "documents": [5, 8] }),
         ),
         (
-            types::PatchedWazzupTriggerRequest {
-                template_keys: Nullable::Value(vec![
-                    "Анна".parse().unwrap(),
-                    "12:00".parse().unwrap(),
-                ]),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder().template_keys(vec![
+                "Анна".parse::<types::WazzupTemplateKey>().unwrap(),
+                "12:00".parse::<types::WazzupTemplateKey>().unwrap(),
+            ]),
             json!({ "template_keys": ["Анна", "12:00"] }),
         ),
         (
-            types::PatchedWazzupTriggerRequest {
-                timeout: Some("00:30:00".into()),
-                ..Default::default()
-            },
+            types::PatchedWazzupTriggerRequest::builder().timeout("00:30:00".to_string()),
             json!({ "timeout": "00:30:00" }),
         ),
     ];
@@ -392,18 +377,18 @@ async fn integer_enums_are_sent_as_their_integers() {
 
     client(&server)
         .create_wazzup_trigger()
-        .body(types::WazzupTriggerRequest {
-            type_: Some(types::TriggerType::OrderPayment),
-            order_payment_status_from: Nullable::Value(types::OrderPaymentStatus::AwaitingPayment),
-            order_payment_status_to: Nullable::Value(types::OrderPaymentStatus::PartiallyPaid),
-            sale_status_from: Nullable::Value(types::SaleStatus::Sold),
-            sale_status_to: Nullable::Value(types::SaleStatus::Cancelled),
-            delivery_type: Nullable::Value(types::DeliveryType::PickUp),
-            delivery_status: Nullable::Value(types::DeliveryStatus::Cancel),
-            order_status_from: Nullable::Value(types::OrderStatus::Request),
-            order_status_to: Nullable::Value(types::OrderStatus::Completed),
-            ..Default::default()
-        })
+        .body(
+            types::WazzupTriggerRequest::builder()
+                .type_(types::TriggerType::OrderPayment)
+                .order_payment_status_from(types::OrderPaymentStatus::AwaitingPayment)
+                .order_payment_status_to(types::OrderPaymentStatus::PartiallyPaid)
+                .sale_status_from(types::SaleStatus::Sold)
+                .sale_status_to(types::SaleStatus::Cancelled)
+                .delivery_type(types::DeliveryType::PickUp)
+                .delivery_status(types::DeliveryStatus::Cancel)
+                .order_status_from(types::OrderStatus::Request)
+                .order_status_to(types::OrderStatus::Completed),
+        )
         .send()
         .await
         .unwrap();
@@ -702,11 +687,9 @@ async fn create_template_trigger(
     template_id: &str,
     key: &str,
 ) -> Result<types::WazzupTrigger, Box<dyn std::error::Error>> {
-    let body = types::WazzupTriggerRequest {
-        template_id: Nullable::Value(template_id.parse()?),
-        template_keys: Nullable::Value(vec![key.parse()?]),
-        ..Default::default()
-    };
+    let body = types::WazzupTriggerRequest::builder()
+        .template_id(template_id.parse::<types::WazzupTemplateId>()?)
+        .template_keys(vec![key.parse::<types::WazzupTemplateKey>()?]);
     Ok(client
         .create_wazzup_trigger()
         .body(body)
@@ -975,10 +958,7 @@ async fn a_patch_can_unlink_every_document() {
     client(&server)
         .partial_update_wazzup_trigger()
         .id(123)
-        .body(types::PatchedWazzupTriggerRequest {
-            documents: Some(vec![]),
-            ..Default::default()
-        })
+        .body(types::PatchedWazzupTriggerRequest::builder().documents(vec![]))
         .send()
         .await
         .unwrap();
@@ -994,14 +974,12 @@ async fn nullable_fields_have_three_states_in_put_and_patch() {
     let server = MockServer::start().await;
     mount_examples(&server).await;
     let client = client(&server);
-    let cleared = types::PatchedWazzupTriggerRequest {
-        text: Nullable::Null,
-        template_id: Nullable::Null,
-        template_keys: Nullable::Null,
-        order_status_from: Nullable::Null,
-        delivery_status: Nullable::Null,
-        ..Default::default()
-    };
+    let mut cleared = types::PatchedWazzupTriggerRequest::default();
+    cleared.text = Nullable::Null;
+    cleared.template_id = Nullable::Null;
+    cleared.template_keys = Nullable::Null;
+    cleared.order_status_from = Nullable::Null;
+    cleared.delivery_status = Nullable::Null;
     client
         .partial_update_wazzup_trigger()
         .id(123)
@@ -1009,12 +987,10 @@ async fn nullable_fields_have_three_states_in_put_and_patch() {
         .send()
         .await
         .unwrap();
-    let put = types::WazzupTriggerRequest {
-        text: Nullable::Null,
-        template_id: Nullable::Value("tpl-1".parse().unwrap()),
-        // `template_keys` left out.
-        ..Default::default()
-    };
+    // `template_keys` left out.
+    let put = types::WazzupTriggerRequest::builder()
+        .text(Nullable::Null)
+        .template_id("tpl-1".parse::<types::WazzupTemplateId>().unwrap());
     client
         .update_wazzup_trigger()
         .id(123)
@@ -1105,11 +1081,11 @@ async fn wire() {
     client
         .partial_update_wazzup_trigger()
         .id(123)
-        .body(types::PatchedWazzupTriggerRequest {
-            text: Nullable::Value("<string>".into()),
-            timeout: Some("<string>".into()),
-            ..Default::default()
-        })
+        .body(
+            types::PatchedWazzupTriggerRequest::builder()
+                .text("<string>".to_string())
+                .timeout("<string>".to_string()),
+        )
         .send()
         .await
         .unwrap();
@@ -1120,13 +1096,13 @@ async fn wire() {
     client
         .partial_update_wazzup_trigger()
         .id(123)
-        .body(types::PatchedWazzupTriggerRequest {
-            text: Nullable::Null,
-            template_keys: Nullable::Null,
-            template_id: Nullable::Value("<string>".parse().unwrap()),
-            documents: Some(vec![]),
-            ..Default::default()
-        })
+        .body(
+            types::PatchedWazzupTriggerRequest::builder()
+                .text(Nullable::Null)
+                .template_keys(Nullable::Null)
+                .template_id("<string>".parse::<types::WazzupTemplateId>().unwrap())
+                .documents(vec![]),
+        )
         .send()
         .await
         .unwrap();
@@ -1137,11 +1113,11 @@ async fn wire() {
     client
         .update_wazzup_trigger()
         .id(123)
-        .body(types::WazzupTriggerRequest {
-            text: Nullable::Null,
-            template_id: Nullable::Value("<string>".parse().unwrap()),
-            ..Default::default()
-        })
+        .body(
+            types::WazzupTriggerRequest::builder()
+                .text(Nullable::Null)
+                .template_id("<string>".parse::<types::WazzupTemplateId>().unwrap()),
+        )
         .send()
         .await
         .unwrap();
@@ -1232,15 +1208,15 @@ mod unknown_values {
         client
             .update_wazzup_trigger()
             .id(t.id)
-            .body(types::WazzupTriggerRequest {
-                type_: t.type_,
-                order_status_from: Nullable::or_null(t.order_status_from.clone()),
-                order_payment_status_from: Nullable::or_null(t.order_payment_status_from),
-                sale_status_to: Nullable::or_null(t.sale_status_to),
-                delivery_type: Nullable::or_null(t.delivery_type),
-                delivery_status: Nullable::or_null(t.delivery_status),
-                ..Default::default()
-            })
+            .body(
+                types::WazzupTriggerRequest::builder()
+                    .type_(t.type_)
+                    .order_status_from(Nullable::or_null(t.order_status_from.clone()))
+                    .order_payment_status_from(Nullable::or_null(t.order_payment_status_from))
+                    .sale_status_to(Nullable::or_null(t.sale_status_to))
+                    .delivery_type(Nullable::or_null(t.delivery_type))
+                    .delivery_status(Nullable::or_null(t.delivery_status)),
+            )
             .send()
             .await
             .unwrap();
@@ -1272,4 +1248,24 @@ mod unknown_values {
             "`delivery_type`: DeliveryType must be 0 or 1 (got 2)"
         );
     }
+}
+
+/// A list answer works like the `Vec` it holds: indexable and mutable in place, iterable
+/// by value, by reference and by mutable reference (typify gave it only `Deref`, so
+/// `listed[0].id = 7` did not compile). The values are the spec's list example (seed 000:
+/// one trigger, id 123, tenant 123, order -1).
+#[test]
+fn a_list_answer_is_indexable_mutable_and_iterable() {
+    let mut listed = crm_bindings::yume::mock::examples::list_wazzup_triggers_response();
+    listed[0].id = 7;
+    for trigger in listed.iter_mut() {
+        trigger.order = Some(1);
+    }
+    for trigger in &mut listed {
+        trigger.tenant += 1;
+    }
+    let ids: Vec<i64> = (&listed).into_iter().map(|t| t.id).collect();
+    assert_eq!(ids, [7]);
+    let owned: Vec<types::WazzupTrigger> = listed.into_iter().collect();
+    assert_eq!((owned[0].order, owned[0].tenant), (Some(1), 124));
 }

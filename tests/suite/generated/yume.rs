@@ -2,7 +2,7 @@
 // The test suites' fixtures of this API; none of it is in what users build.
 // Change the spec (or the generator, xtask/src/generator/) and regenerate.
 // generator: progenitor 0.15.1, typify 0.8.0
-// spec-hash: fnv1a64:2a045413e6bda6fb
+// spec-hash: fnv1a64:e5264a9265ed5140
 
 #![allow(unused_imports)]
 use crm_bindings::yume::mock::{OPERATIONS, examples};

@@ -57,6 +57,9 @@ pub struct Outcome {
     /// The decoded body of a success, serialised back to JSON (`null` for none), for
     /// comparing what was decoded with what was served.
     pub value: Option<serde_json::Value>,
+    /// The answer's headers as the caller gets them: a success's, or those the error keeps
+    /// (`None` when it keeps none: nothing was sent, or no answer came).
+    pub headers: Option<reqwest::header::HeaderMap>,
 }
 
 /// A failed call's details.
@@ -85,6 +88,20 @@ impl Outcome {
             .as_ref()
             .ok()
             .and_then(|answer| serde_json::to_value(&**answer).ok());
+        let headers = match &result {
+            Ok(answer) => Some(answer.headers().clone()),
+            Err(crm_bindings::Error::ErrorResponse { response, .. }) => {
+                Some(response.headers().clone())
+            }
+            Err(
+                crm_bindings::Error::InvalidResponse(failure)
+                | crm_bindings::Error::UnexpectedResponse(failure),
+            ) => Some(failure.headers.clone()),
+            Err(crm_bindings::Error::ResponseTooLarge(oversized)) => {
+                Some(oversized.headers.clone())
+            }
+            Err(_) => None,
+        };
         let result = match result {
             Ok(answer) => match answer.headers().get("sl-violations") {
                 None => Ok(answer.status().as_u16()),
@@ -122,6 +139,7 @@ impl Outcome {
             operation,
             result,
             value,
+            headers,
         }
     }
 
@@ -177,6 +195,7 @@ impl Outcome {
                 violations: None,
             }),
             value: None,
+            headers: None,
         }
     }
 }
@@ -259,7 +278,9 @@ pub enum Check {
 
 /// `from_json::<T>(json)` must refuse: `Ok(its message)`, or `Err` when it was accepted.
 pub fn refused<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Result<String, String> {
-    match crm_bindings::from_json::<T>(serde_json::from_str(json).expect("JSON")) {
+    match crm_bindings::from_json::<T>(
+        serde_json::from_str::<serde_json::Value>(json).expect("JSON"),
+    ) {
         Ok(value) => Err(format!("accepted as {value:?}")),
         Err(err) => Ok(err.to_string()),
     }
@@ -297,7 +318,9 @@ where
     if shown.parse::<T>().is_ok() {
         return Err(format!("{shown} parses: a user could make it up"));
     }
-    match crm_bindings::from_json::<T>(serde_json::from_str(raw).expect("JSON")) {
+    match crm_bindings::from_json::<T>(
+        serde_json::from_str::<serde_json::Value>(raw).expect("JSON"),
+    ) {
         Ok(_) => Err(format!("from_json accepts {raw}")),
         Err(err) => Ok(err.to_string()),
     }

@@ -3,7 +3,7 @@
 //! it cannot make (`additions`) -> the files to write (`files`), with the public surface
 //! for review (`review`). Nothing is written here: `cargo xtask generate` writes.
 
-use crate::generator::additions::{auth, extensions, mocks, ranges};
+use crate::generator::additions::{auth, doc_examples, extensions, mocks, ranges};
 use crate::generator::checks::{constraints, rules::check_spec};
 use crate::generator::code_model::{count_types, module_mut};
 use crate::generator::errors::{GenError, Violation};
@@ -150,6 +150,8 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     types.extend(additions.items);
     nullable::apply(types, &nullable::changes(&value)).map_err(edit("nullable fields"))?;
     derives::mark_lenient_fields(types, &lenient_fields).map_err(edit("field extension"))?;
+    derives::mark_non_exhaustive(types);
+    derives::list_access(types);
     let threads = derives::send_sync_proof(&file).map_err(edit("Send + Sync proof"))?;
     file.items.push(threads);
     let schemes = auth::schemes(&value, &text).map_err(edit("security schemes"))?;
@@ -159,6 +161,10 @@ pub fn build(root: &Path, api: &str, spec_path: &Path) -> Result<Model, GenError
     // The operations as progenitor made them, read once for the mocks, the surface and the
     // scaffold's tour.
     let builders = crate::generator::code_model::read(&file).map_err(edit("operation builders"))?;
+    let krate = crate::generator::files::package_name(api).replace('-', "_");
+    doc_examples::apply(&mut file, &krate, &value, &schemes, &builders, &enums)
+        .map_err(edit("operation examples"))?;
+    doc_examples::document_builders(&mut file, &value).map_err(edit("builder docs"))?;
     let (mock, fixtures) =
         mocks::mock_module(api, &value, &text, &builders).map_err(edit("mock module"))?;
     let mock: syn::Item = syn::parse2(mock).map_err(unparsable)?;

@@ -14,7 +14,7 @@
 //!   (`--accept` writes them after review).
 //!
 //! The second line, `# case: ...`, says what the spec shows; a refused spec's third,
-//! `# why: ...`, why it is refused and what to write instead (the README's table).
+//! `# why: ...`, why it is refused and what to write instead (CONTRIBUTING.md's table).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,7 +24,7 @@ usage: cargo xtask corpus [--accept] [--refused-only] [--keep] | --table
   --accept        write the corpus's surface and wire snapshots after reviewing the diff
   --refused-only  check the refused specs only (seconds; no build)
   --keep          keep the scratch copy of the repository (target/corpus/workspace)
-  --table         print the README's table of the corpus";
+  --table         print CONTRIBUTING.md's table of the corpus";
 
 /// One spec of the corpus.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,8 +169,8 @@ pub fn refusal_matches(name: &str, expected: &str, message: &str) -> Result<(), 
     Ok(())
 }
 
-/// The README's table of the corpus: each spec, what it shows and what happens to it
-/// (`cargo xtask corpus --table` prints it; a test holds the README to it).
+/// CONTRIBUTING.md's table of the corpus: each spec, what it shows and what happens to it
+/// (`cargo xtask corpus --table` prints it; a test holds CONTRIBUTING.md to it).
 pub fn readme_table(cases: &[Case]) -> String {
     let mut out = String::from("| spec | what it shows | outcome |\n|---|---|---|\n");
     for case in cases {
@@ -666,17 +666,18 @@ mod tests {
         assert!(refusal_matches("dup", "progenitor", internal).is_err());
     }
 
-    /// The README lists every spec of the corpus with its outcome: the table this prints.
+    /// CONTRIBUTING.md lists every spec of the corpus with its outcome: the table this
+    /// prints.
     #[test]
-    fn the_readme_has_the_corpus_table() {
+    fn the_contributing_guide_has_the_corpus_table() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let cases = cases(&root).unwrap();
         assert!(cases.len() >= 25, "{} specs", cases.len());
         let table = readme_table(&cases);
-        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let guide = std::fs::read_to_string(root.join("CONTRIBUTING.md")).unwrap();
         assert!(
-            readme.contains(&table),
-            "README.md lacks the corpus table (`cargo xtask corpus --table` prints it):\n{table}"
+            guide.contains(&table),
+            "CONTRIBUTING.md lacks the corpus table (`cargo xtask corpus --table` prints it):\n{table}"
         );
     }
 

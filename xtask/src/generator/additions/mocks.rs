@@ -265,10 +265,13 @@ pub fn mock_module(
     let doc = format!(
         "Typed [wiremock](https://docs.rs/wiremock) mocks of this API, generated from \
          `specs/{api}.yaml` (the `mock` feature): one function per operation returns a mock \
-         that matches the operation's method and path (under any base-URL prefix), \
-         optionally its parameters and body, and answers with a typed value, the spec's \
-         example or a documented error. [`examples`](mock::examples) holds the spec's examples as typed \
-         values; [`OPERATIONS`](mock::OPERATIONS) the operations' facts."
+         named after the operation that matches the operation's method and path (under any \
+         base-URL prefix), optionally its parameters and body, and answers with a typed \
+         value, the spec's example or a documented error. [`examples`](mock::examples) holds \
+         the spec's examples as typed values; [`OPERATIONS`](mock::OPERATIONS) the \
+         operations' facts; [`explain_unmatched`](mock::explain_unmatched) answers a request \
+         no mock matched with a text naming its operation.{}",
+        mock_doc_example(api, &ops)
     );
     let module = quote! {
         #[doc = #doc]
@@ -286,6 +289,13 @@ pub fn mock_module(
             pub async fn mount_examples(server: &::wiremock::MockServer) {
                 let _ = server;
                 #(#mounts)*
+            }
+            /// Answers, below every other mock, a request to an operation's method and
+            /// path that no mock matched: `501` with a text naming the operation and showing
+            /// what was sent, so the client's error says which mock did not match (instead
+            /// of wiremock's bare `404`). Mount it once per server.
+            pub async fn explain_unmatched(server: &::wiremock::MockServer) {
+                ::crm_bindings_runtime::mock::explain_unmatched(server, OPERATIONS).await;
             }
             #(#builders_tokens)*
             /// The spec's examples as typed values: parameters (`<operation>_<parameter>`),
@@ -624,6 +634,45 @@ fn truncate(json: &str) -> String {
     } else {
         json.to_string()
     }
+}
+
+/// A compiled example for the `mock` module's rustdoc: the first operation with an example
+/// answer mocked with its example parameters, called, and its answer compared.
+fn mock_doc_example(api: &str, ops: &[Op]) -> String {
+    let Some(op) = ops
+        .iter()
+        .find(|op| matches!(&op.success, Some((_, Answer::Json(_), Some(_)))))
+    else {
+        return String::new();
+    };
+    let krate = crate::generator::files::package_name(api).replace('-', "_");
+    let id = &op.id;
+    let setters: String = op
+        .params
+        .iter()
+        .filter(|p| p.example.is_some())
+        .map(|p| format!(".{}(mock::examples::{id}_{}())", p.ident, p.ident))
+        .collect();
+    let body = if op.body.as_ref().is_some_and(|b| b.example.is_some()) {
+        format!(".body(mock::examples::{id}_request())")
+    } else {
+        String::new()
+    };
+    let client = op
+        .scheme
+        .example_call("&server.uri()", "&Default::default()");
+    format!(
+        "\n\n# Example\n\n```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {krate}::{{Client, mock}};\n\n\
+         let server = wiremock::MockServer::start().await;\n\
+         mock::{id}(){setters}\n    .respond_example()\n    .expect(1) // checked when `server` is dropped\n    .mount(&server)\n    .await;\n\
+         mock::explain_unmatched(&server).await; // any other request: a text naming its operation\n\n\
+         let client = Client::{client}?;\n\
+         let answer = client.{id}(){setters}{body}.send().await?;\n\
+         assert_eq!(*answer, mock::examples::{id}_response());\n\
+         # Ok(())\n# }}\n```"
+    )
 }
 
 /// One entry of `example_calls()`: the operation called through the facade's constructor

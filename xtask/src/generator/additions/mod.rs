@@ -3,6 +3,7 @@
 //! constructors (`auth`), the typed mocks and the suites' fixtures (`mocks`).
 
 pub mod auth;
+pub mod doc_examples;
 pub mod extensions;
 pub mod mocks;
 pub mod ranges;

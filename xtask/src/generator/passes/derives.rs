@@ -6,7 +6,12 @@
 //! - lenient field decoders (`deserialize_with`) on the fields the spec marks: typify has
 //!   no per-field serde attribute setting (`with_patch` renames types, not fields' serde);
 //! - a `Send + Sync` proof over every operation: it needs the list of operations progenitor
-//!   made, known only from its output.
+//!   made, known only from its output;
+//! - `#[non_exhaustive]` on every struct with named fields, so a field the spec adds is a
+//!   minor release under Rust's semver rules (users build values with the typify builder or
+//!   `Default` and assignments, never a literal): typify's `with_attr` would do it, but
+//!   progenitor passes only per-type patches (`with_patch`, keyed by names that inline
+//!   schemas get only during generation), and it would also mark enums and newtypes.
 
 use crate::generator::code_model::{is_option, serde_keys};
 use syn::visit_mut::VisitMut;
@@ -53,6 +58,75 @@ fn returns_builder(sig: &syn::Signature) -> bool {
     matches!(&sig.output, syn::ReturnType::Type(_, ty)
         if matches!(&**ty, syn::Type::Path(p)
             if p.path.segments.first().is_some_and(|s| s.ident == "builder")))
+}
+
+/// Makes every list newtype (`pub struct List(pub Vec<T>)`, a JSON array answer) work like
+/// the `Vec` it holds: typify gives it only `Deref`, so `list[0].id = 7`, `iter_mut()` and
+/// `for item in list` do not compile. Adds `DerefMut` and `IntoIterator` for the list, `&`
+/// and `&mut` of it.
+pub fn list_access(types: &mut Vec<syn::Item>) {
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in types.iter() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Unnamed(fields) = &s.fields else {
+            continue;
+        };
+        let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        if !matches!(field.vis, syn::Visibility::Public(_)) {
+            continue;
+        }
+        let Some(element) = crate::generator::code_model::first_generic(&field.ty, "Vec") else {
+            continue;
+        };
+        let name = &s.ident;
+        let vec = &field.ty;
+        let items: syn::File = syn::parse_quote! {
+            impl ::std::ops::DerefMut for #name {
+                fn deref_mut(&mut self) -> &mut #vec {
+                    &mut self.0
+                }
+            }
+            impl ::std::iter::IntoIterator for #name {
+                type Item = #element;
+                type IntoIter = ::std::vec::IntoIter<#element>;
+                fn into_iter(self) -> Self::IntoIter {
+                    self.0.into_iter()
+                }
+            }
+            impl<'a> ::std::iter::IntoIterator for &'a #name {
+                type Item = &'a #element;
+                type IntoIter = ::std::slice::Iter<'a, #element>;
+                fn into_iter(self) -> Self::IntoIter {
+                    self.0.iter()
+                }
+            }
+            impl<'a> ::std::iter::IntoIterator for &'a mut #name {
+                type Item = &'a mut #element;
+                type IntoIter = ::std::slice::IterMut<'a, #element>;
+                fn into_iter(self) -> Self::IntoIter {
+                    self.0.iter_mut()
+                }
+            }
+        };
+        added.extend(items.items);
+    }
+    types.extend(added);
+}
+
+/// Marks every struct with named fields of the `types` module `#[non_exhaustive]` (not the
+/// builders, not newtypes: a newtype's one field is private already).
+pub fn mark_non_exhaustive(types: &mut [syn::Item]) {
+    for item in types.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        if !matches!(s.fields, syn::Fields::Named(_)) {
+            continue;
+        }
+        if !s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+            s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+    }
 }
 
 /// Moves `schemars::JsonSchema` out of every `#[derive(...)]` into
