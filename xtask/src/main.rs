@@ -19,6 +19,9 @@ tasks:
                      the facade's feature and re-export, tests, fixtures folder, tour section
   surface <api|spec.yaml>
                      print the API surface of one spec: operations, parameters, types, fields
+  compare <api|spec.yaml> <vendor-spec> [--json]
+                     where our spec and the vendor's published one (JSON or YAML) disagree on
+                     our operations, one line each: ours looser, ours stricter, documentation only
   corpus [--accept] [--refused-only] [--keep]
                      the generator on every spec of xtask/tests/corpus/: each refused in one
                      line, or generated, added with new-api to a copy of the repository, linted,
@@ -27,6 +30,13 @@ tasks:
   test               everything the test suite needs, then all tests (the README's test command)
   mutants [--in-diff <base>] [library|xtask|new-api]
                      cargo-mutants over the hand-written library code and xtask (installs it)
+  release [--dry-run] [--date YYYY-MM-DD]
+                     the next version of each changed API crate from its change report
+                     (Rust's semver rules), written to its Cargo.toml and CHANGELOG.md, and
+                     the facade's to match
+  semver [--report-only] [edit name...]
+                     the change report against cargo-semver-checks (installs it) on the spec
+                     edits of xtask/tests/semver/edits.yaml
   bench              run benches/ (interleaved with hand-written code; callgrind where valgrind
                      is installed) and write BENCHMARKS.md
 ";
@@ -40,6 +50,7 @@ fn main() -> ExitCode {
         ["generate", "--check"] => tasks::generate::generate(&root, true),
         ["check", spec] => tasks::generate::check(&root, Path::new(spec)),
         ["surface", which] => tasks::generate::surface(&root, which),
+        ["compare", rest @ ..] => tasks::compare::run(&root, rest),
         ["new-api", name] => tasks::new_api::new_api(&root, name).and_then(|log| {
             println!("{}", log.join("\n"));
             tasks::generate::generate(&root, false)
@@ -50,6 +61,8 @@ fn main() -> ExitCode {
         ["mutants", rest @ ..] => tasks::mutants::run(&root, rest),
         ["bench", rest @ ..] => tasks::bench::run(&root, rest),
         ["corpus", rest @ ..] => tasks::corpus::run(&root, rest),
+        ["release", rest @ ..] => tasks::release::run(&root, rest),
+        ["semver", rest @ ..] => tasks::semver::run(&root, rest),
         _ => Err(USAGE.to_string()),
     };
     match result {
