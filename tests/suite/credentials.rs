@@ -3,7 +3,8 @@
 //! - A client that carries credentials refuses a plain `http://` base URL on a host other
 //!   than loopback, at construction (so no connection can be made), unless
 //!   `HttpConfig::allow_insecure_http()` says so; loopback is allowed.
-//! - A redirect from `https` to `http` is refused, also with that opt-in.
+//! - A redirect from `https` to `http` is refused, also with that opt-in: to another host,
+//!   and on the same host name; one from `https` to `https` on the same host is followed.
 //! - A server that echoes a client's credential (raw, as the Basic Base64 token, or
 //!   percent-encoded) in a 4xx, a 5xx or a 200-with-HTML body, or in a header, shows
 //!   `[REDACTED]` in the error's `Display`, `Debug`, excerpt, kept body and headers, never
@@ -299,4 +300,159 @@ async fn a_redirect_from_https_to_http_is_refused_even_with_the_opt_in() {
     );
     crate::support::assert_every_spec("credentials", operations::api_names());
     println!("credentials: {checked} https -> http redirects refused");
+}
+
+/// A plain listener on the host name `localhost` (127.0.0.1, and `::1` on the same port
+/// when it can be had, so no address `localhost` resolves to is missed), counting the
+/// connections it gets and closing them unanswered. Returns its port and the count.
+async fn plain_localhost_listener() -> (u16, Arc<AtomicUsize>) {
+    let v4 = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = v4.local_addr().unwrap().port();
+    let v6 = tokio::net::TcpListener::bind(("::1", port)).await.ok();
+    let connections = Arc::new(AtomicUsize::new(0));
+    for listener in std::iter::once(v4).chain(v6) {
+        let counted = connections.clone();
+        tokio::spawn(async move {
+            while listener.accept().await.is_ok() {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+    }
+    (port, connections)
+}
+
+/// The downgrade check alone: a redirect from `https://localhost:<a>` to
+/// `http://localhost:<b>`, the same host name, is refused as a downgrade (not merely not
+/// followed), with and without the plain-http opt-in, for every operation (302 and 307);
+/// the plain side gets no connection. (The test above redirects to another host,
+/// `127.0.0.1`, so a check that compared hosts first would pass it. The same host and the
+/// same port differing only by scheme cannot be served: one port speaks TLS or not, so
+/// the plain side is another port of the same host name.)
+#[tokio::test]
+async fn a_redirect_from_https_to_http_on_the_same_host_is_refused() {
+    let (plain_port, connections) = plain_localhost_listener().await;
+    let target = format!("http://localhost:{plain_port}");
+    let server = crate::support::tls::serve(move |request| {
+        // 307 for a POST or PATCH (a 302 turns them into a GET), 302 for the rest.
+        let status = if matches!(request.method.as_str(), "POST" | "PATCH") {
+            307
+        } else {
+            302
+        };
+        crate::support::tls::Answer {
+            status,
+            headers: vec![("location".into(), format!("{target}{}", request.target))],
+            body: Vec::new(),
+        }
+    })
+    .await;
+    let mut checked = 0;
+    for op in operations::all() {
+        for config in [
+            HttpConfig::default(),
+            HttpConfig::default().allow_insecure_http(),
+        ] {
+            let before = server.received().len();
+            let config = config.add_root_certificate(server.trusted.clone());
+            let outcome = op.run(&server.base, config).await;
+            let what = format!("{} {}", op.api, op.id);
+            assert_eq!(server.received().len(), before + 1, "{what}: one request");
+            let failure = outcome.result.expect_err(&what);
+            assert_eq!(failure.kind, "Communication", "{what}: {failure:?}");
+            assert!(
+                failure.display.contains("redirect refused"),
+                "{what}: {}",
+                failure.display
+            );
+            assert!(
+                failure
+                    .debug
+                    .contains("redirect from https to plain http refused"),
+                "{what}: {}",
+                failure.debug
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "no request reached plain http"
+    );
+    crate::support::assert_every_spec("credentials", operations::api_names());
+    println!("credentials: {checked} same-host https -> http redirects refused");
+}
+
+/// Its counterpart: a redirect from `https://localhost:<port>` to another path of
+/// `https://localhost:<port>` is followed for every operation (302 and 307), and the
+/// credential headers arrive there with their exact values (a 307 with the method and body):
+/// the downgrade check refuses `http` targets only, not every redirect after `https`.
+#[tokio::test]
+async fn a_redirect_from_https_to_https_on_the_same_host_is_followed() {
+    let mut checked = 0;
+    for status in [302u16, 307] {
+        for op in operations::all() {
+            let (code, with_body) = op.success_status();
+            let example = match (with_body, op.facts.success_example) {
+                (true, Some(example)) => Some(example),
+                _ => None,
+            };
+            let server = crate::support::tls::serve(move |request| {
+                if request.target.starts_with("/moved/") {
+                    let headers = match example {
+                        Some(_) => vec![("content-type".into(), "application/json".into())],
+                        None => Vec::new(),
+                    };
+                    return crate::support::tls::Answer {
+                        status: code,
+                        headers,
+                        body: example.unwrap_or_default().as_bytes().to_vec(),
+                    };
+                }
+                // The host the client asked for (`localhost:<port>`): the same origin.
+                let host = request.header("host").expect("a Host header");
+                crate::support::tls::Answer {
+                    status,
+                    headers: vec![(
+                        "location".into(),
+                        format!("https://{host}/moved{}", request.target),
+                    )],
+                    body: Vec::new(),
+                }
+            })
+            .await;
+            let config = HttpConfig::default().add_root_certificate(server.trusted.clone());
+            let outcome = op.run(&server.base, config).await;
+
+            let what = format!("{} {} ({status})", op.api, op.id);
+            assert_eq!(
+                outcome.result.as_ref().ok(),
+                Some(&code),
+                "{what}: {outcome:?}"
+            );
+            let received = server.received();
+            assert_eq!(received.len(), 2, "{what}: {received:?}");
+            let (first, moved) = (&received[0], &received[1]);
+            assert_eq!(moved.target, format!("/moved{}", first.target), "{what}");
+            assert_eq!(
+                moved.header("host"),
+                Some(format!("localhost:{}", server.port).as_str()),
+                "{what}"
+            );
+            for (name, value) in operations::credential_headers(op.api) {
+                assert_eq!(
+                    moved.header(name),
+                    Some(value.as_str()),
+                    "{what}: `{name}` did not arrive after the redirect"
+                );
+            }
+            if status == 307 {
+                assert_eq!(moved.method, first.method, "{what}");
+                assert_eq!(moved.body, first.body, "{what}");
+            }
+            checked += 1;
+        }
+    }
+    crate::support::assert_every_spec("credentials", operations::api_names());
+    println!("credentials: {checked} same-host https -> https redirects followed");
 }

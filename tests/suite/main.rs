@@ -13,15 +13,18 @@
 mod generated;
 mod support;
 
+mod body_limit;
 mod constraints;
 mod contract;
 mod coverage;
 mod credentials;
 mod enums;
+mod first_hour;
 mod fuzz;
 mod hooks;
 mod keywords;
 mod misbehaviour;
+mod retried_calls;
 mod retries;
 mod secrets;
 mod traces;

@@ -591,3 +591,243 @@ async fn a_refused_parameter_is_the_only_item_and_nothing_is_sent() {
         "list_call_requests: items_per_page must be at least 1 (got 0); nothing was sent"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Every total, page size and first page: a property.
+
+/// A store of `total` call requests answering `GET /call_requests` as the service does: the
+/// page asked for (`page`, 1 when not sent) of `items_per_page` items (the store's own
+/// setting when not sent), with `params` saying which page, what page size and how many in
+/// all. It records the query of every request. The call requests are seed 001's Inna record
+/// with their own `request_id` (`total` down to 1, newest first); the counters are the
+/// property's.
+struct Store {
+    state: std::sync::Mutex<StoreState>,
+}
+
+#[derive(Default)]
+struct StoreState {
+    total: u64,
+    /// The store's page size, used when a request sends none.
+    default_per_page: u64,
+    /// The query of every request received, sorted by name.
+    asked: Vec<Vec<(String, String)>>,
+}
+
+impl Store {
+    /// The id of the item at `index` (0 is the newest).
+    fn id(total: u64, index: u64) -> String {
+        (total - index).to_string()
+    }
+}
+
+impl wiremock::Respond for Store {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut state = self.state.lock().unwrap();
+        let mut pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        pairs.sort();
+        let number = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.parse::<u64>().expect("a page number or size"))
+        };
+        let page = number("page").unwrap_or(1);
+        let per_page = number("items_per_page").unwrap_or(state.default_per_page);
+        let total = state.total;
+        state.asked.push(pairs);
+        let template = examples::list_call_requests_response().call_requests[0].clone();
+        let start = (page - 1).saturating_mul(per_page).min(total);
+        let end = start.saturating_add(per_page).min(total);
+        let items: Vec<types::CallRequest> = (start..end)
+            .map(|index| {
+                let mut item = template.clone();
+                item.request_id = Store::id(total, index);
+                item
+            })
+            .collect();
+        let list = page_of(
+            &items,
+            page as i64,
+            &per_page.to_string(),
+            &total.to_string(),
+        );
+        ResponseTemplate::new(200).set_body_json(list)
+    }
+}
+
+/// One case of the property.
+#[derive(Debug, Clone)]
+struct PagingCase {
+    /// Items on a page: the store's setting, or the one the builder sends.
+    per_page: u64,
+    /// How many call requests the store holds: 0, 1, a multiple of the page size or one
+    /// either side of it.
+    total: u64,
+    /// Whether the builder sets `items_per_page` (else the store's setting applies).
+    sets_page_size: bool,
+    /// The builder's `page`, if set: before, on or past the last page.
+    first_page: Option<u64>,
+}
+
+fn paging_cases() -> impl proptest::strategy::Strategy<Value = PagingCase> {
+    use proptest::prelude::*;
+    let total = |per_page: u64| {
+        prop_oneof![
+            1 => Just(0u64),
+            1 => Just(1u64),
+            // A multiple of the page size (0 to 5 full pages), or one either side of it.
+            6 => (0u64..=5, prop_oneof![2 => Just(0i64), 1 => Just(-1i64), 1 => Just(1i64)])
+                .prop_map(move |(pages, delta)| {
+                    (pages * per_page).saturating_add_signed(delta)
+                }),
+        ]
+    };
+    (1u64..=6)
+        .prop_flat_map(move |per_page| (Just(per_page), total(per_page)))
+        .prop_flat_map(|(per_page, total)| {
+            // Any page from the first to the one past the last, or none set.
+            let last = total.div_ceil(per_page);
+            (
+                Just(per_page),
+                Just(total),
+                any::<bool>(),
+                proptest::option::of(1u64..=last + 1),
+            )
+        })
+        .prop_map(|(per_page, total, sets_page_size, first_page)| PagingCase {
+            per_page,
+            total,
+            sets_page_size,
+            first_page,
+        })
+}
+
+/// The stream of `case` against `store`: every item exactly once, in order, from the first
+/// page asked for; exactly the pages that exist from there (one request when there is none),
+/// each with the builder's page size or the store's.
+async fn check_paging(
+    client: &Client,
+    store: &Store,
+    case: &PagingCase,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    use proptest::prop_assert_eq;
+    {
+        let mut state = store.state.lock().unwrap();
+        state.total = case.total;
+        state.default_per_page = case.per_page;
+        state.asked.clear();
+    }
+    let mut builder = client.list_call_requests();
+    if case.sets_page_size {
+        builder = builder.items_per_page(case.per_page);
+    }
+    if let Some(page) = case.first_page {
+        builder = builder.page(page);
+    }
+    let items = collect_all(builder.stream()).await;
+    let yielded: Vec<String> = items
+        .iter()
+        .map(|item| match item {
+            Ok(item) => item.request_id.clone(),
+            Err(error) => format!("error: {error}"),
+        })
+        .collect();
+
+    let (total, per_page) = (case.total, case.per_page);
+    let pages = total.div_ceil(per_page);
+    let first = case.first_page.unwrap_or(1);
+    let expected: Vec<String> = ((first - 1) * per_page..total)
+        .map(|index| Store::id(total, index))
+        .collect();
+    prop_assert_eq!(&yielded, &expected, "the items");
+
+    // The pages asked for: the first as the user built it, then each following one that
+    // exists with the page size the first answer reported; none past the last.
+    let mut first_query: Vec<(&str, String)> = Vec::new();
+    if case.sets_page_size {
+        first_query.push(("items_per_page", per_page.to_string()));
+    }
+    if let Some(page) = case.first_page {
+        first_query.push(("page", page.to_string()));
+    }
+    let mut expected_pages = vec![query(
+        &first_query
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+    )];
+    for page in first + 1..=pages {
+        expected_pages.push(query(&[
+            ("items_per_page", &per_page.to_string()),
+            ("page", &page.to_string()),
+        ]));
+    }
+    let asked = store.state.lock().unwrap().asked.clone();
+    prop_assert_eq!(asked, expected_pages, "the requests");
+    Ok(())
+}
+
+/// The stream against a store of every size (proptest; a fixed seed, so every run checks
+/// the same 96 cases): totals of 0, 1, multiples of the page size and one either side of
+/// them, page sizes 1 to 6, starting on the first page (set or not), a later one or one past
+/// the end. A stream that ended a page early or asked for one page too many when the last
+/// page is full (`total_items` a multiple of the page size) fails here, shrunk to its
+/// smallest case.
+#[test]
+fn every_item_once_and_exactly_the_pages_that_exist_for_any_total() {
+    use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = std::sync::Arc::new(Store {
+        state: Default::default(),
+    });
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        let shared = store.clone();
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(move |request: &wiremock::Request| {
+                wiremock::Respond::respond(&*shared, request)
+            })
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = client(&server);
+
+    let config = Config {
+        cases: 96,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[27; 32]));
+    // Cases of several pages whose last page is full, started on or before the last page:
+    // the boundary this property is for must be among the cases run.
+    let full_last_pages = AtomicUsize::new(0);
+    let result = runner.run(&paging_cases(), |case| {
+        let pages = case.total.div_ceil(case.per_page);
+        if pages >= 2 && case.total % case.per_page == 0 && case.first_page.unwrap_or(1) < pages {
+            full_last_pages.fetch_add(1, Ordering::Relaxed);
+        }
+        runtime.block_on(check_paging(&client, &store, &case))
+    });
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(why, case)) => panic!("{why}\nthe smallest failing case: {case:?}"),
+        Err(other) => panic!("{other}"),
+    }
+    let full_last_pages = full_last_pages.load(Ordering::Relaxed);
+    assert!(
+        full_last_pages >= 5,
+        "only {full_last_pages} cases of several pages with a full last page"
+    );
+}

@@ -6,6 +6,7 @@ pub mod matchers;
 pub mod operations;
 pub mod prism;
 pub mod spec;
+pub mod tls;
 pub mod traces;
 pub mod wire;
 
