@@ -22,11 +22,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The runtime every API shares: building a client, errors, retries, hooks, shared types.
-pub use crm_bindings_runtime::{
-    Attempt, AttemptOutcome, Clock, ConfigError, Error, FieldError, HttpConfig, JsonInput,
-    Nullable, OversizedResponse, RequestHook, ResponseFailure, RetryPolicy, StatusCode,
-    SystemClock, TRACING_TARGET, UnknownValue, from_json, install_tls_provider, reqwest,
-};
+pub use crm_bindings_runtime::reexports::*;
 
 /// Testing your own code against typed mocks of the APIs (the `mock` feature, in your
 /// `[dev-dependencies]`), and what the mocks of every API share.

@@ -334,7 +334,7 @@ async fn debug_of_an_answered_error_shows_the_status() {
         .unwrap_err();
     assert!(matches!(documented, cscart::Error::ErrorResponse { .. }));
     let debug = format!("{documented:?}");
-    assert!(debug.contains("400"), "{debug}");
+    assert!(debug.contains("status: 400"), "{debug}");
     assert!(debug.starts_with("ErrorResponse {"), "{debug}");
     assert!(!debug.contains(KEY), "{debug}");
     // A limit of 16 bytes: the 64 spaces of the third are too many.

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::copy_of_repository;
+
 fn xtask(args: &[&str], root: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
@@ -37,27 +40,7 @@ fn the_report_gives_each_corpus_edit_its_recorded_release() {
 
 /// A copy of the repository's files (tracked and new) as a fresh git repository.
 fn git_copy(name: &str) -> PathBuf {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let files = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(&real)
-        .output()
-        .expect("git runs");
-    for file in files.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let file = std::str::from_utf8(file).unwrap();
-        if real.join(file).is_file() {
-            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
-            std::fs::copy(real.join(file), root.join(file)).unwrap();
-        }
-    }
+    let root = copy_of_repository(name);
     git(&root, &["init", "-q"]);
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-q", "-m", "released"]);

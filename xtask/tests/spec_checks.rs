@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::copy_of_repository;
+
 fn xtask(args: &[&str], root: Option<&Path>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
     cmd.args(args);
@@ -385,35 +388,6 @@ fn new_api_on_a_refused_spec_writes_nothing() {
         "new-api changed files of the repository"
     );
     std::fs::remove_dir_all(&root).unwrap();
-}
-
-/// A copy of the repository's files (tracked and new, not ignored) in a fresh temporary
-/// directory named after `name`.
-fn copy_of_repository(name: &str) -> PathBuf {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let tracked = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(&real)
-        .output()
-        .expect("git runs");
-    assert!(tracked.status.success(), "git ls-files");
-    for file in tracked.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let file = std::str::from_utf8(file).unwrap();
-        if !real.join(file).is_file() {
-            continue; // deleted in the working tree
-        }
-        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
-        std::fs::copy(real.join(file), root.join(file)).unwrap();
-    }
-    root
 }
 
 /// `build.rs` refuses to build the library when a spec was edited without regenerating:

@@ -5,11 +5,7 @@
 
 /// The error of every operation: names the operation, keeps status and body.
 pub use ::crm_bindings_runtime::Error;
-pub use ::crm_bindings_runtime::{
-    Attempt, AttemptOutcome, Clock, ConfigError, FieldError, HttpConfig, Nullable,
-    OversizedResponse, RequestHook, ResponseFailure, RetryPolicy, StatusCode,
-    SystemClock, UnknownValue, from_json, install_tls_provider, reqwest,
-};
+pub use ::crm_bindings_runtime::reexports::*;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]

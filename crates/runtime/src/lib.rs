@@ -66,6 +66,17 @@ pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use tls::install_tls_provider;
 pub use unknown::UnknownValue;
 
+/// What each API crate and the facade re-export to their users, the one list of it:
+/// `pub use crm_bindings_runtime::reexports::*` (written by the generator into every
+/// `generated.rs`, and in the facade's `lib.rs`). An item added here reaches every crate.
+pub mod reexports {
+    pub use crate::{
+        Attempt, AttemptOutcome, Clock, ConfigError, Error, FieldError, HttpConfig, JsonInput,
+        Nullable, OversizedResponse, RequestHook, ResponseFailure, RetryPolicy, StatusCode,
+        SystemClock, TRACING_TARGET, UnknownValue, from_json, install_tls_provider, reqwest,
+    };
+}
+
 /// The `tracing` target of every span and event of the clients (the `tracing` feature),
 /// whichever crate emits it and whichever you depend on (`crm-bindings` or an API crate
 /// alone): select them with `RUST_LOG=crm_bindings=info` (`EnvFilter`), or

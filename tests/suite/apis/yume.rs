@@ -1257,7 +1257,10 @@ mod unknown_values {
 #[test]
 fn a_list_answer_is_indexable_mutable_and_iterable() {
     let mut listed = crm_bindings::yume::mock::examples::list_wazzup_triggers_response();
-    listed[0].id = 7;
+    // Two items, so a loop that touched only the first would show.
+    let second = listed[0].clone();
+    listed.push(second);
+    listed[1].id = 7;
     for trigger in listed.iter_mut() {
         trigger.order = Some(1);
     }
@@ -1265,7 +1268,8 @@ fn a_list_answer_is_indexable_mutable_and_iterable() {
         trigger.tenant += 1;
     }
     let ids: Vec<i64> = (&listed).into_iter().map(|t| t.id).collect();
-    assert_eq!(ids, [7]);
+    assert_eq!(ids, [123, 7]);
     let owned: Vec<types::WazzupTrigger> = listed.into_iter().collect();
-    assert_eq!((owned[0].order, owned[0].tenant), (Some(1), 124));
+    let changed: Vec<_> = owned.iter().map(|t| (t.order, t.tenant)).collect();
+    assert_eq!(changed, [(Some(1), 124), (Some(1), 124)]);
 }

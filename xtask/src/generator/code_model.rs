@@ -64,6 +64,41 @@ pub fn serde_keys(attr: &syn::Attribute) -> Vec<String> {
     keys
 }
 
+/// The value of a `#[serde(rename = "..")]` among `attrs`.
+pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let Ok(metas) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        for meta in metas {
+            if let syn::Meta::NameValue(nv) = meta
+                && nv.path.is_ident("rename")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = nv.value
+            {
+                return Some(s.value());
+            }
+        }
+    }
+    None
+}
+
+/// The last segment of a type's path, by name, with its generic type arguments
+/// (`Option<Nullable<T>>` -> `("Option", [Nullable<T>])`).
+pub fn last_segment(ty: &syn::Type) -> Option<(String, Vec<syn::Type>)> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let name = last.ident.to_string();
+    let args = generics(ty, &name).unwrap_or_default();
+    Some((name, args))
+}
+
 /// One operation builder.
 pub struct Builder {
     /// `ListWidgets`.

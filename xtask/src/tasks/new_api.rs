@@ -168,7 +168,13 @@ fn name_problem(root: &Path, name: &str) -> Option<String> {
     // API itself).
     let has_spec = root.join(format!("specs/{name}.yaml")).exists();
     let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap_or_default();
-    let module_taken = facade_names(&lib).iter().any(|n| n == name);
+    // The facade's root also holds the runtime's re-exports (`reexports::*`).
+    let runtime =
+        std::fs::read_to_string(root.join("crates/runtime/src/lib.rs")).unwrap_or_default();
+    let module_taken = facade_names(&lib)
+        .iter()
+        .chain(&runtime_reexports(&runtime))
+        .any(|n| n == name);
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     let feature_taken = [
         "tracing",
@@ -214,6 +220,27 @@ fn facade_names(lib: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// The names the runtime's `reexports` module holds, which the facade re-exports by glob.
+fn runtime_reexports(lib: &str) -> Vec<String> {
+    let Ok(file) = syn::parse_file(lib) else {
+        return Vec::new();
+    };
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "reexports" => m.content.as_ref(),
+            _ => None,
+        })
+        .map(|(_, items)| {
+            let uses = items.iter().filter_map(|i| match i {
+                syn::Item::Use(u) => Some(quote::quote!(#u).to_string()),
+                _ => None,
+            });
+            facade_names(&uses.collect::<Vec<_>>().join("\n"))
+        })
+        .unwrap_or_default()
 }
 
 /// Scaffolds the API `name`; returns what it did, line by line. Writes nothing if the spec

@@ -12,7 +12,7 @@
 
 use crate::generator::additions::auth::Scheme;
 use crate::generator::additions::extensions::EnumSpec;
-use crate::generator::code_model::{Builder, module};
+use crate::generator::code_model::{Builder, last_segment, module, serde_rename};
 use crate::generator::read::spec::{builder_name, operations, parameters, snake_case};
 use quote::ToTokens;
 use serde_json::Value;
@@ -230,7 +230,7 @@ fn read_types(file: &syn::File, enums: &[EnumSpec]) -> Types {
                         let key = f
                             .attrs
                             .iter()
-                            .find_map(serde_rename)
+                            .find_map(|a| serde_rename(std::slice::from_ref(a)))
                             .unwrap_or_else(|| ident.clone());
                         Some((key, ident, f.ty.clone()))
                     })
@@ -247,7 +247,7 @@ fn read_types(file: &syn::File, enums: &[EnumSpec]) -> Types {
                         let wire = v
                             .attrs
                             .iter()
-                            .find_map(serde_rename)
+                            .find_map(|a| serde_rename(std::slice::from_ref(a)))
                             .unwrap_or_else(|| v.ident.to_string());
                         (Value::String(wire), v.ident.to_string())
                     })
@@ -258,42 +258,6 @@ fn read_types(file: &syn::File, enums: &[EnumSpec]) -> Types {
         }
     }
     types
-}
-
-/// The `rename = "..."` of a `#[serde(...)]` attribute: the wire name.
-fn serde_rename(attr: &syn::Attribute) -> Option<String> {
-    if !attr.path().is_ident("serde") {
-        return None;
-    }
-    let mut rename = None;
-    let _ = attr.parse_nested_meta(|meta| {
-        if meta.path.is_ident("rename") {
-            let value: syn::LitStr = meta.value()?.parse()?;
-            rename = Some(value.value());
-        } else if meta.input.peek(syn::Token![=]) {
-            meta.value()?.parse::<syn::Expr>()?;
-        }
-        Ok(())
-    });
-    rename
-}
-
-/// The last segment of a type's path and its generic arguments.
-fn last(ty: &syn::Type) -> Option<(String, Vec<syn::Type>)> {
-    let syn::Type::Path(p) = ty else { return None };
-    let seg = p.path.segments.last()?;
-    let args = match &seg.arguments {
-        syn::PathArguments::AngleBracketed(a) => a
-            .args
-            .iter()
-            .filter_map(|a| match a {
-                syn::GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    Some((seg.ident.to_string(), args))
 }
 
 /// The type as a user names it: `types::X` for generated types, short std paths.
@@ -317,7 +281,7 @@ impl Types {
     /// A parameter's value: progenitor's setters take `TryInto<T>`, so numbers stay plain
     /// (a `u64` literal for `NonZeroU64`).
     fn param(&self, ty: &syn::Type, value: &Value) -> String {
-        match (last(ty), value) {
+        match (last_segment(ty), value) {
             (Some((name, _)), Value::Number(n)) if name.starts_with("NonZero") => {
                 format!("{n}_{}", name.trim_start_matches("NonZero").to_lowercase())
             }
@@ -336,7 +300,7 @@ impl Types {
                 shown(ty, &self.names)
             )
         };
-        let Some((name, args)) = last(ty) else {
+        let Some((name, args)) = last_segment(ty) else {
             return fallback();
         };
         match (name.as_str(), value) {
@@ -394,7 +358,7 @@ impl Types {
                         return fallback();
                     };
                     // A null the field's type cannot hold as a value is left out.
-                    if v.is_null() && last(fty).is_some_and(|(n, _)| n == "Option") {
+                    if v.is_null() && last_segment(fty).is_some_and(|(n, _)| n == "Option") {
                         continue;
                     }
                     out += &format!(

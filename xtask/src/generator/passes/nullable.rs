@@ -13,6 +13,7 @@
 //! field's type or serde attributes; `with_replacement` and `with_conversion` change a schema
 //! everywhere it is used, answers included, where `Option` is right.
 
+use crate::generator::code_model::serde_rename;
 use crate::generator::read::spec::{request_schemas, target};
 use quote::ToTokens;
 use serde_json::Value;
@@ -107,34 +108,12 @@ fn find_field<'a>(
 
 /// The name a field has on the wire: its `#[serde(rename = "..")]`, else its identifier.
 pub fn wire_name(field: &Field) -> Option<String> {
-    renamed(&field.attrs).or_else(|| field.ident.as_ref().map(ToString::to_string))
+    serde_rename(&field.attrs).or_else(|| field.ident.as_ref().map(ToString::to_string))
 }
 
 /// The `#[serde(rename = "..")]` of an enum variant, if it has one.
 pub fn variant_wire_name(variant: &syn::Variant) -> Option<String> {
-    renamed(&variant.attrs)
-}
-
-/// The value of a `#[serde(rename = "..")]` among `attrs`.
-fn renamed(attrs: &[syn::Attribute]) -> Option<String> {
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        for meta in metas {
-            if let Meta::NameValue(nv) = meta
-                && nv.path.is_ident("rename")
-                && let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) = nv.value
-            {
-                return Some(s.value());
-            }
-        }
-    }
-    None
+    serde_rename(&variant.attrs)
 }
 
 /// `Option<T>` / `Vec<T>`: the generic argument of a `::std::option::Option` or

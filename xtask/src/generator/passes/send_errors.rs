@@ -52,11 +52,7 @@ pub fn rewrite(
     file.items.insert(
         1,
         parse_quote! {
-            pub use ::crm_bindings_runtime::{
-                Attempt, AttemptOutcome, Clock, ConfigError, FieldError, HttpConfig, Nullable,
-                OversizedResponse, RequestHook, ResponseFailure, RetryPolicy, StatusCode,
-                SystemClock, UnknownValue, from_json, install_tls_provider, reqwest,
-            };
+            pub use ::crm_bindings_runtime::reexports::*;
         },
     );
 
