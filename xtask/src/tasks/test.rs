@@ -160,9 +160,38 @@ pub fn test(root: &Path, extra: &[&str]) -> Result<(), String> {
     // against the packaged runtime, the facade against the packaged API crates (cargo's
     // local registry of the workspace's packages). `xtask/tests/layout.rs` checks what the
     // packages hold.
+    forget_unpacked_packages();
     run(root, Command::new(cargo()).args(PACKAGE))?;
     // The generator on every spec of the corpus, each API built and tested in a copy.
     corpus::run(root, &[])
+}
+
+/// Removes the copies of our own crates that an earlier `cargo package` unpacked into
+/// cargo's registry sources: cargo reuses an unpacked `name-version` directory instead of
+/// the fresh package, so a crate changed without a version bump would be verified against
+/// its stale dependency.
+fn forget_unpacked_packages() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(sources) = home.map(|h| h.join("registry/src")) else {
+        return;
+    };
+    for index in std::fs::read_dir(sources).into_iter().flatten().flatten() {
+        for unpacked in std::fs::read_dir(index.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if unpacked
+                .file_name()
+                .to_string_lossy()
+                .starts_with("crm-bindings")
+            {
+                let _ = std::fs::remove_dir_all(unpacked.path());
+            }
+        }
+    }
 }
 
 /// `cargo package` of every published crate (not xtask, not the golden sample), verified.
