@@ -174,9 +174,13 @@ fn forget_unpacked_packages() {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    let Some(sources) = home.map(|h| h.join("registry/src")) else {
-        return;
-    };
+    if let Some(home) = home {
+        forget_unpacked_in(&home.join("registry/src"));
+    }
+}
+
+/// Removes `<sources>/<index>/crm-bindings*` (see [`forget_unpacked_packages`]).
+fn forget_unpacked_in(sources: &Path) {
     for index in std::fs::read_dir(sources).into_iter().flatten().flatten() {
         for unpacked in std::fs::read_dir(index.path())
             .into_iter()
@@ -284,6 +288,27 @@ fn installed_is_current(
 
 #[cfg(test)]
 mod tests {
+    /// Only our own crates' unpacked copies go; other crates stay.
+    #[test]
+    fn only_our_unpacked_crates_are_forgotten() {
+        let sources = std::env::temp_dir().join(format!("xtask-unpacked-{}", std::process::id()));
+        let index = sources.join("index.example-1234");
+        for dir in [
+            "crm-bindings-runtime-0.2.0",
+            "crm-bindings-0.2.0",
+            "serde-1.0.0",
+        ] {
+            std::fs::create_dir_all(index.join(dir)).unwrap();
+        }
+        super::forget_unpacked_in(&sources);
+        let left: Vec<String> = std::fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["serde-1.0.0"]);
+        std::fs::remove_dir_all(&sources).unwrap();
+    }
+
     use super::*;
     use std::time::{Duration, SystemTime};
 
